@@ -1,0 +1,165 @@
+"""`Vectors`: words and their vectors, the one object every embedkit module passes around.
+
+A `Vectors` knows nothing about how it was made (trained, one-hot, loaded from GloVe): training,
+reading, querying, plotting and evaluating are functions in their own modules that take or
+return one.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from .errors import UnknownWordError, close_spellings
+
+
+class Vectors:
+    """Words and a float32 matrix whose row i is the vector of ``words[i]``.
+
+    Parameters
+    ----------
+    words : sequence of str
+        n distinct words. Files written by embedkit keep them most frequent first.
+    matrix : array-like (n, dim) or scipy.sparse matrix (n, dim)
+        Converted to float32. Sparse matrices (one-hot vectors) stay sparse (CSR).
+    counts : array-like (n,), optional
+        Corpus frequency of each word (int64), when known.
+    meta : dict, optional
+        JSON-serialisable facts: training config, source file, format.
+    check : bool
+        Check shapes and that words are distinct (readers of trusted files may skip it).
+    """
+
+    __slots__ = ("words", "matrix", "counts", "meta", "__dict__")
+
+    def __init__(self, words: Sequence[str], matrix, counts=None, meta: dict | None = None,
+                 check: bool = True):
+        self.words = list(words)
+        if sp.issparse(matrix):
+            self.matrix = sp.csr_matrix(matrix, dtype=np.float32)
+        else:
+            self.matrix = np.asarray(matrix, dtype=np.float32)
+        self.counts = None if counts is None else np.asarray(counts, dtype=np.int64)
+        self.meta = dict(meta or {})
+        if check:
+            self._check()
+
+    def _check(self) -> None:
+        if self.matrix.ndim != 2:
+            raise ValueError(f"matrix must be 2-D (n, dim), got shape {self.matrix.shape}")
+        n = len(self.words)
+        if self.matrix.shape[0] != n:
+            raise ValueError(f"{n} words but the matrix has {self.matrix.shape[0]} rows")
+        if self.counts is not None and self.counts.shape != (n,):
+            raise ValueError(f"{n} words but counts has shape {self.counts.shape}")
+        if len(self.index) != n:
+            seen = set()
+            for word in self.words:
+                if word in seen:
+                    raise ValueError(f"duplicate word {word!r}")
+                seen.add(word)
+
+    # -- the basics -------------------------------------------------------------------------
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Row of each word."""
+        return {word: i for i, word in enumerate(self.words)}
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word) -> bool:
+        return word in self.index
+
+    def __iter__(self):
+        return iter(self.words)
+
+    @property
+    def dim(self) -> int:
+        """Dimension of the vectors (gensim calls it ``vector_size``)."""
+        return int(self.matrix.shape[1])
+
+    vector_size = dim
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.words), self.dim)
+
+    @property
+    def is_sparse(self) -> bool:
+        return sp.issparse(self.matrix)
+
+    def __repr__(self) -> str:
+        kind = "sparse " if self.is_sparse else ""
+        head = ", ".join(self.words[:5]) + (", ..." if len(self) > 5 else "")
+        return f"Vectors({len(self)} words x {self.dim} dims, {kind}float32: {head})"
+
+    def row(self, word: str) -> int:
+        """Row of `word`; raises `UnknownWordError` (with close spellings) if absent."""
+        try:
+            return self.index[word]
+        except KeyError:
+            raise UnknownWordError(word, close_spellings(word, self.words)) from None
+
+    def rows(self, words: Iterable[str]) -> np.ndarray:
+        """Rows of several words, as an int64 array; unknown words raise `UnknownWordError`."""
+        return np.array([self.row(w) for w in words], dtype=np.int64)
+
+    def __getitem__(self, word: str) -> np.ndarray:
+        """The vector of `word`, shape (dim,)."""
+        i = self.row(word)
+        if self.is_sparse:
+            return self.matrix[i].toarray().ravel()
+        return self.matrix[i]
+
+    def count(self, word: str) -> int | None:
+        return None if self.counts is None else int(self.counts[self.row(word)])
+
+    # -- derived matrices -------------------------------------------------------------------
+
+    @cached_property
+    def norms(self) -> np.ndarray:
+        """Euclidean norm of each row, float32 (n,)."""
+        if self.is_sparse:
+            return np.sqrt(np.asarray(self.matrix.multiply(self.matrix).sum(axis=1)).ravel())
+        return np.linalg.norm(self.matrix, axis=1)
+
+    @cached_property
+    def unit(self):
+        """Rows scaled to unit length, computed once; zero rows stay zero (cosine 0, never NaN)."""
+        norms = self.norms.astype(np.float32)
+        inverse = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+        if self.is_sparse:
+            return sp.diags(inverse).dot(self.matrix).tocsr()
+        return self.matrix * inverse[:, None]
+
+    def dense(self, limit_bytes: int = 2 << 30) -> np.ndarray:
+        """The matrix as a dense float32 array; refuses above `limit_bytes` (default 2 GiB)."""
+        if not self.is_sparse:
+            return np.asarray(self.matrix)
+        size = self.matrix.shape[0] * self.matrix.shape[1] * 4
+        if size > limit_bytes:
+            raise ValueError(
+                f"a dense {self.matrix.shape[0]} x {self.matrix.shape[1]} float32 matrix needs "
+                f"{size / 2**30:.1f} GiB, over the limit of {limit_bytes / 2**30:.1f} GiB")
+        return self.matrix.toarray()
+
+    # -- new sets from this one -------------------------------------------------------------
+
+    def take(self, rows) -> "Vectors":
+        """A new `Vectors` with the given rows (int array or slice), in that order."""
+        rows = np.arange(len(self))[rows] if isinstance(rows, slice) else np.asarray(rows, dtype=np.int64)
+        counts = None if self.counts is None else self.counts[rows]
+        return Vectors([self.words[i] for i in rows], self.matrix[rows], counts, self.meta, check=False)
+
+    def subset(self, words: Iterable[str]) -> "Vectors":
+        """A new `Vectors` holding only `words` (each must be present), in that order."""
+        return self.take(self.rows(words))
+
+    def head(self, n: int) -> "Vectors":
+        """The first `n` words (the most frequent ones, in files embedkit writes)."""
+        return self.take(slice(0, n))
