@@ -1,0 +1,225 @@
+"""Corpora and vocabularies: stream tokenised sentences from files, count words.
+
+A `Corpus` yields sentences (lists of tokens) from plain, .gz, .bz2 and .xz files and from
+folders of them, one sentence per line, never holding more than a chunk of text in memory:
+a text8-style file that is one 100 MB line is cut into sentences of at most
+`max_sentence_length` tokens, as word2vec does.
+
+A `Vocab` holds the words kept for training (most frequent first), their counts, and the two
+distributions skip-gram needs: the keep-probabilities of frequent-word subsampling and the
+unigram^0.75 noise distribution of negative sampling.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
+
+from .errors import EmbedkitError
+from .fsutil import open_binary
+
+# Word characters, with apostrophes and hyphens allowed inside a word: "don't", "state-of-the-art".
+TOKEN_PATTERN = re.compile(r"\w+(?:['\u2019\-]\w+)*")
+
+MAX_SENTENCE_LENGTH = 10_000  # gensim's limit too: longer sentences would be truncated by it
+CHUNK_CHARS = 1 << 20         # characters read at a time
+
+
+def tokenize(text: str, lowercase: bool = True) -> list[str]:
+    """Split `text` into tokens: runs of word characters, keeping in-word ' and -."""
+    if lowercase:
+        text = text.lower()
+    return TOKEN_PATTERN.findall(text)
+
+
+def corpus_files(source) -> list[Path]:
+    """The files a corpus path stands for: the file itself, or every file under a folder.
+
+    Folders are walked recursively in sorted order; hidden files and folders are skipped.
+    """
+    path = Path(source)
+    if not path.exists():
+        raise EmbedkitError(f"{path}: no such file or folder")
+    if path.is_file():
+        return [path]
+    files = []
+    for root, dirs, names in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        files.extend(Path(root) / n for n in sorted(names) if not n.startswith("."))
+    if not files:
+        raise EmbedkitError(f"{path}: folder holds no files")
+    return files
+
+
+def read_lines(path, chunk_chars: int = CHUNK_CHARS) -> Iterator[tuple[str, bool]]:
+    """Yield (text, ends_line) pieces of a file, decoding UTF-8 with invalid bytes replaced.
+
+    Lines come whole unless longer than `chunk_chars`; a longer line is cut at whitespace into
+    pieces with ends_line=False, so no line, however long, is held in memory at once.
+    """
+    with open_binary(path) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline=None)
+        pending = ""
+        while True:
+            chunk = text.read(chunk_chars)
+            if not chunk:
+                break
+            pending += chunk
+            lines = pending.split("\n")
+            pending = lines.pop()
+            for line in lines:
+                yield line, True
+            if len(pending) > chunk_chars:  # a very long line: emit it up to its last whitespace
+                cut = max(pending.rfind(" "), pending.rfind("\t"))
+                if cut <= 0:
+                    cut = len(pending)
+                yield pending[:cut], False
+                pending = pending[cut:]
+        if pending:
+            yield pending, True
+
+
+class Corpus:
+    """Sentences of tokens from files, folders, or an in-memory list; iterable many times.
+
+    Parameters
+    ----------
+    source : path, list of paths, or iterable of token lists
+        Files may be plain text or gzip/bzip2/xz compressed (recognised by content).
+        A list of lists of strings is used as already-tokenised sentences.
+    lowercase : bool
+        Lower-case text before tokenising (default True).
+    max_sentence_length : int
+        Longer lines are cut into sentences of at most this many tokens.
+    """
+
+    def __init__(self, source, *, lowercase: bool = True,
+                 max_sentence_length: int = MAX_SENTENCE_LENGTH):
+        self.lowercase = lowercase
+        self.max_sentence_length = int(max_sentence_length)
+        self.sentences: Sequence[Sequence[str]] | None = None
+        if isinstance(source, (str, os.PathLike)):
+            self.files = corpus_files(source)
+        elif _is_token_lists(source):
+            self.files = []
+            self.sentences = source
+        else:
+            self.files = [f for s in source for f in corpus_files(s)]
+        self.description = (", ".join(str(f) for f in self.files[:3]) + (" ..." if len(self.files) > 3 else "")
+                            if self.files else f"{len(self.sentences)} in-memory sentences")
+
+    def __iter__(self) -> Iterator[list[str]]:
+        if self.sentences is not None:
+            for sentence in self.sentences:
+                yield from self._cut(list(sentence))
+            return
+        limit = self.max_sentence_length
+        for path in self.files:
+            carry: list[str] = []
+            for text, ends_line in read_lines(path):
+                carry.extend(tokenize(text, self.lowercase))
+                while len(carry) >= limit:
+                    yield carry[:limit]
+                    carry = carry[limit:]
+                if ends_line and carry:
+                    yield carry
+                    carry = []
+            if carry:
+                yield carry
+
+    def _cut(self, tokens: list[str]) -> Iterator[list[str]]:
+        for start in range(0, len(tokens), self.max_sentence_length):
+            piece = tokens[start:start + self.max_sentence_length]
+            if piece:
+                yield piece
+
+
+def _is_token_lists(source) -> bool:
+    if not isinstance(source, Sequence) or isinstance(source, (str, bytes)):
+        return False
+    first = next(iter(source), None)
+    return first is None or (isinstance(first, Sequence) and not isinstance(first, (str, bytes, os.PathLike)))
+
+
+class Vocab:
+    """The training vocabulary: words (most frequent first) and their counts.
+
+    Ties in frequency keep the order of first appearance, as gensim does, so both engines see
+    the same word ids.
+
+    Attributes
+    ----------
+    words : list[str]            kept words, most frequent first
+    counts : int64 array (n,)    their corpus counts
+    total_words : int            every token in the corpus, kept or not
+    min_count, max_vocab         the thresholds that built it
+    """
+
+    def __init__(self, words: Sequence[str], counts, total_words: int | None = None,
+                 min_count: int = 1, max_vocab: int | None = None):
+        self.words = list(words)
+        self.counts = np.asarray(counts, dtype=np.int64)
+        self.total_words = int(self.counts.sum() if total_words is None else total_words)
+        self.min_count = min_count
+        self.max_vocab = max_vocab
+        self.index = {w: i for i, w in enumerate(self.words)}
+
+    @classmethod
+    def from_counter(cls, counter: Counter, *, min_count: int = 5, max_vocab: int | None = None,
+                     total_words: int | None = None) -> "Vocab":
+        """Keep words seen at least `min_count` times, at most `max_vocab` of them."""
+        kept = [(w, c) for w, c in counter.items() if c >= min_count]
+        kept.sort(key=lambda wc: -wc[1])  # stable: ties keep first-appearance order
+        if max_vocab is not None:
+            kept = kept[:max_vocab]
+        total = sum(counter.values()) if total_words is None else total_words
+        return cls([w for w, _ in kept], [c for _, c in kept], total, min_count, max_vocab)
+
+    @classmethod
+    def build(cls, sentences: Iterable[Sequence[str]], *, min_count: int = 5,
+              max_vocab: int | None = None) -> "Vocab":
+        """Count the words of `sentences` (one pass) and keep the frequent ones."""
+        counter: Counter = Counter()
+        for sentence in sentences:
+            counter.update(sentence)
+        return cls.from_counter(counter, min_count=min_count, max_vocab=max_vocab)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word) -> bool:
+        return word in self.index
+
+    @property
+    def retained_words(self) -> int:
+        """Tokens of the corpus that are in the vocabulary."""
+        return int(self.counts.sum())
+
+    def keep_probabilities(self, sample: float) -> np.ndarray:
+        """Probability that each word survives frequent-word subsampling, float64 (n,).
+
+        Mikolov et al.'s formula as word2vec.c and gensim compute it, with f the word's count
+        and t = sample x (tokens in the vocabulary): p = (sqrt(f / t) + 1) * t / f, capped at 1.
+        `sample` = 0 turns subsampling off (all 1).
+        """
+        if sample <= 0 or len(self) == 0:
+            return np.ones(len(self))
+        threshold = sample * self.retained_words
+        counts = self.counts.astype(np.float64)
+        return np.minimum(1.0, (np.sqrt(counts / threshold) + 1.0) * threshold / counts)
+
+    def noise_distribution(self, power: float = 0.75) -> np.ndarray:
+        """Negative-sampling distribution: counts**power normalised, float64 (n,)."""
+        weights = self.counts.astype(np.float64) ** power
+        return weights / weights.sum()
+
+    def encode(self, tokens: Iterable[str]) -> np.ndarray:
+        """Word ids of the tokens that are in the vocabulary, int32 (others dropped)."""
+        index = self.index
+        return np.fromiter((index[t] for t in tokens if t in index), dtype=np.int32)
