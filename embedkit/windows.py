@@ -44,7 +44,7 @@ def pair_positions(n: int, windows: np.ndarray, sentence: np.ndarray | None = No
     windows = np.asarray(windows)
     positions = np.arange(n)
     centers, contexts = [], []
-    for d in range(1, int(windows.max(initial=0)) + 1):
+    for d in range(1, min(int(windows.max(initial=0)), n - 1) + 1):
         for center, context in ((positions[:n - d], positions[d:]), (positions[d:], positions[:n - d])):
             keep = windows[center] >= d
             if sentence is not None:

@@ -62,6 +62,12 @@ def test_windows_reach_over_subsampled_words():
     assert sorted(zip(center.tolist(), context.tolist())) == [(0, 2), (2, 0)]
 
 
+@pytest.mark.parametrize("n", [0, 1, 2, 3])
+def test_sequences_shorter_than_the_window(n):
+    center, context = pair_positions(n, np.full(n, 5))
+    assert len(center) == n * (n - 1)  # every ordered pair of distinct positions
+
+
 def test_bad_window():
     with pytest.raises(ValueError):
         effective_windows(3, 0)
