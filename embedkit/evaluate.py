@@ -39,7 +39,6 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from scipy import stats
 
 from . import registry
 from .benchmarks import AnalogySection, Pair, read_analogies, read_similarity
@@ -138,6 +137,8 @@ def similarity_score(vectors: Vectors, pairs: list[Pair], *, oov: str = "skip",
         return Score(0.0, covered, len(pairs), note=CONSTANT)
     if np.all(gold == gold[0]):
         return Score(math.nan, covered, len(pairs), note="all human scores are equal: Spearman is undefined")
+    from scipy import stats  # 0.7 s to import: only when scoring
+
     return Score(float(stats.spearmanr(gold, model).statistic), covered, len(pairs))
 
 
@@ -360,12 +361,13 @@ class EvaluationResult:
 
     def _legend(self) -> str:
         s = self.settings
-        restrict = f"the {s['restrict']:,} most frequent words" if s["restrict"] else "the whole vocabulary"
         policy = ("left out (gensim's default)" if s["oov"] == "skip"
-                  else "counted as cosine 0 / wrong (gensim's dummy4unknown)")
-        case = "case-insensitively, as gensim" if s["case_insensitive"] else "case-sensitively"
-        return (f"(covered/total): pairs or questions whose words are all known; the others are {policy}. "
-                f"Analogies: {s['method']} over {restrict}. Words matched {case}.")
+                  else "scored as cosine 0 / wrong (gensim's dummy4unknown)")
+        method = {"3cosadd": "3CosAdd", "3cosmul": "3CosMul"}[s["method"]]
+        among = f"the {s['restrict']:,} most frequent words" if s["restrict"] else "the whole vocabulary"
+        case = "case-insensitively, as gensim does" if s["case_insensitive"] else "case-sensitively"
+        return (f"(covered/total): pairs or questions whose words are all known; the others are {policy}.\n"
+                f"Analogies: {method} among {among}. Words matched {case}.")
 
 
 def _column_names(specs: list) -> list[str]:

@@ -200,27 +200,37 @@ def locate(name: str | Entry, mirror=None) -> Path:
             or a file there has the wrong checksum.
     """
     entry = get(name)
-    for root, strict in _roots(entry, mirror):
+    for _, root, strict in _roots(entry, mirror):
         if all((root / f.path).exists() for f in entry.files) \
                 and all(_valid(root / f.path, f, strict=strict) for f in entry.files):
             return _root_for(entry, root)
-    how = f"`embedkit corpora fetch {entry.name}`"
     if not entry.public:
-        how = f"a mirror that has them (--mirror DIR or EMBEDKIT_MIRROR); {entry.name} has no public " \
-              "download address"
-    raise EmbedkitError(f"dataset {entry.name} is not on this machine; get it with {how}")
+        raise EmbedkitError(f"dataset {entry.name} is not on this machine and has no public download "
+                            "address; pass --mirror DIR (or set EMBEDKIT_MIRROR) to a folder that has it")
+    raise EmbedkitError(f"dataset {entry.name} is not on this machine; get it with "
+                        f"`embedkit corpora fetch {entry.name}` (or pass --mirror DIR)")
 
 
-def _roots(entry: Entry, mirror) -> list[tuple[Path, bool]]:
-    """(folder, strict) in search order; a wrong file in a strict folder is an error, not a miss."""
+def _roots(entry: Entry, mirror) -> list[tuple[str, Path, bool]]:
+    """(label, folder, strict) in search order; a wrong file in a strict folder is an error, not a miss."""
     roots = []
     if entry.gensim:
-        roots.append((gensim_dir(), False))  # another gensim version's copy: fall back to the cache
+        roots.append(("gensim", gensim_dir(), False))  # another gensim version's copy: try the others
     mirror = _mirror(mirror)
     if mirror is not None and not _is_url(mirror):
-        roots.append((Path(mirror).expanduser(), True))
-    roots.append((cache_dir(), True))
+        roots.append(("mirror", Path(mirror).expanduser(), True))
+    roots.append(("cache", cache_dir(), True))
     return roots
+
+
+def where(name: str | Entry, mirror=None) -> str | None:
+    """'gensim', 'mirror' or 'cache': where `locate` would find the files (by presence, without
+    reading them), or None."""
+    entry = get(name)
+    for label, root, _ in _roots(entry, mirror):
+        if all((root / f.path).exists() for f in entry.files):
+            return label
+    return None
 
 
 def paths(name: str | Entry, mirror=None) -> list[Path]:

@@ -140,7 +140,8 @@ def test_locate_without_the_files_says_how_to_get_them():
     with pytest.raises(EmbedkitError, match=r"dataset men is not on this machine; get it with "
                                             r"`embedkit corpora fetch men`"):
         registry.locate("men")
-    with pytest.raises(EmbedkitError, match=r"enwiki2015 has no public download address"):
+    with pytest.raises(EmbedkitError, match=r"dataset enwiki2015 is not on this machine and has no public "
+                                            r"download address; pass --mirror DIR"):
         registry.locate("enwiki2015")
 
 
