@@ -157,11 +157,10 @@ def _mirror(mirror) -> str | None:
 
 
 def _is_url(text: str) -> bool:
-    return text.startswith(("http://", "https://", "file://"))
+    return text.startswith(("http://", "https://"))
 
 
-@lru_cache(maxsize=256)
-def _digest(path: str, size: int, mtime_ns: int) -> str:
+def _digest(path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while block := f.read(_CHUNK):
@@ -175,7 +174,7 @@ def _valid(path: Path, expected: DataFile, *, strict: bool) -> bool:
         st = path.stat()
     except FileNotFoundError:
         return False
-    actual = _digest(str(path), st.st_size, st.st_mtime_ns)
+    actual = _digest(path)
     if actual == expected.sha256:
         return True
     if strict:
@@ -200,10 +199,16 @@ def locate(name: str | Entry, mirror=None) -> Path:
             or a file there has the wrong checksum.
     """
     entry = get(name)
-    for _, root, strict in _roots(entry, mirror):
-        if all((root / f.path).exists() for f in entry.files) \
-                and all(_valid(root / f.path, f, strict=strict) for f in entry.files):
-            return _root_for(entry, root)
+    for label, root, strict in _roots(entry, mirror):
+        if not all((root / f.path).exists() for f in entry.files):
+            continue
+        try:
+            if all(_valid(root / f.path, f, strict=strict) for f in entry.files):
+                return _root_for(entry, root)
+        except EmbedkitError as error:
+            if label == "cache":
+                raise EmbedkitError(f"{error}; `embedkit corpora fetch {entry.name}` replaces it") from None
+            raise
     if not entry.public:
         raise EmbedkitError(f"dataset {entry.name} is not on this machine and has no public download "
                             "address; pass --mirror DIR (or set EMBEDKIT_MIRROR) to a folder that has it")

@@ -145,6 +145,20 @@ def test_locate_without_the_files_says_how_to_get_them():
         registry.locate("enwiki2015")
 
 
+def test_a_corrupted_cache_file_is_reported_and_fetch_replaces_it(tmp_path, isolated_home):
+    body = b"a\tb\t1\n"
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "toy.txt").write_bytes(body)
+    entry = _entry(_file("toy.txt", body))
+    registry.fetch(entry, mirror=tmp_path / "m")
+    (isolated_home / "datasets" / "toy.txt").write_bytes(b"a\tb\t2\n")
+    with pytest.raises(EmbedkitError, match=r"toy.txt: checksum mismatch: .*; `embedkit corpora fetch toy` "
+                                            r"replaces it"):
+        registry.locate(entry)
+    registry.fetch(entry, mirror=tmp_path / "m")
+    assert (isolated_home / "datasets" / "toy.txt").read_bytes() == body
+
+
 def test_mirror_from_the_environment(tmp_path, monkeypatch):
     body = b"a\tb\t1\n"
     (tmp_path / "m" / "sim").mkdir(parents=True)
