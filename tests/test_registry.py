@@ -240,6 +240,17 @@ def test_truncated_download_is_detected_and_nothing_is_kept(server, isolated_hom
     assert _leftovers(isolated_home) == []
 
 
+def test_truncated_file_in_a_mirror_folder_is_not_copied(tmp_path, isolated_home):
+    body = b"cat\tdog\t7.0\n" * 100
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "toy.txt").write_bytes(body[:-700])
+    entry = _entry(_file("toy.txt", body, url=None))
+    with pytest.raises(EmbedkitError, match=r"toy.txt: checksum mismatch for the file from .*m/toy.txt: expected "
+                                            r"sha256 [0-9a-f]{64}, got [0-9a-f]{64} \(500 bytes, expected 1200\)"):
+        registry.fetch(entry, mirror=tmp_path / "m")
+    assert _leftovers(isolated_home) == []
+
+
 def test_missing_file_on_the_server(server, isolated_home):
     entry = _entry(_file("toy.txt", b"x", server.url + "/nothing-here"))
     with pytest.raises(EmbedkitError, match=r"could not download .*/nothing-here: HTTP 404"):
