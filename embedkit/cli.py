@@ -47,6 +47,7 @@ def corpora():
 
     Example:
 
+    \b
         embedkit corpora fetch men rw --mirror ../shared/datasets
     """
 
@@ -66,6 +67,7 @@ def corpora_list(kind, verbose, mirror):
 
     Example:
 
+    \b
         embedkit corpora list --kind similarity
     """
     from . import registry
@@ -101,6 +103,7 @@ def corpora_fetch(names, mirror):
 
     Example:
 
+    \b
         embedkit corpora fetch men rw simverb3500
     """
     from . import registry
@@ -121,6 +124,7 @@ def corpora_path(name, files, mirror):
 
     Example:
 
+    \b
         embedkit train "$(embedkit corpora path enwiki2015 --mirror ../shared/datasets)"
     """
     from . import registry
@@ -140,7 +144,7 @@ def corpora_path(name, files, mirror):
 @click.argument("vectors", nargs=-1, required=True, metavar="VECTORS...")
 @click.option("--similarity", "-s", multiple=True, metavar="NAME|FILE",
               help="Word-pair benchmark: a registry name (ws353, simlex999, men, rw, simverb3500, ...) or "
-                   "a file of 'word1<TAB>word2<TAB>score' lines. Repeatable.")
+                   "a file of 'word1<TAB>word2<TAB>score' lines. Repeatable; names may be comma-separated.")
 @click.option("--analogy", "-a", multiple=True, metavar="NAME|FILE",
               help="Analogy benchmark: google, msr, or a file in questions-words.txt layout. Repeatable.")
 @click.option("--restrict", type=click.IntRange(min=0), default=30000, show_default=True,
@@ -165,11 +169,12 @@ def evaluate(vectors, similarity, analogy, restrict, oov, method, case_sensitive
 
     Example:
 
+    \b
         embedkit evaluate onehot.ekv trained.ekv glove-6b-50d --mirror ../shared/datasets
     """
     from .evaluate import evaluate as run
 
-    result = run(list(vectors), similarity=list(similarity) or None, analogy=list(analogy) or None,
+    result = run(list(vectors), similarity=_names(similarity), analogy=_names(analogy),
                  restrict=restrict, oov=oov, method=method, case_insensitive=not case_sensitive,
                  mirror=mirror)
     if output == "json":
@@ -178,3 +183,13 @@ def evaluate(vectors, similarity, analogy, restrict, oov, method, case_sensitive
         click.echo(result.to_csv(), nl=False)
     else:
         click.echo(str(result))
+
+
+def _names(values) -> list[str] | None:
+    """Option values, with comma-separated names split ('-s men,rw'); None when there are none."""
+    import os
+
+    out = []
+    for value in values:
+        out += [value] if os.path.exists(value) else [v.strip() for v in value.split(",") if v.strip()]
+    return out or None

@@ -127,6 +127,12 @@ def test_evaluate_json_and_csv(fake_vectors, files):
     assert result.output.splitlines()[-1].startswith("questions: total,analogy,accuracy,royal,0.666667,3,3,2,")
 
 
+def test_benchmark_names_may_be_comma_separated(fake_vectors):
+    result = run("evaluate", "royal", "-s", "ws353,simlex999", "--csv")
+    assert result.exit_code == 0, result.output
+    assert [line.split(",")[0] for line in result.output.splitlines()[1:]] == ["ws353", "simlex999"]
+
+
 def test_evaluate_errors_exit_1_without_traceback(fake_vectors, files):
     result = run("evaluate", "royal", "-s", "nope")
     assert result.exit_code == 1
