@@ -367,8 +367,9 @@ class EvaluationResult:
         method = {"3cosadd": "3CosAdd", "3cosmul": "3CosMul"}[s["method"]]
         among = f"the {s['restrict']:,} most frequent words" if s["restrict"] else "the whole vocabulary"
         case = "case-insensitively, as gensim does" if s["case_insensitive"] else "case-sensitively"
+        analogies = f"Analogies: {method} among {among}. " if any(r.kind == "analogy" for r in self.rows) else ""
         return (f"(covered/total): pairs or questions whose words are all known; the others are {policy}.\n"
-                f"Analogies: {method} among {among}. Words matched {case}.")
+                f"{analogies}Words matched {case}.")
 
 
 def _column_names(specs: list) -> list[str]:
