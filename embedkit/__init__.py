@@ -5,4 +5,8 @@ from .vectors import Vectors
 
 __version__ = "0.1.0"
 
-__all__ = ["EmbedkitError", "FormatError", "UnknownWordError", "Vectors", "__version__"]
+# `embedkit.evaluate(...)` is the function; its module stays importable as `embedkit.evaluate`.
+from .evaluate import EvaluationResult, evaluate  # noqa: E402
+
+__all__ = ["EmbedkitError", "EvaluationResult", "FormatError", "UnknownWordError", "Vectors", "__version__",
+           "evaluate"]

@@ -17,16 +17,10 @@ WIKI_SAMPLE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.
 DEMO_WORDS = ("war", "music", "french", "april", "philosophy", "computer")
 
 
-def home() -> Path:
-    """embedkit's cache folder: $EMBEDKIT_HOME, else ~/.cache/embedkit (XDG_CACHE_HOME honoured)."""
-    if os.environ.get("EMBEDKIT_HOME"):
-        return Path(os.environ["EMBEDKIT_HOME"]).expanduser()
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache) / "embedkit"
-
-
 def demo_corpus() -> Path:
     """Plain text of gensim's Wikipedia sample, one article per line (extracted once, cached)."""
+    from .registry import home
+
     target = home() / "demo" / "enwiki-sample.txt"
     if target.exists():
         return target
