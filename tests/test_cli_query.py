@@ -105,7 +105,7 @@ def test_other_json_shapes():
 @pytest.mark.parametrize("args, message", [
     (["neighbors", "toy", "qeen"], "Error: word 'qeen' is not in the vocabulary; did you mean 'queen'?"),
     (["similarity", "toy", "king", "Apple"], "Error: word 'Apple' is not in the vocabulary; did you mean 'apple'?"),
-    (["analogy", "toy", "man", "king", "wman"], "Error: word 'wman' is not in the vocabulary; did you mean 'man', 'woman'?"),
+    (["analogy", "toy", "man", "king", "wman"], "Error: word 'wman' is not in the vocabulary; did you mean 'woman', 'man'?"),
     (["odd-one-out", "toy", "apple", "pear"], "Error: odd one out needs at least 3 words, got 2"),
     (["neighbors", "nowhere-glove"], "Error: Missing argument 'WORDS...'."),
 ])

@@ -9,7 +9,7 @@ from embedkit.errors import close_spellings
 
 # Most frequent first, as embedkit files keep them.
 VOCAB = {w: i for i, w in enumerate(
-    ["the", "king", "queen", "kings", "paris", "science", "government", "kind", "quean", "accommodation"])}
+    ["the", "thing", "king", "queen", "kings", "paris", "science", "government", "kind", "quean", "accommodation"])}
 
 
 @pytest.mark.parametrize("word, expected", [
@@ -18,6 +18,7 @@ VOCAB = {w: i for i, w in enumerate(
     ("kng", ["king"]),               # a letter missing
     ("kingg", ["king", "kings"]),    # one edit from both: the more frequent first
     ("qeen", ["queen"]),
+    ("tking", ["thing", "king"]),    # frequency, but a changed first letter counts 100 times rarer
     ("quen", ["queen", "quean"]),
     ("sceince", ["science"]),        # two letters swapped
     ("govermnent", ["government"]),  # two edits: difflib's ratio
