@@ -34,7 +34,7 @@ from .vectors import Vectors
 
 METHODS = ("add", "mul")
 EPSILON = 1e-6           # 3CosMul's guard against a zero denominator (Levy & Goldberg; gensim)
-_CHUNK_CELLS = 1 << 23   # scores computed at once in the batched forms: 8M float32 = 32 MiB
+_CHUNK_CELLS = 1 << 25   # scores held at once by the batched forms: 32M float32 = 128 MiB
 _BLOCK = 128             # block size of the top-k prefilter (see `_top_k`)
 
 Query = tuple[list[int], list[int]]  # rows of the positive and of the negative words
@@ -112,31 +112,54 @@ def _means(vectors: Vectors, queries: Sequence[Query]) -> np.ndarray:
     return _normalise(q)
 
 
-def _cosines(vectors: Vectors, q: np.ndarray, limit: int) -> np.ndarray:
-    """Cosines of the unit targets `q` (b, dim) with the first `limit` rows: float32 (b, limit)."""
+def _cosines(vectors: Vectors, q: np.ndarray, limit: int, out: np.ndarray | None = None) -> np.ndarray:
+    """Cosines of the unit targets `q` (b, dim) with the first `limit` rows: float32 (b, limit).
+
+    `out`, a float32 (>= b, limit) buffer reused from chunk to chunk, saves the page faults of
+    a fresh 100 MB array each time (they cost as much as the product itself).
+    """
     unit = vectors.unit
     if sp.issparse(unit):
         part = unit[:limit] if limit < unit.shape[0] else unit
         return np.ascontiguousarray(np.asarray(part @ q.T).T, dtype=np.float32)
-    return q @ unit[:limit].T
+    if out is None:
+        return q @ unit[:limit].T
+    return np.matmul(q, unit[:limit].T, out=out[:len(q)])
 
 
-def _cosmul(vectors: Vectors, queries: Sequence[Query], limit: int) -> np.ndarray:
+def _cosmul(vectors: Vectors, queries: Sequence[Query], limit: int, out: np.ndarray | None = None
+            ) -> np.ndarray:
     """3CosMul scores (Levy & Goldberg 2014, eq. 4), float32 (b, limit).
 
     Each cosine is shifted to [0, 1] as (1 + cos) / 2; the score is the product over positive
     words divided by (the product over negative words + EPSILON), exactly as gensim's
-    `most_similar_cosmul` computes it.
+    `most_similar_cosmul` computes it. `out`: a buffer of >= b + (distinct query words) rows.
     """
     rows = sorted({r for positive, negative in queries for r in positive + negative})
     where = {r: j for j, r in enumerate(rows)}
-    shifted = (1 + _cosines(vectors, _unit_rows(vectors, rows), limit)) / 2  # (len(rows), limit)
-    scores = np.empty((len(queries), limit), dtype=np.float32)
+    if out is None:
+        out = np.empty((len(queries) + len(rows), limit), dtype=np.float32)
+    scores = out[:len(queries)]
+    shifted = _cosines(vectors, _unit_rows(vectors, rows), limit, out[len(queries):])  # (len(rows), limit)
+    shifted += 1
+    shifted /= 2
     for i, (positive, negative) in enumerate(queries):
-        top = np.prod([shifted[where[r]] for r in positive], axis=0)
-        bottom = np.prod([shifted[where[r]] for r in negative], axis=0) if negative else 1.0
-        scores[i] = top / (bottom + EPSILON)
+        _product(scores[i], [shifted[where[r]] for r in positive])
+        if negative:
+            bottom = _product(np.empty(limit, dtype=np.float32), [shifted[where[r]] for r in negative])
+            bottom += EPSILON
+        else:
+            bottom = np.float32(1 + EPSILON)
+        scores[i] /= bottom
     return scores
+
+
+def _product(out: np.ndarray, factors: list[np.ndarray]) -> np.ndarray:
+    """`out` = factors[0] * factors[1] * ..., multiplied left to right as np.prod does."""
+    np.copyto(out, factors[0])
+    for factor in factors[1:]:
+        out *= factor
+    return out
 
 
 def _best(scores: np.ndarray, k: int) -> np.ndarray:
@@ -178,10 +201,13 @@ def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
     return top[scores[top] > -np.inf]
 
 
-def _chunks(n_queries: int, limit: int) -> Iterable[slice]:
-    step = max(1, _CHUNK_CELLS // max(limit, 1))
-    for start in range(0, n_queries, step):
-        yield slice(start, min(start + step, n_queries))
+def _chunks(vectors: Vectors, n_queries: int, limit: int, width: int = 1
+            ) -> tuple[np.ndarray | None, Iterable[slice]]:
+    """A score buffer (None for sparse vectors) and the slices of queries that fill it, with
+    `width` buffer rows per query."""
+    step = max(1, min(n_queries, _CHUNK_CELLS // (max(limit, 1) * width)))
+    buffer = None if vectors.is_sparse else np.empty((step * width, limit), dtype=np.float32)
+    return buffer, (slice(start, min(start + step, n_queries)) for start in range(0, n_queries, step))
 
 
 def _search(vectors: Vectors, queries: Sequence[Query], topn: int, restrict, method: str,
@@ -193,13 +219,17 @@ def _search(vectors: Vectors, queries: Sequence[Query], topn: int, restrict, met
     if index is not None:
         excluded = [positive + negative for positive, negative in queries]
         return index.search(_means(vectors, queries), topn, excluded)
+    if not queries:
+        return []
     words, answers = vectors.words, []
-    for part in _chunks(len(queries), limit):
+    width = 1 if method == "add" else 1 + max(len(p) + len(n) for p, n in queries)
+    buffer, parts = _chunks(vectors, len(queries), limit, width)
+    for part in parts:
         chunk = queries[part]
         if method == "add":
-            scores = _cosines(vectors, _means(vectors, chunk), limit)
+            scores = _cosines(vectors, _means(vectors, chunk), limit, buffer)
         else:
-            scores = _cosmul(vectors, chunk, limit)
+            scores = _cosmul(vectors, chunk, limit, buffer)
         for (positive, negative), row in zip(chunk, scores):
             row[[r for r in positive + negative if r < limit]] = -np.inf
             answers.append([(words[r], float(row[r])) for r in _top_k(row, topn)])
@@ -287,8 +317,9 @@ def similar_by_vectors(vectors: Vectors, matrix, topn: int = 10, restrict: int |
     if index is not None:
         return index.search(q, topn, [[] for _ in q])
     limit, answers = _limit(vectors, restrict), []
-    for part in _chunks(len(q), limit):
-        for row in _cosines(vectors, q[part], limit):
+    buffer, parts = _chunks(vectors, len(q), limit)
+    for part in parts:
+        for row in _cosines(vectors, q[part], limit, buffer):
             answers.append([(vectors.words[r], float(row[r])) for r in _top_k(row, topn)])
     return answers
 

@@ -165,6 +165,9 @@ def test_batched_forms_equal_one_by_one(monkeypatch):
         batch = query.analogy_batch(vectors, triples, method=method, topn=3)
         for got, (a, b, c) in zip(batch, triples):
             assert_same_answers(got, query.analogy(vectors, a, b, c, method=method, topn=3))
+    assert query.most_similar_batch(vectors, []) == []
+    assert query.analogy_batch(vectors, [], method="mul") == []
+    assert query.similar_by_vectors(vectors, np.zeros((0, vectors.dim))) == []
     matrix = vectors.matrix[:10] * 3
     for i, got in enumerate(query.similar_by_vectors(vectors, matrix, topn=4)):
         assert_same_answers(got, query.similar_by_vector(vectors, matrix[i], topn=4))
