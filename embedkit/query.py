@@ -221,6 +221,8 @@ def _search(vectors: Vectors, queries: Sequence[Query], topn: int, restrict, met
         return index.search(_means(vectors, queries), topn, excluded)
     if not queries:
         return []
+    if method == "mul" and not all(positive for positive, _ in queries):
+        raise EmbedkitError("3CosMul needs at least one positive word")
     words, answers = vectors.words, []
     width = 1 if method == "add" else 1 + max(len(p) + len(n) for p, n in queries)
     buffer, parts = _chunks(vectors, len(queries), limit, width)

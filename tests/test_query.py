@@ -134,6 +134,9 @@ def test_empty_and_short_queries(toy):
     assert query.most_similar(toy, "king", topn=0) == []
     with pytest.raises(EmbedkitError, match="at least one word"):
         query.most_similar(toy, [])
+    with pytest.raises(EmbedkitError, match="3CosMul needs at least one positive word"):
+        query.most_similar(toy, [], ["man"], method="mul")
+    assert [w for w, _ in query.most_similar(toy, [], ["man"], topn=1)] == ["queen"]  # negative only
     with pytest.raises(EmbedkitError, match="at least 3 words, got 2"):
         query.odd_one_out(toy, ["king", "queen"])
     with pytest.raises(EmbedkitError, match="three words"):
