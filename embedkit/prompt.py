@@ -174,7 +174,8 @@ def _setup_readline(words) -> None:
 def run(session: QuerySession) -> None:
     """Read lines from stdin and print each answer, until EOF or `quit`.
 
-    On a terminal: a banner, a `> ` prompt, history and completion; Ctrl-C clears the line.
+    On a terminal: a banner, a `> ` prompt, history and completion; Ctrl-C clears the line or
+    stops the question being answered.
     From a pipe: no prompt and no banner, only the answers.
     """
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
@@ -186,16 +187,18 @@ def run(session: QuerySession) -> None:
     while True:
         try:
             line = input(PROMPT) if interactive else sys.stdin.readline()
+            if not interactive and not line:  # EOF on a pipe
+                break
+            reply = session.answer(line)
         except EOFError:
             if interactive:
                 click.echo()
             break
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # clears the line, or stops a long question
+            if not interactive:
+                raise
             click.echo()
             continue
-        if not interactive and not line:  # EOF on a pipe
-            break
-        reply = session.answer(line)
         if reply is None:
             break
         if reply:
