@@ -29,8 +29,13 @@ from typing import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from .ann import ApproximateIndex, approximate_index
 from .errors import EmbedkitError
 from .vectors import Vectors
+
+__all__ = ["most_similar", "most_similar_batch", "similar_by_vector", "similar_by_vectors",
+           "similarity", "analogy", "analogy_batch", "rank_by_centrality", "odd_one_out",
+           "approximate_index", "ApproximateIndex", "METHODS", "EPSILON"]
 
 METHODS = ("add", "mul")
 EPSILON = 1e-6           # 3CosMul's guard against a zero denominator (Levy & Goldberg; gensim)
@@ -395,68 +400,3 @@ def odd_one_out(vectors: Vectors, words: Sequence[str]) -> str:
     if len(words) < 3:
         raise EmbedkitError(f"odd one out needs at least 3 words, got {len(words)}")
     return rank_by_centrality(vectors, words)[-1][0]
-
-
-# -- approximate search -----------------------------------------------------------------------
-
-class ApproximateIndex:
-    """Approximate cosine neighbours for one `Vectors`, from a k-NN graph (pynndescent).
-
-    The graph proposes candidates; their cosines are then computed exactly, so every score
-    returned is exact and only a true neighbour can be missed (see bench/query_speed.py for
-    recall@10 against exact search).
-
-    Args:
-        vectors: the `Vectors` it answers for; queries on other vectors are refused.
-        backend: anything with `query(q (b, dim), k) -> (rows (b, k), distances (b, k))`,
-            such as a prepared `pynndescent.NNDescent`.
-    """
-
-    def __init__(self, vectors: Vectors, backend):
-        self.vectors = vectors
-        self.backend = backend
-
-    def search(self, q: np.ndarray, topn: int, excluded: Sequence[Sequence[int]]
-               ) -> list[list[tuple[str, float]]]:
-        """The `topn` best rows for each unit target in `q` (b, dim), leaving out `excluded[i]`."""
-        if topn == 0 or len(q) == 0:
-            return [[] for _ in q]
-        extra = max((len(e) for e in excluded), default=0)
-        k = min(2 * (topn + extra), len(self.vectors))  # spare candidates: rescored exactly below
-        rows, _ = self.backend.query(np.ascontiguousarray(q, dtype=np.float32), k=k)
-        unit, words, answers = self.vectors.unit, self.vectors.words, []
-        for target, found, skip in zip(q, np.asarray(rows), excluded):
-            found = np.unique(found[found >= 0])          # sorted rows: ties go to the lower one
-            found = found[~np.isin(found, list(skip))]
-            scores = np.asarray(unit[found] @ target, dtype=np.float32).ravel()
-            order = np.lexsort((found, -scores))[:topn]
-            answers.append([(words[r], float(scores[j])) for r, j in zip(found[order], order)])
-        return answers
-
-
-def approximate_index(vectors: Vectors, n_neighbors: int = 30, seed: int | None = 0,
-                      n_jobs: int | None = None) -> ApproximateIndex:
-    """Build an approximate nearest-neighbour index over the unit vectors (pynndescent).
-
-    Worth it for vocabularies in the millions, or for very many queries: building costs many
-    exact queries (minutes for 400,000 words on two cores, plus numba's first compilation).
-
-    Args:
-        n_neighbors: graph degree; larger is slower to build and more accurate.
-        seed: random seed of the graph construction (None: not reproducible, but parallel).
-        n_jobs: threads for building (pynndescent's default: all cores).
-
-    Example:
-        >>> index = approximate_index(glove)                        # doctest: +SKIP
-        >>> most_similar(glove, "king", topn=3, index=index)       # doctest: +SKIP
-    """
-    if vectors.is_sparse:
-        raise EmbedkitError("an approximate index needs dense vectors; these are sparse")
-    try:
-        from pynndescent import NNDescent
-    except ImportError:
-        raise EmbedkitError("an approximate index needs pynndescent: pip install pynndescent") from None
-    graph = NNDescent(vectors.unit, metric="cosine", n_neighbors=n_neighbors, random_state=seed,
-                      n_jobs=n_jobs)
-    graph.prepare()
-    return ApproximateIndex(vectors, graph)
