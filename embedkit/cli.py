@@ -186,7 +186,8 @@ def demo(output, epochs, workers):
     from pathlib import Path
 
     from . import io
-    from .demo import DEMO_WORDS, demo_corpus, neighbours
+    from .demo import DEMO_WORDS, demo_corpus
+    from .query import most_similar
     from .train import SkipGramConfig, train_skipgram
 
     output = Path(output)
@@ -199,7 +200,7 @@ def demo(output, epochs, workers):
     click.echo("\nnearest neighbours (cosine):")
     for word in DEMO_WORDS:
         if word in vectors:
-            click.echo(f"  {word:<11} " + ", ".join(f"{w} {s:.2f}" for w, s in neighbours(vectors, word, 6)))
+            click.echo(f"  {word:<11} " + ", ".join(f"{w} {s:.2f}" for w, s in most_similar(vectors, word, topn=6)))
     click.echo(f"\nwrote {len(vectors):,} vectors x {vectors.dim} dims to {path}")
     click.echo(f"try:  embedkit info {path}")
 

@@ -34,13 +34,3 @@ def demo_corpus() -> Path:
             out.write(" ".join(tokens) + "\n")
     return target
 
-
-def neighbours(vectors, word: str, topn: int = 8) -> list[tuple[str, float]]:
-    """The `topn` words with the highest cosine to `word`, itself excluded."""
-    import numpy as np
-
-    unit = vectors.unit
-    scores = unit @ unit[vectors.row(word)]  # (n,)
-    scores[vectors.row(word)] = -np.inf
-    best = np.argsort(-scores)[:topn]
-    return [(vectors.words[i], float(scores[i])) for i in best]
