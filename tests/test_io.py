@@ -313,7 +313,7 @@ def test_unrecognised_inputs(tmp_path):
     ("a 1 2\nb\xff 3 4\n", "glove", 2, "is not valid UTF-8"),
     ("only\n", "glove", 1, "expected a word followed by its numbers"),
 ])
-def test_malformed_text(tmp_path, text, fmt, line, message):
+def test_malformed_text(tmp_path, engine, text, fmt, line, message):
     path = write(tmp_path / "bad.txt", text.encode("latin-1"))
     with pytest.raises(FormatError) as caught:
         io.load(path, fmt)
@@ -331,7 +331,31 @@ def test_empty_file(tmp_path, text):
         assert caught.value.line is None
 
 
-def test_errors_name_the_right_line_across_blocks():
+@pytest.fixture(params=[True, False], ids=["arrow", "numpy"])
+def engine(request, monkeypatch):
+    """Run a test with pyarrow's parser (where installed) and with np.loadtxt alone."""
+    monkeypatch.setattr(w2vfile, "ARROW", request.param)
+    return request.param
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=hnp.arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 4)),
+                         elements=st.floats(allow_nan=False, width=64)),
+       digits=st.integers(1, 17), trailing=st.booleans())
+def test_both_number_parsers_agree_with_python(values, digits, trailing):
+    text = "\n".join(" ".join(f"%.{digits}g" % v for v in row) + " " * trailing for row in values)
+    with np.errstate(over="ignore"):  # beyond float32 is inf
+        expected = np.array([[float(f"%.{digits}g" % v) for v in row] for row in values], np.float32)
+    for arrow in (True, False):
+        w2vfile.ARROW = arrow
+        try:
+            got = w2vfile.parse_numbers(text.encode(), *values.shape)
+        finally:
+            w2vfile.ARROW = True
+        assert got is not None and np.array_equal(bits(got), bits(expected))
+
+
+def test_errors_name_the_right_line_across_blocks(engine):
     lines = [f"w{i} {i} {i + 1}" for i in range(500)]
     good = "\n".join(lines).encode() + b"\n"
     words, matrix = w2vfile.read_text(pyio.BytesIO(good), "f", header=False, block_bytes=64)
@@ -349,7 +373,7 @@ def test_invalid_utf8_can_be_replaced(tmp_path):
     assert io.load(path, unicode_errors="replace").words == ["caf\ufffd", "x"]
 
 
-def test_lenient_text_variants(tmp_path):
+def test_lenient_text_variants(tmp_path, engine):
     crlf = write(tmp_path / "crlf.vec", "\ufeff2 2\r\nx 1 2 \r\ny 3  4\r\n\r\n\n")
     assert io.load(crlf).matrix.tolist() == [[1, 2], [3, 4]]
     spaced = write(tmp_path / "840b.txt", "x 1 2\nat name@domain.com 3 4\n. . . 5 6\n")
