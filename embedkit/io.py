@@ -253,6 +253,9 @@ def save(vectors: Vectors, path, fmt: str | None = None) -> Path:
     path = Path(path)
     fmt, compression = output_format(path, fmt)
     _check_words(vectors, fmt)
+    if not len(vectors) and fmt in ("glove", "projector"):
+        raise EmbedkitError(f"cannot write 0 words in the {fmt} format: without a header, nothing "
+                            "would hold the dimension; use the embedkit or word2vec format")
     if path.is_dir() and _detect_folder(path) != fmt:
         raise EmbedkitError(f"{path} is a folder that does not hold {fmt} vectors; "
                             "refusing to replace it")
@@ -306,6 +309,8 @@ def _detect_folder(path: Path) -> str | None:
 def _check_words(vectors: Vectors, fmt: str) -> None:
     """Raise `EmbedkitError` naming the first word `fmt` cannot hold, or a repeated word."""
     words = vectors.words
+    if not words:
+        return
     if len(vectors.index) != len(words):
         seen = set()
         repeat = next(i for i, word in enumerate(words) if word in seen or seen.add(word))

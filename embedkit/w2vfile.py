@@ -140,6 +140,8 @@ def _parse_block(block: bytes, line: int, dim: int, name: str,
 
 def _decode(words: list[bytes], unicode_errors: str) -> list[str] | None:
     """The words as str; None if one does not decode, is empty, or holds a newline."""
+    if not words:
+        return []
     try:
         decoded = b"\n".join(words).decode("utf-8", unicode_errors).split("\n")
     except UnicodeDecodeError:

@@ -517,6 +517,16 @@ def test_damaged_files_raise_embedkit_errors_only(tmp_path, seed, cut, junk, at,
     assert len(loaded.words) == len(set(loaded.words)) == loaded.matrix.shape[0]
 
 
+@pytest.mark.parametrize("fmt", io.WRITE_FORMATS)
+def test_no_words(tmp_path, fmt):
+    empty = Vectors([], np.zeros((0, 3)))
+    if fmt in ("glove", "projector"):
+        with pytest.raises(EmbedkitError, match="cannot write 0 words"):
+            io.save(empty, tmp_path / "out", fmt)
+        return
+    assert io.load(io.save(empty, tmp_path / "out", fmt), fmt).shape == (0, 3)
+
+
 def test_repeated_words_are_refused(tmp_path):
     twice = Vectors(["a", "b", "a"], np.zeros((3, 2)), check=False)
     with pytest.raises(EmbedkitError, match=r"cannot write word 'a' \(row 2\) twice"):
