@@ -234,7 +234,11 @@ class _Trap:
 def test_a_hostile_pickle_is_never_opened(tmp_path):
     trap = _Trap()
     trap.target = str(tmp_path / "pwned")
-    write(tmp_path / "evil.kv", pickle.dumps(trap, protocol=4))
+    payload = pickle.dumps(trap, protocol=4)
+    pickle.loads(payload)  # the trap works: unpickling it creates the file
+    assert (tmp_path / "pwned").exists()
+    (tmp_path / "pwned").unlink()
+    write(tmp_path / "evil.kv", payload)
     for fmt in (None, "gensim"):
         with pytest.raises(EmbedkitError, match="pickle"):
             io.load(tmp_path / "evil.kv", fmt)
