@@ -35,6 +35,31 @@ def main():
     """Train, load, query, look at and evaluate word embeddings."""
 
 
+# -- options shared by several commands ------------------------------------------------------
+
+def format_option(function):
+    """`--format FMT` for a command that saves vectors with `io.save(vectors, out, fmt)`."""
+    from .io import WRITE_FORMATS
+
+    return click.option(
+        "--format", "fmt", type=click.Choice(WRITE_FORMATS), default=None,
+        help="Output format; by default from OUT's extension (.ekv .vec .txt .w2v .bin .glove "
+             ".tsv, plus .gz/.bz2/.xz).")(function)
+
+
+def read_options(function):
+    """`--from`, `--trust-pickle` and `--unicode-errors` for a command that loads vectors."""
+    from .io import FORMATS, UNICODE_ERRORS
+
+    function = click.option("--unicode-errors", type=click.Choice(UNICODE_ERRORS), default="strict",
+                            show_default=True, help="What to do with words that are not UTF-8.")(function)
+    function = click.option("--trust-pickle", is_flag=True,
+                            help="Allow gensim pickles (.model, .kv): reading one can run any "
+                                 "code it holds.")(function)
+    return click.option("--from", "source_format", type=click.Choice(FORMATS), default=None,
+                        help="Input format, when detection gets it wrong.")(function)
+
+
 # -- training --------------------------------------------------------------------------------------
 
 def _training_options(function):
@@ -70,7 +95,7 @@ def _training_options(function):
 @click.argument("corpus", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=True),
               help="Where to write the vectors; the extension chooses the format (.ekv, .vec, .txt, .bin, .glove).")
-@click.option("--format", "fmt", default=None, help="Output format, overriding the extension.")
+@format_option
 @_training_options
 @click.option("--checkpoint-every", default=0, show_default=True,
               help="Save the vectors to OUTPUT every N epochs, so Ctrl-C keeps the last complete one.")
@@ -146,7 +171,7 @@ def windows(text, corpus, window, dynamic, seed, limit):
 @main.command()
 @click.argument("corpus", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(), help="Where to write the vectors (.ekv keeps them sparse).")
-@click.option("--format", "fmt", default=None, help="Output format, overriding the extension.")
+@format_option
 @click.option("--min-count", default=1, show_default=True, help="Ignore words seen fewer times.")
 @click.option("--max-vocab", type=int, default=None, help="Keep at most this many of the most frequent words.")
 @click.option("--lowercase/--no-lowercase", default=True, show_default=True, help="Lower-case the corpus.")
@@ -531,3 +556,72 @@ def query_prompt(vectors, topn, restrict):
     from . import prompt
 
     prompt.run(prompt.QuerySession(_vectors(vectors), topn=topn, restrict=restrict))
+
+
+# -- vector files: convert, info; `format_option` for every command that writes vectors --------
+
+@main.command()
+@click.argument("source", metavar="IN")
+@click.argument("target", metavar="OUT")
+@format_option
+@read_options
+def convert(source, target, fmt, source_format, trust_pickle, unicode_errors):
+    """Convert word vectors IN to OUT, any format to any format.
+
+    IN may be plain, .gz, .bz2, .xz, a .zip holding one file, or ARCHIVE.zip:MEMBER.
+    Nothing is written unless the whole conversion succeeds.
+
+    Example: embedkit convert glove.6B.zip:glove.6B.50d.txt glove50.ekv
+    """
+    from . import io
+
+    vectors = io.load(source, source_format, trust_pickle=trust_pickle, unicode_errors=unicode_errors)
+    out = io.save(vectors, target, fmt)
+    click.echo(f"{out}: {len(vectors):,} words x {vectors.dim} dims ({io.output_format(out, fmt)[0]})")
+
+
+@main.command()
+@click.argument("path", metavar="FILE")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@read_options
+def info(path, as_json, source_format, trust_pickle, unicode_errors):
+    """Summarise a vectors file: words, dims, format, counts, norms, training config.
+
+    Example: embedkit info vectors.ekv --json
+    """
+    import json
+
+    from . import io
+
+    summary = io.info(path, fmt=source_format, trust_pickle=trust_pickle, unicode_errors=unicode_errors)
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    norms = summary["norms"]
+    rows = [
+        ("format", summary["format"]),
+        ("words", f"{summary['words']:,}"),
+        ("dimensions", summary["dim"]),
+        ("storage", "sparse float32" if summary["sparse"] else "dense float32"),
+        ("counts", "known" if summary["counts_known"] else "unknown"),
+        ("norms", "-" if norms is None else
+         f"min {norms['min']:.4g}, mean {norms['mean']:.4g}, max {norms['max']:.4g}"),
+        ("zero vectors", summary["zero_vectors"]),
+        ("file size", _size(summary["file_bytes"])),
+    ]
+    if summary["non_finite_vectors"]:
+        rows.append(("NaN/inf vectors", summary["non_finite_vectors"]))
+    if summary["training"]:
+        rows.append(("training", ", ".join(f"{k}={v}" for k, v in summary["training"].items())
+                     if isinstance(summary["training"], dict) else summary["training"]))
+    rows.append(("first words", " ".join(summary["first_words"])))
+    click.echo(summary["path"])
+    for label, value in rows:
+        click.echo(f"  {label:<13} {value}")
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:,} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000

@@ -1,0 +1,458 @@
+"""word2vec text, word2vec binary and GloVe files: fast readers and exact writers.
+
+Readers take an open binary stream (already decompressed) and the name to show in errors. They
+read blocks of about 16 MiB and parse every number of a block in one call: `pyarrow.csv` when
+pyarrow is installed (3-4x faster), else `np.loadtxt`; both give the same float32, bit for bit.
+Only a block that does not parse goes through a line-by-line pass, which accepts what the fast
+pass could not (a GloVe word holding a space, tabs between numbers) or raises `FormatError`
+naming the first bad line. Writers give each row the fewest digits (7, else 9) that read back as the
+identical float32, so GloVe's `0.418` stays `0.418` and a round trip is bit for bit.
+
+Words are UTF-8. A word that does not decode is an error naming its line unless
+`unicode_errors` is "replace" or "ignore" (passed to `bytes.decode`).
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from typing import BinaryIO, Iterator
+
+import numpy as np
+import scipy.sparse as sp
+
+from .errors import FormatError
+
+BLOCK_BYTES = 16 << 20
+ARROW = True  # parse numbers with pyarrow.csv when it is installed; False: always np.loadtxt
+FORBIDDEN = " \t\n\r\x0b\x0c\x00"  # characters a word cannot hold in these formats
+_BOM = b"\xef\xbb\xbf"
+_USE_BINARY = "if it is a word2vec binary file, use --format word2vec-binary"
+
+
+# -- reading text -------------------------------------------------------------------------------
+
+def read_text(stream: BinaryIO, name: str, *, header: bool, unicode_errors: str = "strict",
+              block_bytes: int = BLOCK_BYTES) -> tuple[list[str], np.ndarray]:
+    """Words and their (n, dim) float32 matrix from word2vec text (`header=True`) or GloVe.
+
+    word2vec text starts with a line `WORDS DIM`; GloVe has no header and takes DIM from its
+    first line (a word, then DIM numbers). Each later line is a word and exactly DIM numbers.
+    """
+    blocks = _line_blocks(stream, block_bytes)
+    first_block = next(blocks, None)
+    if first_block is None:
+        raise FormatError(name, "empty file")
+    first, _, rest = first_block.partition(b"\n")
+    first = first.removeprefix(_BOM)
+    if header:
+        count, dim = parse_header(first, name)
+        line = 2
+    else:
+        count, line = None, 1
+        rest = first + b"\n" + rest
+        tokens = first.split()
+        if b"\x00" in first or not tokens:
+            _parse_lines([first], 1, 1, name, unicode_errors)  # raises: binary data, empty line
+        if len(tokens) < 2:
+            raise FormatError(name, "expected a word followed by its numbers", line=1)
+        dim = len(tokens) - 1
+    words: list[str] = []
+    parts: list[np.ndarray] = []
+    for block in _chain(rest, blocks):
+        block_words, matrix = _parse_block(block, line, dim, name, unicode_errors)
+        if count is not None and len(words) + len(block_words) > count:
+            raise FormatError(name, f"the header says {count} words but the file holds more",
+                              line=count + 2)
+        words += block_words
+        parts.append(matrix)
+        line += len(block_words)
+    if count is not None and len(words) != count:
+        raise FormatError(name, f"the header says {count} words but the file ends after "
+                                f"{len(words)}", line=line)
+    matrix = np.concatenate(parts) if parts else np.zeros((0, dim), np.float32)  # (n, dim)
+    return words, matrix
+
+
+def parse_header(first: bytes, name: str) -> tuple[int, int]:
+    """(words, dim) from a word2vec header line `WORDS DIM`."""
+    tokens = first.split()
+    if len(tokens) != 2 or not all(t.isdigit() for t in tokens) or int(tokens[1]) == 0:
+        shown = first[:60].decode("utf-8", "replace")
+        raise FormatError(name, f"expected a header 'WORDS DIM' (two whole numbers), found {shown!r}",
+                          line=1)
+    return int(tokens[0]), int(tokens[1])
+
+
+def _line_blocks(stream: BinaryIO, block_bytes: int) -> Iterator[bytes]:
+    """Blocks of whole lines, each ending in a newline; blank lines at the very end are dropped."""
+    rest = b""
+    while chunk := stream.read(block_bytes):
+        data = rest + chunk
+        end = _content_end(data)  # hold back trailing blank lines: they may end the file
+        cut = data.find(b"\n", end) if end else -1
+        if 0 < end and cut < 0:
+            cut = data.rfind(b"\n", 0, end)
+        if cut < 0:
+            rest = data
+            continue
+        yield data[:cut + 1]
+        rest = data[cut + 1:]
+    if rest.strip():
+        yield rest + b"\n"
+
+
+def _content_end(data: bytes) -> int:
+    """len(data.rstrip()), without copying all of `data`."""
+    tail = data[-4096:]
+    kept = len(tail.rstrip())
+    return len(data) - len(tail) + kept if kept else len(data.rstrip())
+
+
+def _chain(first: bytes, blocks: Iterator[bytes]) -> Iterator[bytes]:
+    if first:
+        yield first
+    yield from blocks
+
+
+def _parse_block(block: bytes, line: int, dim: int, name: str,
+                 unicode_errors: str) -> tuple[list[str], np.ndarray]:
+    """Words and matrix of a block whose first line is `line`: the fast paths, else line by line."""
+    if b"\x00" not in block:
+        rows = block.count(b"\n")
+        table = _arrow_table(block, rows, dim, " ", words=True) if ARROW else None
+        if table is not None:
+            words = _decode(table[0], unicode_errors)
+            if words is not None:
+                return words, table[1]
+        lines = block.split(b"\n")
+        lines.pop()  # the block ends in a newline
+        heads = [text.partition(b" ") for text in lines]  # (word, " ", numbers)
+        matrix = _loadtxt(b"\n".join([head[2] for head in heads]), rows, dim, " ")
+        if matrix is not None:
+            words = _decode([head[0] for head in heads], unicode_errors)
+            if words is not None:
+                return words, matrix
+    lines = block.split(b"\n")
+    lines.pop()
+    return _parse_lines(lines, line, dim, name, unicode_errors)
+
+
+def _decode(words: list[bytes], unicode_errors: str) -> list[str] | None:
+    """The words as str; None if one does not decode, is empty, or holds a newline."""
+    if not words:
+        return []
+    try:
+        decoded = b"\n".join(words).decode("utf-8", unicode_errors).split("\n")
+    except UnicodeDecodeError:
+        return None
+    return decoded if len(decoded) == len(words) and "" not in decoded else None
+
+
+def parse_numbers(numbers: bytes, rows: int, dim: int, sep: str = " ") -> np.ndarray | None:
+    """The (rows, dim) float32 matrix of `rows` lines of `dim` numbers; None if they are not that.
+
+    Accepts one trailing separator per line (word2vec.c and fastText write one). Numbers are
+    parsed as float64 and rounded to float32, as gensim does.
+    """
+    table = _arrow_table(numbers, rows, dim, sep, words=False) if ARROW else None
+    return table[1] if table is not None else _loadtxt(numbers, rows, dim, sep)
+
+
+def _loadtxt(numbers: bytes, rows: int, dim: int, sep: str) -> np.ndarray | None:
+    try:
+        with warnings.catch_warnings():  # "input contained no data": caught by the shape test
+            warnings.simplefilter("ignore")
+            matrix = np.loadtxt(io.BytesIO(numbers), dtype=np.float32, comments=None,
+                                delimiter=None if sep == " " else sep, ndmin=2)
+    except ValueError:
+        return None
+    return matrix if matrix.shape == (rows, dim) else None
+
+
+def _arrow_table(data: bytes, rows: int, dim: int, sep: str,
+                 words: bool) -> tuple[list[bytes] | None, np.ndarray] | None:
+    """(the first column as bytes if `words`, the (rows, dim) float32 numbers) by pyarrow.csv.
+
+    None when pyarrow is missing or `data` is not exactly that table (then a slower path decides).
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as csv
+    except ImportError:
+        return None
+    types = {f"f{i + words}": pa.float64() for i in range(dim)}
+    if words:
+        types["f0"] = pa.binary()
+    try:
+        table = csv.read_csv(
+            pa.py_buffer(data),
+            read_options=csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=csv.ParseOptions(delimiter=sep, quote_char=False, escape_char=False),
+            convert_options=csv.ConvertOptions(column_types=types, null_values=[],
+                                               strings_can_be_null=False))
+    except pa.ArrowException:  # not a clean table: np.loadtxt, then line by line
+        return None
+    columns = table.columns
+    if (len(columns) == dim + words + 1 and pa.types.is_string(columns[-1].type)
+            and pc.max(pc.utf8_length(columns[-1])).as_py() == 0):
+        columns = columns[:-1]  # the empty field after a trailing separator
+    if len(columns) != dim + words or table.num_rows != rows:  # a blank line is skipped silently
+        return None
+    matrix = np.empty((rows, dim), dtype=np.float32)
+    with np.errstate(over="ignore"):  # beyond float32: inf, as np.loadtxt gives
+        for i, column in enumerate(columns[words:]):
+            matrix[:, i] = column.to_numpy()
+    return (columns[0].to_pylist() if words else None), matrix
+
+
+def _parse_lines(lines: list[bytes], line: int, dim: int, name: str,
+                 unicode_errors: str) -> tuple[list[str], np.ndarray]:
+    """The slow path: one line at a time, raising `FormatError` at the first bad one."""
+    words: list[str] = []
+    matrix = np.empty((len(lines), dim), dtype=np.float32)
+    for row, text in enumerate(lines):
+        here = line + row
+        if b"\x00" in text:
+            raise FormatError(name, f"binary data (NUL bytes) in a text file; {_USE_BINARY}", line=here)
+        body = text.rstrip()
+        if not body:
+            raise FormatError(name, "empty line", line=here)
+        parts = body.rsplit(None, dim)
+        word, numbers = parts[0], parts[1:]
+        pieces = word.split()
+        if len(numbers) < dim or not pieces or len(pieces) > 1 and _is_number(pieces[-1]):
+            found = len(body.split()) - 1
+            raise FormatError(name, f"expected a word and {_numbers(dim)}, found {_numbers(found)}",
+                              line=here)
+        try:
+            with np.errstate(over="ignore"):
+                matrix[row] = [float(x) for x in numbers]
+        except ValueError:
+            bad = next(x for x in numbers if not _is_number(x))
+            shown = bad[:40].decode("utf-8", "replace")
+            raise FormatError(name, f"{shown!r} is not a number", line=here) from None
+        try:
+            words.append(word.decode("utf-8", unicode_errors))
+        except UnicodeDecodeError as error:
+            raise FormatError(name, f"the word {word[:40]!r} is not valid UTF-8 ({error.reason}); "
+                                    "pass --unicode-errors replace to read it anyway",
+                              line=here) from None
+        if not words[-1]:
+            raise FormatError(name, "the word is empty once its invalid bytes are dropped", line=here)
+    return words, matrix
+
+
+def _numbers(n: int) -> str:
+    return f"{n} number" + ("" if n == 1 else "s")
+
+
+def _is_number(token: bytes) -> bool:
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
+
+
+# -- reading binary -----------------------------------------------------------------------------
+
+def read_binary(stream: BinaryIO, name: str, *, unicode_errors: str = "strict",
+                block_bytes: int = BLOCK_BYTES) -> tuple[list[str], np.ndarray]:
+    """Words and their (n, dim) float32 matrix from a word2vec binary file.
+
+    Layout (word2vec.c, gensim): a text line `WORDS DIM`, then per word its UTF-8 bytes, a space
+    and DIM little-endian float32; a newline after each vector is optional (word2vec.c writes
+    one, gensim does not), both read.
+    """
+    data = stream.read(block_bytes)
+    if not data.strip():
+        raise FormatError(name, "empty file")
+    cut = data.find(b"\n", 0, 200)
+    if cut < 0:  # a file holding only a header, without its newline, or no header at all
+        cut = len(data) if len(data) < 200 else 200
+    count, dim = parse_header(data[:cut], name)
+    if looks_like_text_record(data[cut + 1:], dim):
+        raise FormatError(name, "this is a text file, not word2vec binary; use --format word2vec")
+    size = 4 * dim  # bytes per vector
+    words: list[bytes] = []
+    vectors: list[bytes] = []
+    pos, offset = cut + 1, 0  # position in `data`; file offset of data[0]
+    while True:
+        starts = _records(data, pos, count - len(words), size, words)
+        vectors.append(b"".join([data[at:at + size] for at in starts]))
+        pos = starts[-1] + size if starts else pos
+        if len(words) == count:
+            break
+        more = stream.read(block_bytes)
+        if not more:
+            raise FormatError(name, f"the file ends inside word {len(words) + 1} of {count} "
+                                    f"(byte {offset + pos}): truncated, or the header is wrong")
+        data, offset, pos = data[pos:] + more, offset + pos, 0
+    if data[pos:].strip() or stream.read(1 << 16).strip():
+        raise FormatError(name, f"the header says {count} words but the file holds more "
+                                f"(byte {offset + pos})")
+    matrix = np.frombuffer(b"".join(vectors), dtype="<f4").astype(np.float32).reshape(count, dim)
+    return _decode_words(words, name, unicode_errors), matrix
+
+
+def _records(data: bytes, pos: int, most: int, size: int, words: list[bytes]) -> list[int]:
+    """Append the words of up to `most` whole records from data[pos:]; return their vector offsets."""
+    starts: list[int] = []
+    find, end = data.find, len(data)
+    add_word, add_start = words.append, starts.append
+    for _ in range(most):
+        if data[pos:pos + 1] == b"\n":  # word2vec.c ends each vector with a newline; gensim does not
+            pos += 1
+        space = find(b" ", pos)
+        stop = space + 1 + size
+        if space < 0 or stop > end:
+            break
+        add_word(data[pos:space])
+        add_start(space + 1)
+        pos = stop
+    return starts
+
+
+def _decode_words(words: list[bytes], name: str, unicode_errors: str) -> list[str]:
+    decoded = _decode(words, unicode_errors)
+    if decoded is not None:
+        return decoded
+    for i, word in enumerate(words):
+        try:
+            text = word.decode("utf-8", unicode_errors)
+        except UnicodeDecodeError as error:
+            raise FormatError(name, f"word {i + 1}, {word[:40]!r}, is not valid UTF-8 "
+                                    f"({error.reason}); pass --unicode-errors replace to read it "
+                                    "anyway") from None
+        if not text or "\n" in text:
+            raise FormatError(name, f"word {i + 1} is empty or holds a newline: {word[:40]!r}")
+    raise AssertionError("unreachable: a word that fails in the batch fails alone")
+
+
+def has_control_bytes(sample: bytes) -> bool:
+    """Whether `sample` holds bytes no text file holds (NUL and other controls but TAB, CR, LF)."""
+    return any(byte < 32 and byte not in b"\t\n\r" for byte in sample)
+
+
+def looks_binary(sample: bytes, dim: int) -> bool:
+    """Whether the bytes after a `WORDS DIM` header are binary floats rather than text lines."""
+    if looks_like_text_record(sample, dim):
+        return False
+    if has_control_bytes(sample):
+        return True
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start < len(sample) - 3  # not just a character cut at the end of the sample
+    return False
+
+
+def looks_like_text_record(sample: bytes, dim: int) -> bool:
+    """Whether the first line of `sample` is a word and `dim` numbers, in text."""
+    line = sample.split(b"\n", 1)[0]
+    tokens = line.split()
+    return (dim > 0 and len(tokens) == dim + 1 and b"\x00" not in line
+            and all(_is_number(x) for x in tokens[1:]))
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+def write_text(stream: BinaryIO, words: list[str], matrix, *, header: bool, sep: str = " ") -> None:
+    """Write word2vec text (`header=True`), GloVe, or with `words=None` a bare table of numbers.
+
+    Every float is written with 7 significant digits when that reads back as the same float32,
+    else 9 (always enough).
+    """
+    n, dim = matrix.shape
+    if header:
+        stream.write(f"{n} {dim}\n".encode())
+    head = "" if words is None else "%s" + sep
+    short = head + sep.join(["%.7g"] * dim) + "\n"
+    full = head + sep.join(["%.9g"] * dim) + "\n"
+    step = max(1, (1 << 21) // max(dim, 1))  # rows per block: about 2M numbers
+    for start in range(0, n, step):
+        block = _dense_rows(matrix, start, start + step)  # (rows, dim) float32
+        fmt = "".join([short if ok else full for ok in seven_digits_enough(block)])
+        if words is None:
+            values = block.astype(np.float64).ravel().tolist()
+        else:
+            table = np.empty((len(block), dim + 1), dtype=object)  # (rows, 1 + dim): word, numbers
+            table[:, 0] = words[start:start + step]
+            table[:, 1:] = block.astype(np.float64)
+            values = table.ravel().tolist()
+        stream.write((fmt % tuple(values)).encode("utf-8"))
+
+
+def write_binary(stream: BinaryIO, words: list[str], matrix) -> None:
+    """Write word2vec binary, word2vec.c's layout (with a newline after each vector)."""
+    n, dim = matrix.shape
+    stream.write(f"{n} {dim}\n".encode())
+    size = 4 * dim
+    step = max(1, (1 << 21) // max(dim, 1))
+    for start in range(0, n, step):
+        data = _dense_rows(matrix, start, start + step).astype("<f4").tobytes()
+        stream.write(b"".join([word.encode("utf-8") + b" " + data[i * size:(i + 1) * size] + b"\n"
+                               for i, word in enumerate(words[start:start + step])]))
+
+
+def _dense_rows(matrix, start: int, stop: int) -> np.ndarray:
+    rows = matrix[start:stop]
+    return rows.toarray() if sp.issparse(rows) else np.asarray(rows, dtype=np.float32)
+
+
+_POW10 = 10.0 ** np.arange(23)  # exact in float64
+
+
+def seven_digits_enough(block: np.ndarray) -> np.ndarray:
+    """For each row of a float32 block, whether '%.7g' gives back every value bit for bit.
+
+    Computes the 7-digit decimal of each value with float64 arithmetic that is exact where it
+    is trusted (1e-15 < |x| < 1e6, 7 digits found, no near-tie when rounding); a value outside
+    that counts as "no", which costs its row two more digits, never exactness.
+    """
+    x = block.astype(np.float64)
+    a = np.abs(x)
+    trusted = (a > 1e-15) & (a < 1e6)
+    with np.errstate(all="ignore"):  # NaN and inf are not trusted; their warnings do not matter
+        e = np.floor(np.log10(np.where(trusted, a, 1.0))).astype(np.int64)  # decimal exponent
+        scale = _POW10[6 - e]  # 10**k, 0 <= k <= 22: x * scale has 7 digits before the point
+        scaled = x * scale  # one rounding, relative error 2**-53
+        digits = np.rint(scaled)
+        back = digits / scale  # the decimal digits * 10**-k, correctly rounded
+        size = np.abs(scaled)  # in [1e6, 1e7) if the exponent is right (rounding may carry to 1e7)
+        ok = (trusted & (size >= 1e6) & (size < 1e7) & (np.abs(np.abs(scaled - digits) - 0.5) > 1e-6)
+              & (back.astype(np.float32) == block))
+    return (ok | (a == 0)).all(axis=1)
+
+
+# -- reading a table of numbers -----------------------------------------------------------------
+
+def read_table(stream: BinaryIO, name: str, *, block_bytes: int = BLOCK_BYTES) -> np.ndarray:
+    """The (n, dim) float32 matrix of a tab-separated table of numbers, no header (projector)."""
+    parts: list[np.ndarray] = []
+    line, dim = 1, None
+    for block in _line_blocks(stream, block_bytes):
+        lines = block.split(b"\n")
+        lines.pop()
+        if dim is None:
+            dim = len(lines[0].split(b"\t"))
+        matrix = parse_numbers(block, len(lines), dim, sep="\t")
+        if matrix is None:
+            matrix = np.empty((len(lines), dim), dtype=np.float32)
+            for row, text in enumerate(lines):
+                numbers = text.rstrip(b"\r").split(b"\t")
+                if len(numbers) != dim:
+                    raise FormatError(name, f"expected {dim} tab-separated numbers, found "
+                                            f"{len(numbers)}", line=line + row)
+                bad = next((x for x in numbers if not _is_number(x)), None)
+                if bad is not None:
+                    shown = bad[:40].decode("utf-8", "replace")
+                    raise FormatError(name, f"{shown!r} is not a number", line=line + row)
+                matrix[row] = [float(x) for x in numbers]
+        parts.append(matrix)
+        line += len(lines)
+    if dim is None:
+        raise FormatError(name, "empty file")
+    return np.concatenate(parts)
