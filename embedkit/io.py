@@ -237,6 +237,23 @@ def load(path, fmt: str | None = None, *, trust_pickle: bool = False, mmap: bool
                     first_line=first_line)
 
 
+DENSE_LIMIT = 100_000_000  # numbers a sparse (one-hot) matrix may expand to in a dense format
+
+
+def _check_dense_size(vectors: Vectors, fmt: str, path: Path) -> None:
+    """Refuse to write a sparse matrix densely when it would expand to more than DENSE_LIMIT numbers."""
+    if not vectors.is_sparse or fmt == "embedkit":
+        return
+    n, dim = vectors.shape
+    cells = n * dim
+    if cells > DENSE_LIMIT:
+        size = cells * (4 if fmt == "word2vec-binary" else 2)  # float32, or "0 " per zero in text
+        raise EmbedkitError(
+            f"{path}: the {fmt} format is dense: {n:,} x {dim:,} = {cells:,} numbers "
+            f"(about {size / 1e9:.1f} GB), over the limit of {DENSE_LIMIT:,}; write embedkit's "
+            "format (.ekv), which keeps one-hot vectors sparse, or use fewer words (--max-vocab)")
+
+
 def save(vectors: Vectors, path, fmt: str | None = None) -> Path:
     """Write `vectors` to `path` in `fmt`, or the format its extension names (`output_format`).
 
@@ -256,6 +273,7 @@ def save(vectors: Vectors, path, fmt: str | None = None) -> Path:
     if not len(vectors) and fmt in ("glove", "projector"):
         raise EmbedkitError(f"cannot write 0 words in the {fmt} format: without a header, nothing "
                             "would hold the dimension; use the embedkit or word2vec format")
+    _check_dense_size(vectors, fmt, path)
     if path.is_dir() and _detect_folder(path) != fmt:
         raise EmbedkitError(f"{path} is a folder that does not hold {fmt} vectors; "
                             "refusing to replace it")

@@ -101,3 +101,14 @@ def test_onehot_has_cosine_zero_and_dimension_vocab_size(planted_file, tmp_path)
     unit = vectors.unit
     gram = (unit @ unit.T).toarray() if hasattr(unit, "toarray") else unit @ unit.T
     np.testing.assert_array_equal(gram, np.eye(n))
+
+
+def test_onehot_refuses_huge_dense_text_and_says_how_big(tmp_path):
+    corpus = tmp_path / "big.txt"
+    corpus.write_text(" ".join(f"w{i}" for i in range(10_001)))
+    out = tmp_path / "onehot.vec"
+    result = CliRunner().invoke(main, ["onehot", str(corpus), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "10,001 x 10,001 = 100,020,001 numbers" in result.output and ".ekv" in result.output
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["big.txt"]
+    assert CliRunner().invoke(main, ["onehot", str(corpus), "-o", str(tmp_path / "o.ekv")]).exit_code == 0
