@@ -227,7 +227,7 @@ def demo(output, epochs, workers):
         if word in vectors:
             click.echo(f"  {word:<11} " + ", ".join(f"{w} {s:.2f}" for w, s in most_similar(vectors, word, topn=6)))
     click.echo(f"\nwrote {len(vectors):,} vectors x {vectors.dim} dims to {path}")
-    click.echo(f"try:  embedkit info {path}")
+    click.echo(f"try:  embedkit neighbors {path} music   or   embedkit query {path}")
 
 
 # -- embedkit corpora: the dataset registry ------------------------------------------------------
