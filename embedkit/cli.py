@@ -614,6 +614,17 @@ def info(path, as_json, source_format, trust_pickle, unicode_errors):
     if summary["training"]:
         rows.append(("training", ", ".join(f"{k}={v}" for k, v in summary["training"].items())
                      if isinstance(summary["training"], dict) else summary["training"]))
+    meta = summary["meta"]
+    if meta.get("trained_with"):
+        status = "complete" if meta.get("complete", True) else "checkpoint, incomplete"
+        rows.append(("trained", f"{meta['trained_with']}, engine {meta.get('engine')}, "
+                                f"{meta.get('epochs_completed')} epochs ({status}) on "
+                                f"{meta.get('corpus_words', 0):,} words of {meta.get('corpus')}"))
+    if meta.get("epoch_loss"):
+        losses = ", ".join(f"{x:.4f}" for x in meta["epoch_loss"])
+        rows.append(("epoch loss", f"{losses}  (initial {meta.get('initial_loss', float('nan')):.4f})"))
+    if meta.get("words_per_second"):
+        rows.append(("speed", f"{meta['words_per_second']:,} words/s over {meta.get('train_seconds')} s"))
     rows.append(("first words", " ".join(summary["first_words"])))
     click.echo(summary["path"])
     for label, value in rows:
