@@ -226,7 +226,7 @@ def prepare(vectors: Vectors, *, method: str | None = None, top: int | None = No
     timings["select"] = time.perf_counter() - start
 
     if timed:
-        timings.update(warm_up(method, len(picked), metric=metric))
+        timings.update(warm_up(method, metric=metric))
     start = time.perf_counter()
     coords = project(picked, method, seed=seed, metric=metric)
     timings["project"] = time.perf_counter() - start

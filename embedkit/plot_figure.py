@@ -60,10 +60,10 @@ def figure(p, *, labels: int | None = None, size: tuple[int, int] = (1600, 1200)
 
     # title and subtitle, wrapped to the width; the axes take the space left below them
     y = 1 - margin
-    for text, pt, style in ((p.title, TITLE_PT, dict(weight="bold")), (p.subtitle, SUBTITLE_PT, dict(color="#444"))):
-        font = FontProperties(size=pt, **{k: v for k, v in style.items() if k == "weight"})
+    for text, font, colour in ((p.title, FontProperties(size=TITLE_PT, weight="bold"), "#000"),
+                               (p.subtitle, FontProperties(size=SUBTITLE_PT), "#444")):
         wrapped = _wrap(text, font, width * (1 - 2 * margin), renderer)
-        t = fig.text(margin, y, wrapped, fontproperties=font, va="top", **{k: v for k, v in style.items() if k != "weight"})
+        t = fig.text(margin, y, wrapped, fontproperties=font, color=colour, va="top")
         y = t.get_window_extent(renderer).y0 / height - 0.006
     top = y - 0.01
 

@@ -29,11 +29,6 @@ from .vectors import Vectors
 METHODS = ("umap", "pca", "tsne")
 METRICS = ("cosine", "euclidean")
 
-# umap-learn switches from exact to approximate (NNDescent) neighbours from this many points on;
-# the two paths are compiled separately by numba.
-_UMAP_EXACT_BELOW = 4096
-
-
 def project(vectors, method: str = "umap", *, seed: int | None = 0, metric: str = "cosine",
             n_neighbors: int | None = None, min_dist: float = 0.1,
             perplexity: float = 30.0) -> np.ndarray:
@@ -150,13 +145,48 @@ def _umap(X, metric, seed, n_neighbors, min_dist):
     n_neighbors = max(2, min(umap_neighbours(n) if n_neighbors is None else n_neighbors, n - 1))
     reducer = umap.UMAP(
         n_components=2, metric=metric, n_neighbors=n_neighbors, min_dist=min_dist,
-        random_state=seed,
+        random_state=seed, precomputed_knn=exact_neighbours(X, n_neighbors, metric),
         # spectral initialisation needs more points than neighbours; tiny inputs start at random
         init="spectral" if n > n_neighbors + 1 else "random")
     with warnings.catch_warnings():
         # "n_jobs overridden by random_state", disconnected-graph notes for one-hot vectors, ...
         warnings.simplefilter("ignore")
         return reducer.fit_transform(X)
+
+
+def exact_neighbours(X, k: int, metric: str = "cosine") -> tuple[np.ndarray, np.ndarray]:
+    """Each row's `k` nearest rows, itself first, by exact distance: UMAP's `precomputed_knn`.
+
+    A matrix product per block of rows, so numba has nothing to compile for it: umap-learn would
+    otherwise compile pynndescent's approximate search (from 4,096 points on), which takes longer
+    than the whole projection of 5,000 words. Exact neighbours are also never worse.
+
+    Returns:
+        (indices int64 (n, k), distances float32 (n, k)), nearest first.
+    """
+    n = X.shape[0]
+    Y = _unit(X) if metric == "cosine" else X
+    sq = None if metric == "cosine" else (
+        np.asarray(Y.multiply(Y).sum(axis=1)).ravel() if sp.issparse(Y) else (Y * Y).sum(axis=1))
+    indices = np.empty((n, k), dtype=np.int64)
+    dists = np.empty((n, k), dtype=np.float32)
+    block = max(1, int(2e7 // n))  # ~80 MB of distances at a time
+    for start in range(0, n, block):
+        part = slice(start, min(n, start + block))
+        dots = Y[part] @ Y.T
+        dots = dots.toarray() if sp.issparse(dots) else np.asarray(dots)
+        if metric == "cosine":
+            d = 1.0 - dots
+        else:
+            d = np.sqrt(np.maximum(sq[part, None] + sq[None, :] - 2 * dots, 0.0))
+        rows = np.arange(part.stop - part.start)
+        d[rows, rows + start] = -1.0  # itself first, whatever ties or rounding say
+        top = np.argpartition(d, k - 1, axis=1)[:, :k]
+        top_d = np.take_along_axis(d, top, axis=1)
+        order = np.argsort(top_d, axis=1, kind="stable")
+        indices[part] = np.take_along_axis(top, order, axis=1)
+        dists[part] = np.maximum(np.take_along_axis(top_d, order, axis=1), 0.0)
+    return indices, dists
 
 
 def umap_neighbours(n: int) -> int:
@@ -173,14 +203,14 @@ def _import_umap():
     return umap
 
 
-def warm_up(method: str, n: int, *, metric: str = "cosine") -> dict[str, float]:
-    """Import and JIT-compile what `project(method=...)` on `n` points will run; seconds taken.
+def warm_up(method: str, *, metric: str = "cosine") -> dict[str, float]:
+    """Import and JIT-compile what `project(vectors, method)` will run; seconds taken.
 
     UMAP runs on numba, which compiles its functions on first use in a process. Fitting UMAP on
-    64 random points first, along the code path an `n`-point fit takes (exact neighbours below
-    4,096 points, NNDescent from there on), compiles nearly all of it, so the fit that follows
-    measures the projection itself. A few specialisations that depend on the data still compile
-    inside the real fit; they are counted there, not here. PCA and t-SNE compile nothing.
+    64 random points first, along the same code path (neighbours from `exact_neighbours`),
+    compiles nearly all of it, so the fit that follows measures the projection itself. A few
+    specialisations that depend on the data still compile inside the real fit; they are counted
+    there, not here. PCA and t-SNE compile nothing.
 
     Returns:
         {"import": seconds} for every method, plus {"compile": seconds} for UMAP.
@@ -196,5 +226,5 @@ def warm_up(method: str, n: int, *, metric: str = "cosine") -> dict[str, float]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         umap.UMAP(n_components=2, metric=metric, n_neighbors=15, random_state=0,
-                  force_approximation_algorithm=n >= _UMAP_EXACT_BELOW).fit_transform(X)
+                  precomputed_knn=exact_neighbours(X, 15, metric)).fit_transform(X)
     return {"import": imported - start, "compile": time.perf_counter() - imported}

@@ -9,7 +9,7 @@ from hypothesis.extra.numpy import arrays
 from sklearn.metrics import silhouette_score
 
 from embedkit import EmbedkitError, Vectors, project
-from embedkit.project import umap_neighbours, warm_up
+from embedkit.project import exact_neighbours, umap_neighbours, warm_up
 
 
 def planted(groups=3, size=40, dim=20, noise=0.15, seed=0):
@@ -91,4 +91,18 @@ def test_umap_neighbourhood_shrinks_for_small_sets():
 
 
 def test_warm_up_reports_import_time_for_sklearn_methods():
-    assert set(warm_up("pca", 100)) == {"import"}
+    assert set(warm_up("pca")) == {"import"}
+
+
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_exact_neighbours_match_brute_force(metric, sparse):
+    rng = np.random.default_rng(0)
+    matrix = rng.normal(size=(50, 6)) * rng.uniform(0.5, 2, size=(50, 1))
+    indices, dists = exact_neighbours(sp.csr_matrix(matrix) if sparse else matrix, 7, metric)
+    from sklearn.metrics import pairwise_distances
+
+    full = pairwise_distances(matrix, metric=metric)
+    assert (indices[:, 0] == np.arange(50)).all() and np.allclose(dists[:, 0], 0, atol=1e-6)
+    np.testing.assert_allclose(dists, np.sort(full, axis=1)[:, :7], atol=1e-4)
+    np.testing.assert_allclose(np.take_along_axis(full, indices, axis=1), dists, atol=1e-4)
