@@ -3,11 +3,11 @@
 from .errors import EmbedkitError, FormatError, UnknownWordError
 from .vectors import Vectors
 
-# Functions named like their modules: importing them here makes `embedkit.project` and
-# `embedkit.plot` the functions for good (the modules stay importable as embedkit.project etc.).
-# Both modules import umap, scikit-learn, matplotlib and plotly only inside functions.
-from .project import project  # noqa: E402  (after Vectors, which it uses)
-from .plot import plot  # noqa: E402
+# embedkit.project(...) and embedkit.plot(...) live in modules of other names (projection,
+# plotting), so that neither function hides a module. Both modules import umap, scikit-learn,
+# matplotlib and plotly only inside functions: `import embedkit` stays fast.
+from .plotting import plot
+from .projection import project
 
 __version__ = "0.1.0"
 

@@ -45,11 +45,13 @@ def _size(ctx, param, value):
 @main.command("plot")
 @click.argument("vectors")
 @click.option("-o", "--output", "out", required=True, metavar="OUT",
-              help="OUT.png, OUT.svg, OUT.pdf or OUT.html (interactive page); the extension picks the format.")
+              help="OUT.png, OUT.svg, OUT.pdf or OUT.html (interactive page); "
+                   "the extension picks the format.")
 @click.option("--method", type=click.Choice(["umap", "pca", "tsne"]), default=None,
               help="Projection to 2-D. [default: umap; pca with --analogy]")
 @click.option("--top", type=click.IntRange(min=1), metavar="N",
-              help="Plot the N most frequent words. [default: 1000; 3000 for .html; none when words are chosen]")
+              help="Plot the N most frequent words. "
+                   "[default: 1000; 3000 for .html; none when words are chosen]")
 @click.option("--words", metavar="W1,W2,...", help="Plot these words.")
 @click.option("--words-file", metavar="FILE", help="Plot the words of FILE, one a line (# starts a comment).")
 @click.option("--neighbors-of", metavar="WORD[,WORD]",
@@ -88,7 +90,7 @@ def plot_command(vectors, out, method, top, words, words_file, neighbors_of, top
     """
     import time
 
-    from .plot import output_format, plot
+    from .plotting import output_format, plot
     from .pretrained import resolve
 
     output_format(out)  # a bad extension fails before the vectors load

@@ -1,9 +1,9 @@
 """The interactive page: one self-contained HTML file (plotly.js inlined) that works offline.
 
 Zoom and pan come from plotly; hovering a point shows the word and its nearest words in the
-original space (computed in Python beforehand, not in the 2-D picture); a search box highlights a
-word and zooms to it. `page.html#king` opens with "king" searched, which makes a view shareable
-and lets a headless browser test the search box.
+original space (computed in Python beforehand, not in the 2-D picture); a search box rings a word
+and its nearest words (those plotted) and zooms to them. `page.html#king` opens with "king"
+searched, which makes a view shareable and lets a headless browser test the search box.
 """
 
 from __future__ import annotations
@@ -68,9 +68,20 @@ function find(raw) {
     show('\\u201c' + word + '\\u201d is not among the ' + data.n + ' plotted words');
     return;
   }
-  var p = data.points[word], dx = (home.x[1] - home.x[0]) * 0.12, dy = (home.y[1] - home.y[0]) * 0.12;
-  Plotly.restyle(gd, {x: [[p[0]]], y: [[p[1]]], text: [[word]]}, [mark]);
-  Plotly.relayout(gd, {'xaxis.range': [p[0] - dx, p[0] + dx], 'yaxis.range': [p[1] - dy, p[1] + dy]});
+  var p = data.points[word];
+  // ring the word, and its nearest words (original space) where they landed, if plotted
+  var xs = [p[0]], ys = [p[1]], names = [word], sizes = [24];
+  p[3].forEach(function (w) {
+    if (!has.call(data.points, w)) return;
+    xs.push(data.points[w][0]); ys.push(data.points[w][1]); names.push(w); sizes.push(14);
+  });
+  Plotly.restyle(gd, {x: [xs], y: [ys], text: [names], 'marker.size': [sizes]}, [mark]);
+  // zoom to the rings, with a margin: at least 3% of the whole picture on each side
+  var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
+  var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
+  var mx = Math.max((x1 - x0) * 0.3, (home.x[1] - home.x[0]) * 0.03);
+  var my = Math.max((y1 - y0) * 0.3, (home.y[1] - home.y[0]) * 0.03);
+  Plotly.relayout(gd, {'xaxis.range': [x0 - mx, x1 + mx], 'yaxis.range': [y0 - my, y1 + my]});
   document.body.dataset.found = word;
   show(word + (p[2] ? ' \\u2014 nearest: ' + p[2] : ''));
 }
@@ -86,7 +97,7 @@ if (location.hash.length > 1) {
 
 
 def page(p, *, labels: int = 40) -> str:
-    """The interactive HTML page of the `Projection` `p`, as a string (about 5 MB: plotly.js inlined).
+    """The interactive HTML page of the `Picture` `p`, as a string (about 5 MB: plotly.js inlined).
 
     Args:
         labels: write the names of this many words on the picture (query words first, then the
@@ -103,8 +114,10 @@ def page(p, *, labels: int = 40) -> str:
 
     n = len(p)
     near = [", ".join(f"{w} {s:.2f}" for w, s in row) for row in p.neighbours] if p.neighbours else [""] * n
-    hover = [f"<b>{html.escape(w, quote=False)}</b>" + (f"<br>nearest (cosine): {html.escape(s, quote=False)}" if s else "")
-             for w, s in zip(p.words, near)]
+    def esc(text):
+        return html.escape(text, quote=False)  # plotly decodes &lt; &gt; &amp; but not &quot;
+
+    hover = [f"<b>{esc(w)}</b>" + (f"<br>nearest (cosine): {esc(s)}" if s else "") for w, s in zip(p.words, near)]
     anchor = np.isin(p.words, p.anchors)
     shown = _spread(p, anchor, labels)
     colours = palette(len(p.group_names))
@@ -115,8 +128,8 @@ def page(p, *, labels: int = 40) -> str:
         rows = np.flatnonzero(p.group == g)
         fig.add_trace(Scatter(
             x=p.coords[rows, 0], y=p.coords[rows, 1], mode="markers+text",
-            name=html.escape(p.group_names[g] if g >= 0 else "other", quote=False),
-            text=[html.escape(p.words[i], quote=False) if i in shown else "" for i in rows],
+            name=esc(p.group_names[g] if g >= 0 else "other"),
+            text=[esc(p.words[i]) if i in shown else "" for i in rows],
             textposition="top center", textfont=dict(size=11, color="#333"),
             hovertext=[hover[i] for i in rows], hoverinfo="text",
             marker=dict(color=colours[g] if g >= 0 else GREY, opacity=0.85,
@@ -135,8 +148,7 @@ def page(p, *, labels: int = 40) -> str:
     lo, hi = p.coords.min(axis=0), p.coords.max(axis=0)
     pad = np.maximum((hi - lo) * 0.05, 1e-3)
     fig.update_layout(
-        title=dict(text=f"{html.escape(p.title, quote=False)}<br><sup>{html.escape(p.subtitle, quote=False)}</sup>",
-                   x=0.01),
+        title=dict(text=f"{esc(p.title)}<br><sup>{esc(p.subtitle)}</sup>", x=0.01),
         template="plotly_white", hovermode="closest", dragmode="pan", annotations=arrows,
         legend=dict(itemsizing="constant"), showlegend=len(groups) > 1,
         xaxis=dict(range=[lo[0] - pad[0], hi[0] + pad[0]], showticklabels=False, zeroline=False,
@@ -148,8 +160,9 @@ def page(p, *, labels: int = 40) -> str:
                        div_id="ek-plot", post_script=_SEARCH, default_width="100%",
                        default_height="100%",
                        config=dict(scrollZoom=True, displaylogo=False, responsive=True))
-    points = {w: [round(float(x), 5), round(float(y), 5), s]
-              for w, (x, y), s in zip(p.words, p.coords, near)}
+    near_words = [[w for w, _ in row] for row in p.neighbours] if p.neighbours else [[]] * n
+    points = {w: [round(float(x), 5), round(float(y), 5), s, nw]
+              for w, (x, y), s, nw in zip(p.words, p.coords, near, near_words)}
     data = json.dumps({"n": n, "points": points}, ensure_ascii=True).replace("</", "<\\/")
     options = "".join(f'<option value="{html.escape(w, quote=True)}">' for w in p.words)
     return _PAGE.format(title=html.escape(p.title), n=n, options=options, data=data, plot=body)

@@ -47,18 +47,19 @@ def page(tmp_path_factory):
     words = [f"w{i}" for i in range(60)]
     vectors = Vectors(words, rng.normal(size=(60, 8)))
     out = tmp_path_factory.mktemp("page") / "words.html"
-    projection = plot(vectors, out, method="pca", clusters=3)
-    return out, projection
+    picture = plot(vectors, out, method="pca", clusters=3)
+    return out, picture
 
 
 def test_page_renders_offline_and_the_search_box_finds_a_word(browser, page):
-    out, projection = page
+    out, picture = page
     dom = browser(out.as_uri() + "#w17")
     assert "plotly" in dom and 'id="ek-word"' in dom
     points = len(re.findall(r'<path class="point"', dom))
-    assert points == len(projection) + 1, f"{points} points drawn, {len(projection)} + the search ring expected"
+    # every word, plus rings around w17 and its 5 nearest words (all plotted here)
+    assert points == len(picture) + 6, f"{points} points drawn, {len(picture)} + 6 rings expected"
     assert re.search(r'<body[^>]*data-found="w17"', dom)
-    nearest = ", ".join(f"{w} {s:.2f}" for w, s in projection.neighbours[17])
+    nearest = ", ".join(f"{w} {s:.2f}" for w, s in picture.neighbours[17])
     assert f"w17 \u2014 nearest: {nearest}" in dom
 
 

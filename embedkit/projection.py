@@ -1,6 +1,6 @@
 """Projections of word vectors to two dimensions: UMAP, PCA and t-SNE.
 
-Only coordinates come out of here; drawing them is `embedkit.plot`'s business. umap-learn and
+Only coordinates come out of here; drawing them is `embedkit.plotting`'s business. umap-learn and
 scikit-learn are imported inside the functions that need them, so `import embedkit` stays fast.
 
 The default metric is cosine, the one word similarity is measured with: UMAP and t-SNE use it
@@ -30,7 +30,7 @@ METHODS = ("umap", "pca", "tsne")
 METRICS = ("cosine", "euclidean")
 
 def project(vectors, method: str = "umap", *, seed: int | None = 0, metric: str = "cosine",
-            n_neighbors: int | None = None, min_dist: float = 0.1,
+            n_neighbors: int | None = None, min_dist: float | None = None,
             perplexity: float = 30.0) -> np.ndarray:
     """Coordinates in the plane for each row of `vectors`.
 
@@ -41,9 +41,11 @@ def project(vectors, method: str = "umap", *, seed: int | None = 0, metric: str 
         seed: random seed; the same seed gives the same picture. None: a different one each run
             (and, for UMAP, parallel threads).
         metric: "cosine" (default) or "euclidean".
-        n_neighbors: UMAP's neighbourhood size. Default 15, less for under 150 points (n / 10,
-            at least 5): with 15 neighbours, groups of a few dozen words collapse into dots.
-        min_dist: how tightly UMAP packs neighbouring points.
+        n_neighbors: UMAP's neighbourhood size. Default 15; for under 150 points n / 10, at
+            least 5, since with 15 neighbours groups of a dozen words are all one neighbourhood.
+        min_dist: how tightly UMAP packs neighbouring points. Default 0.1; for under 150 points
+            0.5, with `spread` 3 instead of 1: groups of a few words then open up instead of
+            collapsing into dots far apart from each other.
         perplexity: t-SNE's effective neighbourhood size (clipped below n / 3 for tiny inputs).
 
     Returns:
@@ -143,8 +145,10 @@ def _umap(X, metric, seed, n_neighbors, min_dist):
     umap = _import_umap()
     n = X.shape[0]
     n_neighbors = max(2, min(umap_neighbours(n) if n_neighbors is None else n_neighbors, n - 1))
+    small = n < _SMALL
     reducer = umap.UMAP(
-        n_components=2, metric=metric, n_neighbors=n_neighbors, min_dist=min_dist,
+        n_components=2, metric=metric, n_neighbors=n_neighbors, spread=3.0 if small else 1.0,
+        min_dist=(0.5 if small else 0.1) if min_dist is None else min_dist,
         random_state=seed, precomputed_knn=exact_neighbours(X, n_neighbors, metric),
         # spectral initialisation needs more points than neighbours; tiny inputs start at random
         init="spectral" if n > n_neighbors + 1 else "random")
@@ -189,9 +193,12 @@ def exact_neighbours(X, k: int, metric: str = "cosine") -> tuple[np.ndarray, np.
     return indices, dists
 
 
+_SMALL = 150  # fewer points than this get a small-set UMAP layout (see `project`)
+
+
 def umap_neighbours(n: int) -> int:
     """UMAP's default neighbourhood size for `n` points: 15, or n / 10 (at least 5) below 150."""
-    return int(min(15, max(5, n // 10)))
+    return 15 if n >= _SMALL else int(max(5, n // 10))
 
 
 def _import_umap():

@@ -2,11 +2,11 @@
 
 Three steps, each usable on its own:
 
-- `prepare(vectors, ...) -> Projection`: picks the words (most frequent, a list, the neighbourhoods
+- `prepare(vectors, ...) -> Picture`: picks the words (most frequent, a list, the neighbourhoods
   of query words, analogy pairs), projects them with `embedkit.project`, colours them (k-means
   clusters, neighbourhoods) and writes a title that says what was projected and how.
-- `embedkit.plot_figure.figure(projection)` draws it with matplotlib, labels never overlapping;
-  `embedkit.plot_html.page(projection) -> str` makes the interactive page.
+- `embedkit.plot_figure.figure(picture)` draws it with matplotlib, labels never overlapping;
+  `embedkit.plot_html.page(picture) -> str` makes the interactive page.
 - `plot(vectors, out, ...)` does both and writes `out` atomically; its extension picks the format.
 
 matplotlib and plotly are imported inside the functions that draw, so `import embedkit` stays fast.
@@ -31,7 +31,7 @@ import scipy.sparse as sp
 
 from .errors import EmbedkitError, FormatError, UnknownWordError
 from .fsutil import atomic_output
-from .project import METHODS, project, single_thread_below, umap_neighbours, warm_up
+from .projection import METHODS, project, single_thread_below, umap_neighbours, warm_up
 from .vectors import Vectors
 
 FORMATS = ("png", "svg", "pdf", "html")
@@ -41,7 +41,7 @@ HOVER_NEIGHBOURS = 5  # nearest words, in the original space, shown when hoverin
 
 
 @dataclass
-class Projection:
+class Picture:
     """What a picture shows: words, where they land, how they are coloured, and its title.
 
     `group[i]` indexes `group_names`; -1 is "no group" (drawn grey). `rank[i]` is the word's row
@@ -77,7 +77,7 @@ def output_format(path) -> str:
 
 
 def plot(vectors, out, *, labels: int | None = None, size: tuple[int, int] = (1600, 1200),
-         dpi: int = 160, top: int | None = None, **options) -> Projection:
+         dpi: int = 160, top: int | None = None, **options) -> Picture:
     """Project `vectors` and write the picture to `out` (.png, .svg, .pdf or .html).
 
     Args:
@@ -93,7 +93,7 @@ def plot(vectors, out, *, labels: int | None = None, size: tuple[int, int] = (16
             analogy, seed, metric, name, timed).
 
     Returns:
-        The `Projection` drawn, with `timings` for each step.
+        The `Picture` drawn, with `timings` for each step.
     """
     from .pretrained import resolve
 
@@ -127,7 +127,7 @@ def plot(vectors, out, *, labels: int | None = None, size: tuple[int, int] = (16
     return p
 
 
-def _metadata(fmt: str, p: Projection) -> dict:
+def _metadata(fmt: str, p: Picture) -> dict:
     if fmt == "png":
         return {"Title": p.title, "Description": p.subtitle, "Software": "embedkit"}
     return {"Title": p.title, "Creator": "embedkit"}
@@ -140,7 +140,7 @@ def prepare(vectors: Vectors, *, method: str | None = None, top: int | None = No
             words=None, words_file=None, neighbors_of=None, topn: int = 10,
             clusters: int | None = None, analogy=None, seed: int | None = 0,
             metric: str = "cosine", neighbours: int = 0, name: str | None = None,
-            timed: bool = False) -> Projection:
+            timed: bool = False) -> Picture:
     """Choose words from `vectors`, project them to 2-D and colour them.
 
     The plotted words are the union of: the `top` most frequent words; `words` (a list or a
@@ -208,7 +208,8 @@ def prepare(vectors: Vectors, *, method: str | None = None, top: int | None = No
         rows.update(dict.fromkeys(np.column_stack([a_rows, b_rows]).ravel().tolist()))
         what.append("analogy pairs " + ", ".join(f"{a}\u2192{b}" for a, b in pairs))
         if clusters is None and not queries:
-            group_names += ["from: " + ", ".join(a for a, _ in pairs), "to: " + ", ".join(b for _, b in pairs)]
+            group_names += ["from: " + ", ".join(a for a, _ in pairs),
+                            "to: " + ", ".join(b for _, b in pairs)]
             group_of.update({int(r): 0 for r in a_rows})
             group_of.update({int(r): 1 for r in b_rows})
     if not rows:
@@ -240,10 +241,11 @@ def prepare(vectors: Vectors, *, method: str | None = None, top: int | None = No
 
     title = f"{name or _source_name(vectors)}: " + " + ".join(what)
     subtitle = _how(method, metric, len(picked), clusters, bool(queries), pairs, _is_one_hot(vectors))
-    return Projection(words=picked.words, coords=coords, rank=rank, group=group,
-                      group_names=group_names, anchors=list(dict.fromkeys(queries + [w for p in pairs for w in p])),
-                      arrows=pairs, title=title, subtitle=subtitle, method=_NAMES[method],
-                      neighbours=near_words, timings=timings)
+    anchors = list(dict.fromkeys(queries + [w for pair in pairs for w in pair]))
+    return Picture(words=picked.words, coords=coords, rank=rank, group=group,
+                   group_names=group_names, anchors=anchors,
+                   arrows=pairs, title=title, subtitle=subtitle, method=_NAMES[method],
+                   neighbours=near_words, timings=timings)
 
 
 def parse_pairs(text) -> list[tuple[str, str]]:
@@ -254,7 +256,8 @@ def parse_pairs(text) -> list[tuple[str, str]]:
     for item in _split(text):
         a, sep, b = item.partition(":")
         if not sep or not a.strip() or not b.strip() or ":" in b:
-            raise EmbedkitError(f"analogy pairs are written a:b,c:d (e.g. man:king,woman:queen); got {item!r}")
+            raise EmbedkitError(
+                f"analogy pairs are written a:b,c:d (e.g. man:king,woman:queen); got {item!r}")
         pairs.append((a.strip(), b.strip()))
     return pairs
 

@@ -1,4 +1,6 @@
-"""embedkit.project: coordinates of the right shape, finite, and faithful to planted groups."""
+"""embedkit.project (module embedkit.projection): coordinates of the right shape, finite, and faithful to planted groups."""
+
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,7 +11,7 @@ from hypothesis.extra.numpy import arrays
 from sklearn.metrics import silhouette_score
 
 from embedkit import EmbedkitError, Vectors, project
-from embedkit.project import exact_neighbours, umap_neighbours, warm_up
+from embedkit.projection import exact_neighbours, umap_neighbours, warm_up
 
 
 def planted(groups=3, size=40, dim=20, noise=0.15, seed=0):
@@ -106,3 +108,17 @@ def test_exact_neighbours_match_brute_force(metric, sparse):
     assert (indices[:, 0] == np.arange(50)).all() and np.allclose(dists[:, 0], 0, atol=1e-6)
     np.testing.assert_allclose(dists, np.sort(full, axis=1)[:, :7], atol=1e-4)
     np.testing.assert_allclose(np.take_along_axis(full, indices, axis=1), dists, atol=1e-4)
+
+
+def test_import_embedkit_stays_light():
+    """`embedkit.project` and `embedkit.plot` are there, but umap, sklearn, matplotlib and plotly
+    load only when a projection or a picture is made."""
+    import subprocess
+    import sys
+
+    code = ("import sys, embedkit; assert callable(embedkit.project) and callable(embedkit.plot); "
+            "import embedkit.projection, embedkit.plotting; "
+            "print(sorted(m for m in ('umap', 'sklearn', 'matplotlib', 'plotly', 'numba') if m in sys.modules))")
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    assert result.stdout.strip() == "[]"

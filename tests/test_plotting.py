@@ -1,4 +1,4 @@
-"""embedkit.plot: choosing words, colouring them, and the pictures written (PNG, SVG, HTML)."""
+"""embedkit.plot (module embedkit.plotting): choosing words, colouring them, and the pictures written (PNG, SVG, HTML)."""
 
 import re
 import struct
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
 from embedkit import EmbedkitError, FormatError, UnknownWordError, Vectors, plot
-from embedkit.plot import _nearest, output_format, parse_pairs, prepare
+from embedkit.plotting import _nearest, output_format, parse_pairs, prepare
 from embedkit.plot_figure import figure
 
 
