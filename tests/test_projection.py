@@ -49,7 +49,7 @@ def test_pca_gives_finite_n_by_2(matrix):
     assert np.isfinite(coords).all()
 
 
-@pytest.mark.parametrize("method", ["pca", "tsne"])
+@pytest.mark.parametrize("method", ["pca", "tsne", "umap"])
 def test_one_hot_sparse_vectors_project(method):
     one_hot = Vectors([f"w{i}" for i in range(30)], sp.identity(30, format="csr"))
     coords = project(one_hot, method)
