@@ -20,7 +20,7 @@ vectors, so the 19,544 Google questions take seconds (see ``bench/eval_speed.py`
 (the one-hot baseline) are never made dense.
 
 Example:
-    >>> from embedkit.evaluate import evaluate
+    >>> from embedkit.intrinsic import evaluate
     >>> result = evaluate(["glove-6b-50d"], similarity=["ws353"], analogy=[])
     >>> print(str(result).splitlines()[1])
     ws353      spearman  0.503 (353/353)
