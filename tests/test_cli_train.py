@@ -54,7 +54,7 @@ def test_train_errors_are_one_line_and_leave_no_file(planted_file, tmp_path, arg
     args = [str(corpus) if a == "CORPUS" else a for a in args]
     result = CliRunner().invoke(main, ["train", *args, "-o", str(out), "-q"])
     assert result.exit_code == 1
-    assert f"Error: " in result.output and message in result.output
+    assert "Error: " in result.output and message in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["planted.txt"]

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 
-from embedkit.corpus import Vocab
 from embedkit.train import (ENGINES, LossSample, SkipGramConfig, TrainingInterrupted,
                             negative_sampling_loss, train_skipgram)
 from embedkit.errors import EmbedkitError
