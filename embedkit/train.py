@@ -214,6 +214,7 @@ class Monitor:
         self.checkpoint_epoch = 0
         self.make_vectors = make_vectors
         self.stream = stream if stream is not None else sys.stderr
+        self.engine_info: dict = {}  # what the engine reports for the metadata (compile time, ...)
         self.epoch_losses: list[float] = []
         self.epoch_seconds: list[float] = []
         self.epochs_completed = 0
@@ -297,9 +298,15 @@ def _gensim_engine(prepared, config, monitor):
     return train(prepared, config, monitor)
 
 
+def _native_engine(prepared, config, monitor):
+    from .engines.native import train
+
+    return train(prepared, config, monitor)
+
+
 # name -> callable(prepared: PreparedCorpus, config, monitor) -> (input_vectors, output_vectors),
 # both (len(vocab), vector_size) float32 with rows in vocab order.
-ENGINES: dict[str, Callable] = {"gensim": _gensim_engine}
+ENGINES: dict[str, Callable] = {"gensim": _gensim_engine, "native": _native_engine}
 
 
 def train_skipgram(corpus, config: SkipGramConfig | None = None, *, progress: bool = True,
@@ -350,6 +357,7 @@ def train_skipgram(corpus, config: SkipGramConfig | None = None, *, progress: bo
                 "scan_seconds": round(scan_seconds, 3),
                 "train_seconds": round(monitor.train_seconds, 3),
             }
+            meta.update(monitor.engine_info)
             if monitor.train_seconds > 0:
                 meta["words_per_second"] = round(monitor.epochs_completed * prepared.total_words
                                                  / monitor.train_seconds)
