@@ -11,7 +11,8 @@ import pytest
 
 from embedkit.corpus import Vocab
 from embedkit.engines import native
-from embedkit.engines.native_kernels import alias_table, block_update, draw_many, train_piece
+from embedkit.engines.native_kernels import (MAX_EXP, alias_table, block_update, draw_many, sigmoid_table,
+                                             train_piece)
 from embedkit.train import SkipGramConfig, TrainingInterrupted, train_skipgram
 
 SMALL = dict(vector_size=16, window=3, min_count=1, sample=0, negative=4, epochs=2, workers=1, seed=5)
@@ -40,22 +41,43 @@ def numerical_gradient(w_in, w_out, contexts, targets, eps=1e-6):
     return grads
 
 
-def test_block_update_is_a_gradient_step_on_the_block_loss():
+FINE = sigmoid_table(4_000_000)  # sigmoid to within 2e-6: the update is then the exact gradient
+
+
+@pytest.mark.parametrize("contexts, targets", [
+    ([1, 2, 3, 2], [0, 4, 5, 4]),    # word 2 twice in the window, negative 4 drawn twice
+    ([1, 2, 6], [0, 4, 5, 3, 6]),    # odd sizes: the kernel works on rows two at a time
+    ([3], [0]),
+])
+def test_block_update_is_a_gradient_step_on_the_block_loss(contexts, targets):
     """With lr = 1 the kernel's update of both matrices is minus the loss gradient, checked
     against central finite differences in float64; repeated words must accumulate."""
     rng = np.random.default_rng(0)
     w_in = rng.normal(0, 0.6, (7, 5)).astype(np.float32)
     w_out = rng.normal(0, 0.6, (7, 5)).astype(np.float32)
-    contexts = np.array([1, 2, 3, 2], dtype=np.int32)   # word 2 twice in the window
-    targets = np.array([0, 4, 5, 4], dtype=np.int32)    # center 0; negative 4 drawn twice
+    contexts, targets = np.array(contexts, np.int32), np.array(targets, np.int32)
     grad_in, grad_out = numerical_gradient(w_in.astype(np.float64), w_out.astype(np.float64),
                                            contexts, targets)
     new_in, new_out = w_in.copy(), w_out.copy()
-    block_update(new_in, new_out, contexts, 4, targets, 4, np.float32(1.0),
-                 np.empty((4, 4), np.float32), np.empty((4, 5), np.float32))
-    np.testing.assert_allclose(new_in - w_in, -grad_in, atol=2e-6)
-    np.testing.assert_allclose(new_out - w_out, -grad_out, atol=2e-6)
-    assert np.abs(grad_in).max() > 0.1 and np.all(grad_in[[0, 4, 5, 6]] == 0)
+    block_update(new_in, new_out, contexts, len(contexts), targets, len(targets), np.float32(1.0), FINE,
+                 np.empty((len(contexts), len(targets)), np.float32), np.empty((len(contexts), 5), np.float32))
+    np.testing.assert_allclose(new_in - w_in, -grad_in, atol=2e-5)
+    np.testing.assert_allclose(new_out - w_out, -grad_out, atol=2e-5)
+    untouched = np.setdiff1d(np.arange(7), contexts)
+    assert np.abs(grad_in).max() > 0.1 and np.all(new_in[untouched] == w_in[untouched])
+
+
+def test_sigmoid_table_is_close_to_sigmoid_and_saturates():
+    from embedkit.engines.native_kernels import sigmoid
+
+    table = sigmoid_table()
+    x = np.linspace(-8, 8, 20_001).astype(np.float32)
+    looked_up = np.array([sigmoid(v, table) for v in x])
+    exact = 1 / (1 + np.exp(-x.astype(np.float64)))
+    inside = np.abs(x) < MAX_EXP
+    assert np.abs(looked_up - exact)[inside].max() < 0.0016
+    assert np.all(looked_up[x >= MAX_EXP] == 1) and np.all(looked_up[x <= -MAX_EXP] == 0)
+    assert sigmoid(np.nextafter(np.float32(MAX_EXP), np.float32(0)), table) == table[-1]
 
 
 def test_small_steps_lower_the_block_loss():
@@ -65,7 +87,7 @@ def test_small_steps_lower_the_block_loss():
     contexts, targets = np.array([1, 2], np.int32), np.array([0, 3, 4], np.int32)
     before = block_loss(w_in, w_out, contexts, targets)
     for _ in range(20):
-        block_update(w_in, w_out, contexts, 2, targets, 3, np.float32(0.05),
+        block_update(w_in, w_out, contexts, 2, targets, 3, np.float32(0.05), sigmoid_table(),
                      np.empty((2, 3), np.float32), np.empty((2, 8), np.float32))
     assert block_loss(w_in, w_out, contexts, targets) < 0.8 * before
 

@@ -118,9 +118,10 @@ class _Kernel:
     """Everything `train_piece` needs besides the piece itself, and one thread's scratch."""
 
     def __init__(self, corpus: EncodedCorpus, w_in, w_out, keep, alias_threshold, alias_index, config):
-        from .native_kernels import train_piece
+        from .native_kernels import sigmoid_table, train_piece
 
         self.function = train_piece
+        self.table = sigmoid_table()
         self.corpus = corpus
         self.w_in, self.w_out = w_in, w_out
         self.keep, self.alias_threshold, self.alias_index = keep, alias_threshold, alias_index
@@ -140,7 +141,7 @@ class _Kernel:
         c, corpus = self.config, self.corpus
         return self.function(corpus.ids, corpus.starts, corpus.raw_before, first, stop,
                              self.w_in, self.w_out, self.keep, self.alias_threshold, self.alias_index,
-                             c.window, c.negative, float(c.alpha), float(c.min_alpha),
+                             self.table, c.window, c.negative, float(c.alpha), float(c.min_alpha),
                              words_before, c.epochs * corpus.total_words, seed, *scratch)
 
 

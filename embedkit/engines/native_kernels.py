@@ -25,8 +25,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-# 'fast' minus nnan/ninf: lets LLVM reassociate the float32 dot products into SIMD lanes
-# (measured in bench/kernel_speed.py), but keeps inf/nan semantics intact.
+# 'fast' minus nnan/ninf: lets LLVM reassociate the float32 dot products into SIMD lanes (without
+# it the kernels run at half the speed), but keeps inf/nan semantics intact.
 FASTMATH = {"reassoc", "contract", "nsz", "arcp", "afn"}
 
 _U32 = np.uint64(32)
@@ -99,60 +99,92 @@ def alias_table(probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 # -- one block: a center word, its window, shared negatives ------------------------------------
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
-def block_update(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, coef, grad_in):
+MAX_EXP = 6.0        # logits beyond +-MAX_EXP saturate the sigmoid (word2vec.c, gensim)
+SIGMOID_BINS = 1000  # the size of word2vec.c's and gensim's EXP_TABLE
+
+
+def sigmoid_table(bins: int = SIGMOID_BINS) -> np.ndarray:
+    """sigmoid at the centers of `bins` equal bins over [-MAX_EXP, MAX_EXP], float32 (bins,).
+
+    Looked up instead of calling exp (word2vec.c's EXP_TABLE); a bin is 12/bins wide, so with
+    1000 bins the looked-up value is within 0.0015 of the exact sigmoid.
+    """
+    centers = (np.arange(bins) + 0.5) / bins * 2 * MAX_EXP - MAX_EXP
+    return (1.0 / (1.0 + np.exp(-centers))).astype(np.float32)
+
+
+@njit(cache=True, inline="always", fastmath=FASTMATH, error_model="numpy")
+def sigmoid(x, table):
+    """sigmoid(x) from `table` (see sigmoid_table), 0 or 1 beyond +-MAX_EXP."""
+    if x >= np.float32(MAX_EXP):
+        return np.float32(1.0)
+    if x <= np.float32(-MAX_EXP):
+        return np.float32(0.0)
+    slot = np.int64((x + np.float32(MAX_EXP)) * np.float32(table.shape[0] / (2 * MAX_EXP)))
+    return table[min(slot, table.shape[0] - 1)]  # x just below MAX_EXP may round up to the end
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
+def block_update(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, table, coef, grad_in):
     """One gradient step of size `lr` on the negative-sampling loss of one center word's block.
 
     contexts[:n_contexts] are rows of `w_in` (V, B x D: the window), targets[:n_targets] rows of
     `w_out` (U, T x D: the center word first, label 1, then the negatives, label 0). The block
-    loss is sum over b, t of -log sigmoid(+-v_b . u_t), the terms gensim trains on pair by pair.
-    `coef` (at least B x T) and `grad_in` (at least B x D) are the caller's scratch.
+    loss is sum over b, t of -log sigmoid(+-v_b . u_t), the terms gensim trains on pair by pair;
+    sigmoid is looked up in `table`. `coef` (at least B x T) and `grad_in` (at least B x D)
+    are the caller's scratch.
+
+    The three products are loops over D that LLVM turns into SIMD; each pass over D serves two
+    rows at once (two targets, or two contexts), which halves the loads of the shared row.
     """
     dim = w_in.shape[1]
-    one = np.float32(1.0)
+    one, zero = np.float32(1.0), np.float32(0.0)
     for b in range(n_contexts):                     # coef = lr * (labels - sigmoid(V U^T))  (B, T)
-        v = w_in[contexts[b]]
-        for t in range(n_targets):
-            u = w_out[targets[t]]
-            x = np.float32(0.0)
+        r = contexts[b]
+        for t in range(0, n_targets, 2):
+            q0, q1 = targets[t], targets[min(t + 1, n_targets - 1)]
+            x0 = x1 = zero
             for d in range(dim):
-                x += v[d] * u[d]
-            label = one if t == 0 else np.float32(0.0)
-            coef[b, t] = lr * (label - one / (one + np.exp(-x)))
+                x0 += w_in[r, d] * w_out[q0, d]
+                x1 += w_in[r, d] * w_out[q1, d]
+            coef[b, t] = lr * ((one if t == 0 else zero) - sigmoid(x0, table))
+            if t + 1 < n_targets:
+                coef[b, t + 1] = lr * (zero - sigmoid(x1, table))
     for b in range(n_contexts):                     # grad_in = coef @ U  (B, D), from the old w_out
-        g = grad_in[b]
-        for d in range(dim):
-            g[d] = np.float32(0.0)
-        for t in range(n_targets):
-            c = coef[b, t]
-            u = w_out[targets[t]]
-            for d in range(dim):
-                g[d] += c * u[d]
+        for t in range(0, n_targets, 2):
+            q0, q1 = targets[t], targets[min(t + 1, n_targets - 1)]
+            c0, c1 = coef[b, t], (coef[b, t + 1] if t + 1 < n_targets else zero)
+            if t == 0:
+                for d in range(dim):
+                    grad_in[b, d] = c0 * w_out[q0, d] + c1 * w_out[q1, d]
+            else:
+                for d in range(dim):
+                    grad_in[b, d] += c0 * w_out[q0, d] + c1 * w_out[q1, d]
     for t in range(n_targets):                      # w_out[targets] += coef.T @ V, from the old w_in
-        u = w_out[targets[t]]
-        for b in range(n_contexts):
-            c = coef[b, t]
-            v = w_in[contexts[b]]
+        q = targets[t]
+        for b in range(0, n_contexts, 2):
+            r0, r1 = contexts[b], contexts[min(b + 1, n_contexts - 1)]
+            c0, c1 = coef[b, t], (coef[b + 1, t] if b + 1 < n_contexts else zero)
             for d in range(dim):
-                u[d] += c * v[d]
+                w_out[q, d] += c0 * w_in[r0, d] + c1 * w_in[r1, d]
     for b in range(n_contexts):                     # w_in[contexts] += grad_in
-        v = w_in[contexts[b]]
-        g = grad_in[b]
+        r = contexts[b]
         for d in range(dim):
-            v[d] += g[d]
+            w_in[r, d] += grad_in[b, d]
 
 
 # -- one piece of the corpus: whole sentences ------------------------------------------------------
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
 def train_piece(ids, starts, raw_before, first, stop, w_in, w_out, keep_threshold,
-                alias_threshold, alias_index, window, negative, alpha, min_alpha,
+                alias_threshold, alias_index, table, window, negative, alpha, min_alpha,
                 words_before, words_total, seed, sentence, contexts, targets, coef, grad_in):
     """Train on sentences first..stop-1 of the encoded corpus; return the center words trained.
 
     ids[starts[s]:starts[s + 1]] are the word ids of sentence s (out-of-vocabulary words already
     dropped), raw_before[s] the corpus words before it in its epoch, out-of-vocabulary included.
-    A word w survives subsampling when 32 random bits fall below keep_threshold[w] (2^32 = always).
+    A word w survives subsampling when 32 random bits fall below keep_threshold[w] (2^32 = always);
+    noise words come from the alias table (alias_threshold, alias_index), sigmoid from `table`.
     The learning rate falls linearly from `alpha` to `min_alpha` over `words_total` words
     (epochs x corpus words); it is set per sentence from `words_before` (the words of the
     finished epochs) + raw_before[s], so it does not depend on which thread runs the piece.
@@ -195,6 +227,6 @@ def train_piece(ids, starts, raw_before, first, stop, w_in, w_out, keep_threshol
                 if noise != center:
                     targets[n_targets] = noise
                     n_targets += 1
-            block_update(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, coef, grad_in)
+            block_update(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, table, coef, grad_in)
             trained += 1
     return trained
