@@ -58,7 +58,7 @@ class SkipGramConfig:
     epochs: int = 5             # passes over the corpus
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # training threads
     seed: int = 1               # seeds initial vectors, sampling and the loss sample
-    engine: str = "gensim"      # which implementation trains (see ENGINES)
+    engine: str = "native"      # which implementation trains: "native" (numba) or "gensim" (see ENGINES)
     lowercase: bool = True      # lower-case the corpus before tokenising
     max_sentence_length: int = MAX_SENTENCE_LENGTH  # longer lines are cut into pieces
     loss_pairs: int = 10_000    # size of the fixed sample the per-epoch loss is computed on
@@ -310,7 +310,7 @@ def _native_engine(prepared, config, monitor):
 
 # name -> callable(prepared: PreparedCorpus, config, monitor) -> (input_vectors, output_vectors),
 # both (len(vocab), vector_size) float32 with rows in vocab order.
-ENGINES: dict[str, Callable] = {"gensim": _gensim_engine, "native": _native_engine}
+ENGINES: dict[str, Callable] = {"native": _native_engine, "gensim": _gensim_engine}
 
 
 def train_skipgram(corpus, config: SkipGramConfig | None = None, *, progress: bool = True,
