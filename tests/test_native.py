@@ -189,6 +189,7 @@ def test_engine_reports_start_progress_and_epoch_ends(planted_file, monkeypatch,
 def test_meta_records_compile_time(planted):
     vectors = train_skipgram(planted[0], SkipGramConfig(engine="native", **SMALL), progress=False)
     assert vectors.meta["engine"] == "native" and vectors.meta["compile_seconds"] >= 0
+    assert vectors.meta["kernels"] in ("compiled", "loaded from cache", "already loaded")
 
 
 def test_ctrl_c_stops_the_worker_threads(planted, monkeypatch):
