@@ -118,7 +118,9 @@ def encoded_corpus(tmp_path, lines, vocab):
     return native.encode(path, vocab, tmp_path)
 
 
-def test_encoding_drops_unknown_words_but_counts_them(tmp_path):
+@pytest.mark.parametrize("batch", [1 << 20, 3])  # 3: the files are appended to many times
+def test_encoding_drops_unknown_words_but_counts_them(tmp_path, monkeypatch, batch):
+    monkeypatch.setattr(native, "ENCODE_BATCH", batch)
     vocab = Vocab(["a", "b"], [5, 3])
     corpus = encoded_corpus(tmp_path, ["a x b", "", "y y", "b a a"], vocab)
     assert corpus.ids.tolist() == [0, 1, 1, 0, 0]

@@ -59,28 +59,32 @@ class EncodedCorpus:
 
 
 def encode(path: Path, vocab, folder: Path) -> EncodedCorpus:
-    """Encode the tokenised corpus at `path` (one sentence per line) into memory maps in `folder`."""
+    """Encode the tokenised corpus at `path` (one sentence per line) into memory maps in `folder`.
+
+    Streams: at most about `ENCODE_BATCH` ids and sentence offsets are held before being appended
+    to the files.
+    """
     index = vocab.index
-    counts = [0]        # tokens kept, cumulative per sentence
-    raws = [0]          # corpus words, cumulative per sentence
+    ids: list[int] = []
+    starts, raws = [0], [0]       # per sentence: tokens kept before it, corpus words before it
     kept = raw = 0
-    buffer: list[int] = []
-    with open(path, encoding="utf-8") as lines, open(folder / "ids.int32", "wb") as out:
+    with open(path, encoding="utf-8") as lines, open(folder / "ids.int32", "wb") as ids_file, \
+            open(folder / "starts.int64", "wb") as starts_file, open(folder / "raw_before.int64", "wb") as raws_file:
         for line in lines:
             tokens = line.split()
-            ids = [i for i in map(index.get, tokens) if i is not None]
-            buffer.extend(ids)
-            kept += len(ids)
+            known = [i for i in map(index.get, tokens) if i is not None]
+            ids.extend(known)
+            kept += len(known)
             raw += len(tokens)
-            counts.append(kept)
+            starts.append(kept)
             raws.append(raw)
-            if len(buffer) >= ENCODE_BATCH:
-                np.asarray(buffer, dtype=np.int32).tofile(out)
-                buffer.clear()
-        np.asarray(buffer, dtype=np.int32).tofile(out)
-    np.asarray(counts, dtype=np.int64).tofile(folder / "starts.int64")
-    np.asarray(raws, dtype=np.int64).tofile(folder / "raw_before.int64")
-    del counts, raws
+            if len(ids) + len(starts) >= ENCODE_BATCH:
+                _flush(ids, ids_file, np.int32)
+                _flush(starts, starts_file, np.int64)
+                _flush(raws, raws_file, np.int64)
+        _flush(ids, ids_file, np.int32)
+        _flush(starts, starts_file, np.int64)
+        _flush(raws, raws_file, np.int64)
 
     def mapped(name, dtype):
         if (folder / name).stat().st_size == 0:  # np.memmap refuses empty files
@@ -89,6 +93,11 @@ def encode(path: Path, vocab, folder: Path) -> EncodedCorpus:
 
     return EncodedCorpus(mapped("ids.int32", np.int32), mapped("starts.int64", np.int64),
                          mapped("raw_before.int64", np.int64))
+
+
+def _flush(values: list, file, dtype) -> None:
+    np.asarray(values, dtype=dtype).tofile(file)
+    values.clear()
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:
