@@ -15,6 +15,8 @@ i.e. one gradient step on the block's negative-sampling loss (both updates use t
 word2vec.c and gensim instead draw k fresh negatives for every (center, context) pair and update
 pair by pair; the block form reads 1 + k output rows per center word instead of B * (1 + k),
 draws B times fewer random numbers, and its three B x T x D products run from L1 cache.
+As in word2vec.c, sigmoid is looked up in a table; noise words come from an alias table
+(Walker), one random number each, where gensim bisects a cumulative table.
 
 Everything is float32; each kernel call owns its scratch buffers and its random stream, so
 several threads can run kernels at once on the shared matrices (Hogwild).
@@ -26,7 +28,7 @@ import numpy as np
 from numba import njit
 
 # 'fast' minus nnan/ninf: lets LLVM reassociate the float32 dot products into SIMD lanes (without
-# it the kernels run at half the speed), but keeps inf/nan semantics intact.
+# it the block update takes twice as long: bench/native_kernel.py), but keeps inf/nan semantics.
 FASTMATH = {"reassoc", "contract", "nsz", "arcp", "afn"}
 
 _U32 = np.uint64(32)
