@@ -11,8 +11,7 @@ import pytest
 
 from embedkit.corpus import Vocab
 from embedkit.engines import native
-from embedkit.engines.native_kernels import (MAX_EXP, alias_table, block_update, draw_many, sigmoid_table,
-                                             train_piece)
+from embedkit.engines.native_kernels import MAX_EXP, alias_table, block_update, draw_many, sigmoid_table, train_piece
 from embedkit.train import SkipGramConfig, TrainingInterrupted, train_skipgram
 
 SMALL = dict(vector_size=16, window=3, min_count=1, sample=0, negative=4, epochs=2, workers=1, seed=5)

@@ -19,6 +19,7 @@ them from the cache) is measured before training and reported apart from it.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from pathlib import Path
@@ -55,7 +56,7 @@ class EncodedCorpus:
         """Consecutive sentence ranges [first, stop) of about `words` corpus words each."""
         bounds = np.searchsorted(self.raw_before, np.arange(0, self.total_words, words), side="right") - 1
         bounds = np.unique(np.concatenate([[0], bounds, [self.sentences]]))
-        return [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])]
+        return [(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
 
 
 def encode(path: Path, vocab, folder: Path) -> EncodedCorpus:
