@@ -83,7 +83,8 @@ def _training_options(function):
         click.option("--seed", default=defaults.seed, show_default=True,
                      help="Random seed (initial vectors, sampling, loss sample). Same seed + --workers 1 = same vectors."),
         click.option("--engine", type=click.Choice(list(ENGINES)), default=defaults.engine, show_default=True,
-                     help="Implementation that trains the model."),
+                     help="Implementation that trains the model: native (embedkit's own numba kernels, "
+                          "the fastest) or gensim (gensim's Word2Vec, the reference)."),
         click.option("--lowercase/--no-lowercase", default=True, show_default=True, help="Lower-case the corpus."),
     ]
     for option in reversed(options):

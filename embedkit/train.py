@@ -58,7 +58,7 @@ class SkipGramConfig:
     epochs: int = 5             # passes over the corpus
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # training threads
     seed: int = 1               # seeds initial vectors, sampling and the loss sample
-    engine: str = "gensim"      # which implementation trains (see ENGINES)
+    engine: str = "native"      # which implementation trains: "native" (numba) or "gensim" (see ENGINES)
     lowercase: bool = True      # lower-case the corpus before tokenising
     max_sentence_length: int = MAX_SENTENCE_LENGTH  # longer lines are cut into pieces
     loss_pairs: int = 10_000    # size of the fixed sample the per-epoch loss is computed on
@@ -214,12 +214,15 @@ class Monitor:
         self.checkpoint_epoch = 0
         self.make_vectors = make_vectors
         self.stream = stream if stream is not None else sys.stderr
+        self.engine_info: dict = {}  # what the engine reports for the metadata (compile time, ...)
         self.epoch_losses: list[float] = []
         self.epoch_seconds: list[float] = []
+        self.epoch_cpu_seconds: list[float] = []  # CPU time of the whole process (all threads)
         self.epochs_completed = 0
         self.initial_loss: float | None = None
         self._done_before = 0        # words of the finished epochs
         self._epoch_start = None
+        self._epoch_cpu_start = None
         self._bar = None
         self.quiet = not progress
         if progress:
@@ -243,7 +246,7 @@ class Monitor:
         self.initial_loss = negative_sampling_loss(input_vectors, output_vectors, self.prepared.loss_sample)
         self.say(f"epoch 0/{self.config.epochs}: loss {self.initial_loss:.4f} (initial vectors, "
                  f"{len(self.prepared.loss_sample)} sampled pairs)")
-        self._epoch_start = time.perf_counter()
+        self._epoch_start, self._epoch_cpu_start = time.perf_counter(), time.process_time()
         if self._bar is not None:
             self._bar.set_description_str(f"epoch 1/{self.config.epochs}")
 
@@ -264,6 +267,8 @@ class Monitor:
         now = time.perf_counter()
         seconds = now - (self._epoch_start or now)
         self.epoch_seconds.append(seconds)
+        cpu = time.process_time()
+        self.epoch_cpu_seconds.append(cpu - (self._epoch_cpu_start or cpu))
         self._update(epoch, self.prepared.total_words)
         loss = negative_sampling_loss(input_vectors, output_vectors, self.prepared.loss_sample)
         self.epoch_losses.append(loss)
@@ -278,7 +283,7 @@ class Monitor:
             io.save(self.make_vectors(input_vectors, complete=False), self.checkpoint, self.checkpoint_format)
             self.checkpoint_epoch = epoch + 1
             self.say(f"checkpoint: {self.checkpoint} holds epoch {epoch + 1}")
-        self._epoch_start = time.perf_counter()
+        self._epoch_start, self._epoch_cpu_start = time.perf_counter(), time.process_time()
 
     def close(self) -> None:
         if self._bar is not None:
@@ -297,9 +302,15 @@ def _gensim_engine(prepared, config, monitor):
     return train(prepared, config, monitor)
 
 
+def _native_engine(prepared, config, monitor):
+    from .engines.native import train
+
+    return train(prepared, config, monitor)
+
+
 # name -> callable(prepared: PreparedCorpus, config, monitor) -> (input_vectors, output_vectors),
 # both (len(vocab), vector_size) float32 with rows in vocab order.
-ENGINES: dict[str, Callable] = {"gensim": _gensim_engine}
+ENGINES: dict[str, Callable] = {"native": _native_engine, "gensim": _gensim_engine}
 
 
 def train_skipgram(corpus, config: SkipGramConfig | None = None, *, progress: bool = True,
@@ -349,7 +360,9 @@ def train_skipgram(corpus, config: SkipGramConfig | None = None, *, progress: bo
                 "complete": complete,
                 "scan_seconds": round(scan_seconds, 3),
                 "train_seconds": round(monitor.train_seconds, 3),
+                "train_cpu_seconds": round(sum(monitor.epoch_cpu_seconds), 3),
             }
+            meta.update(monitor.engine_info)
             if monitor.train_seconds > 0:
                 meta["words_per_second"] = round(monitor.epochs_completed * prepared.total_words
                                                  / monitor.train_seconds)

@@ -96,7 +96,8 @@ def test_interrupt_keeps_last_checkpoint(planted, tmp_path, monkeypatch):
     from embedkit import io
     from embedkit import train as train_module
 
-    real = ENGINES["gensim"]
+    default = SkipGramConfig().engine
+    real = ENGINES[default]
 
     def interrupted_engine(prepared, config, monitor):
         original_end = monitor.end_epoch
@@ -108,7 +109,7 @@ def test_interrupt_keeps_last_checkpoint(planted, tmp_path, monkeypatch):
         monitor.end_epoch = end_epoch
         return real(prepared, config, monitor)
 
-    monkeypatch.setitem(train_module.ENGINES, "gensim", interrupted_engine)
+    monkeypatch.setitem(train_module.ENGINES, default, interrupted_engine)
     sentences, _ = planted
     out = tmp_path / "v.ekv"
     with pytest.raises(TrainingInterrupted) as stop:
@@ -126,6 +127,6 @@ def test_interrupt_without_checkpoint_writes_nothing(planted, tmp_path, monkeypa
     def engine(prepared, config, monitor):
         raise KeyboardInterrupt
 
-    monkeypatch.setitem(train_module.ENGINES, "gensim", engine)
+    monkeypatch.setitem(train_module.ENGINES, SkipGramConfig().engine, engine)
     with pytest.raises(TrainingInterrupted, match="nothing was written"):
         train_skipgram(planted[0], SkipGramConfig(**SMALL), progress=False)
