@@ -716,3 +716,56 @@ def plot_command(vectors, out, method, top, words, words_file, neighbors_of, top
                 click.echo(f"  {label:<32}{p.timings[key]:7.2f} s", err=True)
     labelled = f", {p.labelled:,} labelled" if p.labelled is not None else ""
     click.echo(f"Wrote {out}: {len(p):,} words{labelled}, {p.method}.", err=True)
+
+
+# -- the downstream grid ---------------------------------------------------------------------
+
+def _list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+@main.command()
+@click.argument("dataset")
+@click.option("--embeddings", "-e", default="onehot,random,glove-6b-50d,bow", show_default=True, metavar="SPECS",
+              help="Comma-separated: onehot, random, bow (bag-of-words logistic regression), vectors files, "
+                   "pretrained names.")
+@click.option("--cells", default="lstm", show_default=True, metavar="CELLS", help="Comma-separated: rnn, lstm, gru.")
+@click.option("--bidirectional", type=click.Choice(["no", "yes", "both"]), default="no", show_default=True,
+              help="Train each cell forward-only, bidirectional, or both ways.")
+@click.option("--tuning", default="frozen,finetuned", show_default=True, metavar="MODES",
+              help="For vectors files and pretrained names: frozen, finetuned, or both (comma-separated).")
+@click.option("--seeds", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Train each cell this many times (seeds 1..N); the table shows mean and std.")
+@click.option("--cv", type=click.IntRange(min=2), default=None, help="K-fold cross-validation instead of a fixed split.")
+@click.option("--pooling", type=click.Choice(["last", "mean", "max", "attention"]), default="last", show_default=True)
+@click.option("--hidden", type=click.IntRange(min=1), default=100, show_default=True, help="RNN state size per direction.")
+@click.option("--epochs", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many epochs.")
+@click.option("--patience", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Stop after this many epochs without a better dev accuracy.")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@_MIRROR
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), metavar="DIR",
+              help="Report folder: results.md/.csv/.json/.png, and cells/ (finished cells are not retrained).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+def compare(dataset, embeddings, cells, bidirectional, tuning, seeds, cv, pooling, hidden, epochs, patience,
+            device, mirror, output, quiet):
+    """Train the grid embeddings x cells (x directions) on DATASET and write one table and chart.
+
+    Resumable: each finished cell is saved in DIR/cells/ at once, and a rerun with the same
+    settings trains only what is missing.
+
+    Example:
+
+    \b
+        embedkit compare mr --embeddings onehot,random,glove-6b-50d,bow --cells rnn,lstm,gru \\
+            --bidirectional both --seeds 3 -o report-mr --mirror ../shared/datasets
+    """
+    from .classify import ClassifierConfig
+    from .compare import compare as run_compare
+
+    config = ClassifierConfig(pooling=pooling, hidden=hidden, epochs=epochs, patience=patience, device=device)
+    report = run_compare(dataset, _list(embeddings), _list(cells), out=output, bidirectional=bidirectional,
+                         tunings=tuple(_list(tuning)), seeds=range(1, seeds + 1), cv=cv, config=config,
+                         mirror=mirror, progress=not quiet, echo=lambda line: click.echo(line, err=True))
+    click.echo(report.markdown(), nl=False)
+    click.echo(f"Wrote {output}/results.md, results.csv, results.json, results.png", err=True)

@@ -113,6 +113,9 @@ class CompareReport:
             params = "" if r.get("parameters") is None else f"{r['parameters']:,}"
             lines.append(f"| {r['model']} | {_pm(r['accuracy_mean'], r['accuracy_std'])} | "
                          f"{_pm(r['macro_f1_mean'], r['macro_f1_std'])} | {params} | {cov} | {spe} |")
+        if any(r["embeddings"] == BASELINE for r in self.rows):
+            lines += ["", "The bag-of-words baseline is deterministic: one fit per fold, so its spread "
+                          "comes from cross-validation folds only."]
         lines += ["", self.conclusion()]
         return "\n".join(lines) + "\n"
 
@@ -213,17 +216,19 @@ def _pm(mean, std) -> str:
     return f"{100 * mean:.1f} ± {100 * std:.1f}"
 
 
-def _settings(config, seeds) -> dict:
+def _settings(config, seeds, cv) -> dict:
     """What a cell file must match to be reused: every training setting but the grid's own."""
     settings = asdict(config)
-    for name in ("embeddings", "freeze", "cell", "bidirectional", "device"):
+    for name in ("embeddings", "freeze", "cell", "bidirectional", "device", "seed"):
         settings.pop(name, None)
     settings["seeds"] = list(seeds)
+    settings["cv"] = cv
     return settings
 
 
 def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "no", tunings=TUNINGS,
-            seeds=(1, 2, 3), config=None, mirror=None, progress: bool = True, echo=None) -> CompareReport:
+            seeds=(1, 2, 3), cv: int | None = None, config=None, mirror=None, progress: bool = True,
+            echo=None) -> CompareReport:
     """Train every cell of the grid that `out` does not hold yet, then write the tables and chart.
 
     Args:
@@ -234,6 +239,8 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
         out: report folder; created if missing; `out/cells/*.json` make the run resumable.
         bidirectional: "no", "yes" or "both" (each cell trained both ways).
         tunings: for vectors files and pretrained names: "frozen", "finetuned" or both.
+        seeds: one training run per seed (and per fold); the table shows their mean and spread.
+        cv: K-fold cross-validation instead of the fixed seeded split (datasets without a test split).
         config: a `ClassifierConfig` with the shared settings (epochs, hidden size, ...).
         echo: called with a line of text as each cell starts, is reused, or finishes.
     """
@@ -253,8 +260,8 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
     (out / "cells").mkdir(parents=True, exist_ok=True)
 
     data = load_classification(dataset, mirror=mirror)
-    settings = _settings(config, seeds)
-    report = CompareReport(data.name, seeds)
+    settings = _settings(config, seeds, cv)
+    report = CompareReport(data.name + (f" ({cv}-fold cross-validation)" if cv else ""), seeds)
     loaded: dict[str, object] = {}
     for n, cell in enumerate(todo, 1):
         path = out / "cells" / f"{cell.key}.json"
@@ -264,7 +271,7 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
         else:
             echo(f"[{n}/{len(todo)}] {cell.label}: training {len(seeds)} seed(s)")
             if cell.embeddings == BASELINE:
-                result = bow.run_seeds(data, seeds=seeds)
+                result = bow.run_bow(data, cv=cv)
             else:
                 vectors = None
                 if cell.embeddings not in PLAIN:
@@ -274,7 +281,7 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
                 cell_config = replace(config, embeddings=cell.embeddings, cell=cell.cell,
                                       bidirectional=cell.bidirectional,
                                       freeze=None if not cell.tuning else cell.tuning == "frozen")
-                result = classify.run_seeds(data, cell_config, seeds, vectors=vectors, progress=progress)
+                result = classify.run_seeds(data, cell_config, seeds, vectors=vectors, progress=progress, cv=cv)
             row = _row(cell, result, seeds)
             with atomic_output(path) as tmp:
                 tmp.write_text(json.dumps({"settings": settings, "row": row}, indent=2), encoding="utf-8")
