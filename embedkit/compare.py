@@ -269,7 +269,9 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
         if row is not None:
             echo(f"[{n}/{len(todo)}] {cell.label}: done before, {_pm(row['accuracy_mean'], row['accuracy_std'])}")
         else:
-            echo(f"[{n}/{len(todo)}] {cell.label}: training {len(seeds)} seed(s)")
+            what = "fitting (deterministic, one run)" if cell.embeddings == BASELINE else \
+                f"training {len(seeds)} seed(s)" + (f" x {cv} folds" if cv else "")
+            echo(f"[{n}/{len(todo)}] {cell.label}: {what}")
             if cell.embeddings == BASELINE:
                 result = bow.run_bow(data, cv=cv)
             else:

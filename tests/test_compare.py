@@ -74,3 +74,65 @@ def test_reuse_only_matching_settings(tmp_path):
     assert _reuse(path, {"epochs": 6}) is None
     path.write_text("{not json")
     assert _reuse(path, {"epochs": 5}) is None
+
+
+# -- end to end, through the CLI (needs torch; small and fast) -----------------------------------
+
+def _toy(path, n=240, seed=0):
+    import random
+
+    rng = random.Random(seed)
+    lines = []
+    for _ in range(n):
+        label = rng.choice(["pos", "neg"])
+        words = [rng.choice(["the", "a", "film", "plot", "actor", "scene"]) for _ in range(rng.randint(3, 8))]
+        words.insert(rng.randrange(len(words) + 1), "great" if label == "pos" else "awful")
+        lines.append(f"{label}\t{' '.join(words)}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_cli_compare_writes_the_report_and_resumes(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    classify = pytest.importorskip("embedkit.classify")
+    from embedkit.cli import main
+
+    data = _toy(tmp_path / "toy.tsv")
+    out = tmp_path / "report"
+    def args(epochs):
+        return ["compare", str(data), "-e", "random,bow", "--cells", "gru", "--seeds", "2", "--epochs", epochs,
+                "--hidden", "16", "-o", str(out), "-q"]
+
+    result = CliRunner().invoke(main, args("3"))
+    assert result.exit_code == 0, result.output
+    assert "| GRU random |" in result.output and "| bag-of-words logistic regression | 100.0 ± 0.0" in result.output
+    assert "Best cell per embedding, worst to best:" in result.output
+    assert sorted(p.name for p in (out / "cells").iterdir()) == ["bow.json", "random-gru.json"]
+    first = json.loads((out / "results.json").read_text())
+
+    # a rerun with the same settings trains nothing ...
+    def refuse(*args, **kwargs):
+        raise RuntimeError("retrained a finished cell")
+
+    monkeypatch.setattr(classify, "run_seeds", refuse)
+    again = CliRunner().invoke(main, args("3"))
+    assert again.exit_code == 0, again.output
+    assert json.loads((out / "results.json").read_text())["rows"] == first["rows"]
+    # ... and other settings do not reuse the stale cell
+    changed = CliRunner().invoke(main, args("2"))
+    assert changed.exit_code != 0 and "retrained a finished cell" in str(changed.exception)
+
+
+def test_cli_compare_bad_input(tmp_path):
+    from click.testing import CliRunner
+
+    pytest.importorskip("embedkit.classify")
+    from embedkit.cli import main
+
+    data = _toy(tmp_path / "toy.tsv", n=40)
+    result = CliRunner().invoke(main, ["compare", str(data), "--cells", "cnn", "-o", str(tmp_path / "r")])
+    assert result.exit_code == 1 and "unknown cell 'cnn'" in result.output
+    result = CliRunner().invoke(main, ["compare", "no-such-set", "-e", "random", "-o", str(tmp_path / "r")])
+    assert result.exit_code == 1 and "no-such-set: no such file" in result.output
+    assert "Traceback" not in result.output
