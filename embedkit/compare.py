@@ -182,14 +182,16 @@ class CompareReport:
         width = 0.8 / max(1, len(variants))
         fig, ax = plt.subplots(figsize=(min(14.0, max(6.0, 1.7 * len(groups) + 1.5)), 4.5))
         colours = plt.get_cmap("tab10")
-        for j, variant in enumerate(variants):
-            xs, ys, es = [], [], []
-            for i, rows in enumerate(groups.values()):
-                for r in rows:
-                    if _variant(r) == variant:
-                        xs.append(i + (j - (len(variants) - 1) / 2) * width)
-                        ys.append(100 * r["accuracy_mean"])
-                        es.append(100 * r["accuracy_std"])
+        placed: dict[str, tuple[list, list, list]] = {v: ([], [], []) for v in variants}
+        for i, rows in enumerate(groups.values()):
+            present = [v for v in variants if any(_variant(r) == v for r in rows)]
+            for r in rows:  # the group's bars centred on its tick, whichever variants it has
+                k = present.index(_variant(r))
+                xs, ys, es = placed[_variant(r)]
+                xs.append(i + (k - (len(present) - 1) / 2) * width)
+                ys.append(100 * r["accuracy_mean"])
+                es.append(100 * r["accuracy_std"])
+        for j, (variant, (xs, ys, es)) in enumerate(placed.items()):
             bars = ax.bar(xs, ys, width * 0.95, yerr=es, capsize=3, label=variant, color=colours(j % 10))
             ax.bar_label(bars, labels=[f"{y:.1f}" for y in ys], fontsize=7, padding=2)
         ax.set_xticks(range(len(groups)), list(groups), rotation=15, ha="right")
