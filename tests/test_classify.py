@@ -18,7 +18,7 @@ from embedkit.errors import EmbedkitError  # noqa: E402
 from embedkit.splits import cv_folds, sentence_tokens, split_data  # noqa: E402
 from embedkit.vectors import Vectors  # noqa: E402
 
-torch.set_num_threads(2)
+torch.set_num_threads(1)
 FILLER = [f"w{i}" for i in range(20)]
 
 
