@@ -744,13 +744,15 @@ def plot_command(vectors, out, method, top, words, words_file, neighbors_of, top
               help="Train this many times (seeds 1..N) and report mean and std.")
 @click.option("--cv", type=click.IntRange(min=2), default=None, help="K-fold cross-validation instead of a fixed split.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@click.option("--threads", type=click.IntRange(min=1), default=None,
+              help="CPU threads for torch (default: torch's choice; 1 is fastest on a busy machine).")
 @_MIRROR
 @click.option("--save", type=click.Path(), default=None, metavar="MODEL",
               help="Write the first seed's model to this folder (config.json, vocab.txt, weights.pt).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, dim, hidden, dropout, epochs,
-             patience, batch_size, lr, seeds, cv, device, mirror, save, as_json, quiet):
+             patience, batch_size, lr, seeds, cv, device, threads, mirror, save, as_json, quiet):
     """Train a recurrent classifier on DATASET and report test accuracy and macro-F1 (mean +- std over seeds).
 
     DATASET is a registry name (mr, sst2, sst5, subj, trec, cr, mpqa) or a file: label<TAB>text
@@ -774,7 +776,10 @@ def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, 
 
         result = run_bow(data, cv=cv)
     else:
-        import torch  # noqa: F401  (imported here so that `embedkit --help` stays fast)
+        import torch  # imported here so that `embedkit --help` stays fast
+
+        if threads:
+            torch.set_num_threads(threads)
 
         from .classify import ClassifierConfig, _load_vectors, run_seeds
 

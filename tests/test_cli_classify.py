@@ -19,7 +19,7 @@ from embedkit.cli import main  # noqa: E402
 def _threads():
     import torch
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)
 
 
 @pytest.fixture
