@@ -836,12 +836,14 @@ def _list(value: str) -> list[str]:
 @click.option("--patience", type=click.IntRange(min=1), default=3, show_default=True,
               help="Stop after this many epochs without a better dev accuracy.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@click.option("--threads", type=click.IntRange(min=1), default=None,
+              help="CPU threads for torch (default: torch's choice; 1 is fastest on a busy machine).")
 @_MIRROR
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="Report folder: results.md/.csv/.json/.png, and cells/ (finished cells are not retrained).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 def compare(dataset, embeddings, cells, bidirectional, tuning, seeds, cv, pooling, hidden, epochs, patience,
-            device, mirror, output, quiet):
+            device, threads, mirror, output, quiet):
     """Train the grid embeddings x cells (x directions) on DATASET and write one table and chart.
 
     Resumable: each finished cell is saved in DIR/cells/ at once, and a rerun with the same
@@ -853,6 +855,11 @@ def compare(dataset, embeddings, cells, bidirectional, tuning, seeds, cv, poolin
         embedkit compare mr --embeddings onehot,random,glove-6b-50d,bow --cells rnn,lstm,gru \\
             --bidirectional both --seeds 3 -o report-mr --mirror ../shared/datasets
     """
+    import torch  # imported here so that `embedkit --help` stays fast
+
+    if threads:
+        torch.set_num_threads(threads)
+
     from .classify import ClassifierConfig
     from .compare import compare as run_compare
 
