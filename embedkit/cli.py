@@ -716,3 +716,9 @@ def plot_command(vectors, out, method, top, words, words_file, neighbors_of, top
                 click.echo(f"  {label:<32}{p.timings[key]:7.2f} s", err=True)
     labelled = f", {p.labelled:,} labelled" if p.labelled is not None else ""
     click.echo(f"Wrote {out}: {len(p):,} words{labelled}, {p.method}.", err=True)
+
+
+from .cli_experiments import experiment, explain  # noqa: E402  (issue 8; kept last so merges stay trivial)
+
+main.add_command(experiment)
+main.add_command(explain)
