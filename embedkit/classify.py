@@ -1,0 +1,528 @@
+"""Recurrent sentence classifiers: embedding -> RNN | LSTM | GRU -> pooling -> dropout -> linear.
+
+Embedding inputs (`ClassifierConfig.embeddings`):
+
+- ``"onehot"``: one-hot vectors over the vocabulary, fixed. A one-hot input times the first RNN
+  layer's input weights W_ih (gates*hidden x V, per direction) is a column of W_ih, so the model
+  never builds a V x V matrix: an ``nn.Embedding(V, directions*gates*hidden)`` holds exactly those
+  columns (learned), and the RNN's own first-layer input weights are fixed identity blocks that
+  hand each direction its part. The model is the one-hot model, parameter for parameter:
+  `count_parameters` (trainable) equals ``V*directions*gates*hidden`` for the input weights plus
+  the recurrent weights, biases, attention and output layer.
+- ``"random"``: ``dim``-dimensional vectors learned from scratch.
+- a vectors file or a pretrained name (``"glove-6b-50d"``): words missing from the vectors get
+  small random vectors (uniform, scaled to the vectors' standard deviation); ``freeze`` keeps all
+  vectors fixed, otherwise they are fine-tuned.
+
+Vocabulary: every word of the training split (min count 1), plus, with pretrained vectors, the
+dev/test words the vectors have (they are known without training). Index 0 is ``<pad>``, 1 ``<unk>``.
+Sequences are packed, so padding never reaches the RNN, and pooling masks it out.
+
+Example:
+    >>> from embedkit.datasets import load_classification
+    >>> from embedkit.classify import ClassifierConfig, train_classifier
+    >>> data = load_classification("mr", mirror="../shared/datasets")
+    >>> trained = train_classifier(data, ClassifierConfig(embeddings="glove-6b-50d", bidirectional=True))
+    >>> trained.evaluate(trained.test)["accuracy"]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import sys
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from .datasets import ClassificationData, LabelledTexts
+from .errors import EmbedkitError
+from .splits import sentence_tokens, split_data
+from .vectors import Vectors
+
+CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+POOLINGS = ("last", "mean", "max", "attention")
+PAD, UNK = 0, 1
+
+
+@dataclass
+class ClassifierConfig:
+    embeddings: str = "random"     # "onehot" | "random" | a vectors file | a pretrained name ("glove-6b-50d")
+    freeze: bool | None = None     # None: frozen for onehot, trained for random, fine-tuned for pretrained
+    dim: int = 50                  # size of "random" embeddings
+    cell: str = "lstm"             # "rnn" | "lstm" | "gru"
+    layers: int = 1
+    bidirectional: bool = False
+    reverse: bool = False          # feed each sentence backwards (a backward-only model); ignored if bidirectional
+    pooling: str = "last"          # "last" | "mean" | "max" | "attention"
+    hidden: int = 100              # RNN state size per direction
+    dropout: float = 0.5           # before the output layer (and between stacked RNN layers)
+    embed_dropout: float = 0.25    # on the embedded tokens (not for onehot, whose lookup is the RNN's input weights)
+    epochs: int = 20
+    batch_size: int = 50
+    lr: float = 1e-3               # Adam
+    patience: int = 3              # early stopping on dev accuracy
+    max_len: int | None = None     # truncate longer token lists (None: keep all)
+    lowercase: bool = True
+    device: str = "auto"           # "auto" | "cpu" | "cuda"
+    seed: int = 1
+
+    def check(self) -> None:
+        if self.cell not in CELLS:
+            raise EmbedkitError(f"unknown cell {self.cell!r}; choose one of {', '.join(CELLS)}")
+        if self.pooling not in POOLINGS:
+            raise EmbedkitError(f"unknown pooling {self.pooling!r}; choose one of {', '.join(POOLINGS)}")
+        if self.device not in ("auto", "cpu", "cuda"):
+            raise EmbedkitError(f"unknown device {self.device!r}; choose auto, cpu or cuda")
+        for name in ("dim", "layers", "hidden", "epochs", "batch_size"):
+            if getattr(self, name) < 1:
+                raise EmbedkitError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if not 0 <= self.dropout < 1 or not 0 <= self.embed_dropout < 1:
+            raise EmbedkitError("dropout must lie in [0, 1)")
+        if self.embeddings == "onehot" and self.freeze is False:
+            raise EmbedkitError("one-hot vectors are fixed by definition (their lookup, the first layer's "
+                                "input weights, is learned); drop --finetune")
+
+    def frozen(self) -> bool:
+        if self.freeze is not None:
+            return self.freeze
+        return self.embeddings == "onehot"
+
+
+def resolve_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise EmbedkitError("--device cuda: no CUDA device is available (this torch build: "
+                            f"{torch.__version__}); use --device cpu")
+    return torch.device(name)
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+# -- the model -----------------------------------------------------------------------------------
+
+
+class SequenceClassifier(nn.Module):
+    """embedding -> RNN/LSTM/GRU over packed sequences -> pooling -> dropout -> linear."""
+
+    def __init__(self, vocab_size: int, classes: int, config: ClassifierConfig,
+                 weights: np.ndarray | None = None):
+        super().__init__()
+        self.config = config
+        cell, directions = config.cell, 2 if config.bidirectional else 1
+        self.onehot = config.embeddings == "onehot"
+        if self.onehot:  # the columns of the first layer's input weights, one block per direction
+            size = directions * GATES[cell] * config.hidden
+            self.embedding = nn.Embedding(vocab_size, size, padding_idx=PAD)
+            nn.init.uniform_(self.embedding.weight, -config.hidden ** -0.5, config.hidden ** -0.5)
+        else:
+            size = config.dim if weights is None else weights.shape[1]
+            self.embedding = nn.Embedding(vocab_size, size, padding_idx=PAD)
+            if weights is not None:
+                self.embedding.weight.data.copy_(torch.from_numpy(weights))
+            else:
+                nn.init.uniform_(self.embedding.weight, -0.25, 0.25)
+            self.embedding.weight.requires_grad_(not config.frozen())
+        with torch.no_grad():
+            self.embedding.weight[PAD].zero_()
+        self.embed_dropout = nn.Dropout(0.0 if self.onehot else config.embed_dropout)
+        self.rnn = CELLS[cell](size, config.hidden, num_layers=config.layers, batch_first=True,
+                               bidirectional=config.bidirectional,
+                               dropout=config.dropout if config.layers > 1 else 0.0)
+        if self.onehot:  # fixed identity blocks: direction d reads its own slice of the lookup
+            block = GATES[cell] * config.hidden
+            for d, suffix in enumerate(["", "_reverse"][:directions]):
+                weight = getattr(self.rnn, f"weight_ih_l0{suffix}")
+                with torch.no_grad():
+                    weight.zero_()
+                    weight[:, d * block:(d + 1) * block] = torch.eye(block)
+                weight.requires_grad_(False)
+        out = directions * config.hidden
+        if config.pooling == "attention":  # additive attention (Bahdanau): v . tanh(W h + b)
+            self.attend = nn.Sequential(nn.Linear(out, out), nn.Tanh(), nn.Linear(out, 1, bias=False))
+        self.dropout = nn.Dropout(config.dropout)
+        self.output = nn.Linear(out, classes)
+
+    def embed(self, ids: torch.Tensor) -> torch.Tensor:
+        """(B, T) token ids -> (B, T, E) inputs of the RNN (for onehot: the one-hot inputs times W_ih)."""
+        return self.embedding(ids)
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """(B, T) ids, (B,) true lengths -> (B, C) logits."""
+        return self.forward_embedded(self.embed(ids), lengths)
+
+    def forward_embedded(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """(B, T, E) embedded tokens, (B,) lengths -> (B, C) logits."""
+        pooled, _ = self._encode(x, lengths)
+        return self.output(self.dropout(pooled))  # (B, C)
+
+    def attention_weights(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """(B, T) attention weights over the tokens (0 on padding); pooling="attention" only."""
+        if self.config.pooling != "attention":
+            raise EmbedkitError("attention weights need a model trained with pooling='attention'")
+        return self._encode(self.embed(ids), lengths)[1]
+
+    def _encode(self, x: torch.Tensor, lengths: torch.Tensor):
+        """(pooled (B, H*dirs), attention weights (B, T) or None)."""
+        B, T, _ = x.shape
+        lengths_cpu = lengths.detach().to("cpu", torch.int64)
+        steps = torch.arange(T, device=x.device)
+        mask = steps[None, :] < lengths[:, None].to(x.device)  # (B, T) True on real tokens
+        backwards = self.config.reverse and not self.config.bidirectional
+        if backwards:  # position t reads token length-1-t; padding stays where it is
+            flip = torch.where(mask, lengths[:, None].to(x.device) - 1 - steps[None, :], steps[None, :])  # (B, T)
+            x = x.gather(1, flip[:, :, None].expand_as(x))
+        x = self.embed_dropout(x)
+        packed = pack_padded_sequence(x, lengths_cpu, batch_first=True, enforce_sorted=False)
+        outputs, state = self.rnn(packed)
+        h_n = state[0] if isinstance(state, tuple) else state  # (layers*dirs, B, H)
+        h, _ = pad_packed_sequence(outputs, batch_first=True, total_length=T)  # (B, T, H*dirs), 0 on padding
+        if backwards:
+            h = h.gather(1, flip[:, :, None].expand_as(h))
+        weights = None
+        pooling = self.config.pooling
+        if pooling == "last":  # the true final states: forward at length-1, backward at 0
+            pooled = torch.cat([h_n[-2], h_n[-1]], 1) if self.config.bidirectional else h_n[-1]  # (B, H*dirs)
+        elif pooling == "mean":
+            pooled = h.sum(1) / lengths[:, None].to(h)
+        elif pooling == "max":
+            pooled = h.masked_fill(~mask[:, :, None], float("-inf")).max(1).values
+        else:
+            scores = self.attend(h).squeeze(-1).masked_fill(~mask, float("-inf"))  # (B, T)
+            weights = torch.softmax(scores, 1)
+            pooled = (weights[:, :, None] * h).sum(1)
+        return pooled, weights
+
+
+def count_parameters(model: nn.Module, trainable_only: bool = True) -> int:
+    """Number of parameters; trainable only by default (frozen embeddings and the one-hot model's
+    fixed identity blocks are not parameters of the model being learned)."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+
+
+def onehot_parameter_count(vocab_size: int, classes: int, config: ClassifierConfig) -> int:
+    """The parameter count of the one-hot model written out (what `count_parameters` must equal)."""
+    g, h, d = GATES[config.cell], config.hidden, 2 if config.bidirectional else 1
+    total = d * (g * h * vocab_size + g * h * h + 2 * g * h)                   # layer 1: W_ih (V cols), W_hh, b_ih, b_hh
+    total += (config.layers - 1) * d * (g * h * d * h + g * h * h + 2 * g * h)  # further layers
+    if config.pooling == "attention":
+        total += (d * h) * (d * h) + d * h + d * h
+    return total + d * h * classes + classes
+
+
+# -- data ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Split:
+    """Encoded texts: `ids[i]` are the token ids of text i, `labels[i]` its class index."""
+
+    ids: list[list[int]]
+    labels: np.ndarray  # (n,) int64
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def build_vocab(data: ClassificationData, config: ClassifierConfig, vectors: Vectors | None) -> list[str]:
+    """['<pad>', '<unk>', training words by frequency, then dev/test words the vectors have]."""
+    counts = Counter(t for text in data.train.texts for t in sentence_tokens(text, config.lowercase))
+    words = ["<pad>", "<unk>"] + [w for w, _ in sorted(counts.items(), key=lambda wc: (-wc[1], wc[0]))]
+    if vectors is not None:
+        known, seen = vectors.index, set(words)
+        for split in (data.dev, data.test):
+            for text in split.texts if split is not None else ():
+                for t in sentence_tokens(text, config.lowercase):
+                    if t not in seen and t in known:
+                        seen.add(t)
+                        words.append(t)
+    return words
+
+
+def encode(texts: list[str], labels: list[str] | None, index: dict[str, int], classes: list[str],
+           config: ClassifierConfig) -> Split:
+    """Token ids per text (an empty text becomes one <unk>); labels as class indices."""
+    ids = []
+    for text in texts:
+        row = [index.get(t, UNK) for t in sentence_tokens(text, config.lowercase)][:config.max_len] or [UNK]
+        ids.append(row)
+    positions = {c: i for i, c in enumerate(classes)}
+    y = np.array([positions.get(label, -1) for label in labels] if labels is not None else [-1] * len(texts),
+                 dtype=np.int64)
+    return Split(ids, y)
+
+
+def embedding_matrix(words: list[str], vectors: Vectors, seed: int) -> tuple[np.ndarray, dict]:
+    """(V, E) float32 rows for `words` from `vectors`; missing words: uniform noise scaled to the
+    vectors' standard deviation; row 0 (padding) zero. Also the coverage of the training words."""
+    rng = np.random.default_rng(seed)
+    dim = vectors.matrix.shape[1]
+    scale = float(np.std(vectors.matrix[: min(len(vectors.words), 50_000)])) * np.sqrt(3)  # same std as the vectors
+    out = rng.uniform(-scale, scale, (len(words), dim)).astype(np.float32)
+    out[PAD] = 0
+    index, found = vectors.index, 0
+    for i, w in enumerate(words[2:], 2):
+        row = index.get(w)
+        if row is not None:
+            out[i] = vectors.matrix[row]
+            found += 1
+    return out, {"found": found, "vocab": len(words) - 2, "fraction": found / max(1, len(words) - 2)}
+
+
+def batches(split: Split, batch_size: int, rng: np.random.Generator | None):
+    """Lists of row indices of texts of similar length: sorted by length (ties broken at random),
+    cut into batches, batch order shuffled. `rng=None`: in order, no shuffling."""
+    lengths = np.array([len(r) for r in split.ids])
+    order = rng.permutation(len(split)) if rng is not None else np.arange(len(split))
+    order = order[np.argsort(lengths[order], kind="stable")]
+    chunks = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    if rng is not None:
+        chunks = [chunks[i] for i in rng.permutation(len(chunks))]
+    return chunks
+
+
+def tensors(split: Split, rows, device) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(B, T) padded ids, (B,) lengths, (B,) labels for the given rows."""
+    seqs = [split.ids[i] for i in rows]
+    lengths = torch.tensor([len(s) for s in seqs], dtype=torch.int64)
+    ids = torch.zeros(len(seqs), int(lengths.max()), dtype=torch.int64)
+    for i, s in enumerate(seqs):
+        ids[i, :len(s)] = torch.tensor(s)
+    return ids.to(device), lengths.to(device), torch.from_numpy(split.labels[rows]).to(device)
+
+
+# -- training ------------------------------------------------------------------------------------
+
+
+def _scores(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
+    from sklearn.metrics import f1_score
+
+    return {"accuracy": float(np.mean(y_true == y_pred)) if len(y_true) else float("nan"),
+            "macro_f1": float(f1_score(y_true, y_pred, average="macro", zero_division=0)),
+            "n": int(len(y_true))}
+
+
+class TrainedClassifier:
+    """A trained `SequenceClassifier` with its vocabulary, classes, config and training history."""
+
+    def __init__(self, model: SequenceClassifier, config: ClassifierConfig, classes: list[str],
+                 words: list[str], history: list[dict] | None = None, coverage: dict | None = None):
+        self.model, self.config, self.classes, self.words = model, config, classes, words
+        self.history = history or []
+        self.coverage = coverage
+        self.index = {w: i for i, w in enumerate(words)}
+        self.test: LabelledTexts | None = None  # the test split it was evaluated on, when trained here
+        self.parameters = count_parameters(model)
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.model.parameters()).device
+
+    def _logits(self, split: Split) -> torch.Tensor:
+        self.model.eval()
+        out = torch.empty(len(split), len(self.classes))
+        with torch.no_grad():
+            for rows in batches(split, 256, None):
+                ids, lengths, _ = tensors(split, rows, self.device)
+                out[torch.from_numpy(rows)] = self.model(ids, lengths).float().cpu()
+        return out
+
+    def _encode(self, texts, labels=None) -> Split:
+        return encode(list(texts), labels, self.index, self.classes, self.config)
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        """(n, classes) probabilities, columns in the order of `classes`."""
+        return torch.softmax(self._logits(self._encode(texts)), 1).numpy()
+
+    def predict(self, texts: list[str]) -> list[str]:
+        return [self.classes[i] for i in self._logits(self._encode(texts)).argmax(1).tolist()]
+
+    def evaluate(self, split: LabelledTexts) -> dict:
+        """{"accuracy", "macro_f1", "n"} on a labelled split (labels unseen in training count as wrong)."""
+        encoded = self._encode(split.texts, split.labels)
+        return _scores(encoded.labels, self._logits(encoded).argmax(1).numpy())
+
+    def attention(self, text: str) -> list[tuple[str, float]]:
+        """The tokens of `text` with their attention weights (pooling="attention" only)."""
+        split = self._encode([text])
+        ids, lengths, _ = tensors(split, np.array([0]), self.device)
+        self.model.eval()
+        with torch.no_grad():
+            weights = self.model.attention_weights(ids, lengths)[0].cpu().tolist()
+        tokens = sentence_tokens(text, self.config.lowercase)[:self.config.max_len] or ["<unk>"]
+        return list(zip(tokens, weights))
+
+    def save(self, path) -> None:
+        """A folder: config.json (config, classes, history, coverage), vocab.txt, weights.pt
+        (the state_dict; read back with torch.load(weights_only=True)). Written atomically."""
+        from .fsutil import atomic_output
+
+        if any("\n" in w for w in self.words):
+            raise EmbedkitError("a vocabulary word holds a line break; cannot save it")
+        with atomic_output(path) as tmp:
+            tmp.mkdir()
+            meta = {"format": "embedkit-classifier", "version": 1, "config": asdict(self.config),
+                    "classes": self.classes, "history": self.history, "coverage": self.coverage}
+            (tmp / "config.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+            (tmp / "vocab.txt").write_text("\n".join(self.words) + "\n", encoding="utf-8")
+            torch.save({k: v.cpu() for k, v in self.model.state_dict().items()}, tmp / "weights.pt")
+
+    @classmethod
+    def load(cls, path, device: str = "cpu") -> TrainedClassifier:
+        path = Path(path)
+        try:
+            meta = json.loads((path / "config.json").read_text(encoding="utf-8"))
+            words = (path / "vocab.txt").read_text(encoding="utf-8").split("\n")[:-1]
+            state = torch.load(path / "weights.pt", map_location="cpu", weights_only=True)
+        except (OSError, ValueError, RuntimeError) as error:
+            raise EmbedkitError(f"{path}: not a saved classifier ({error})") from None
+        if meta.get("format") != "embedkit-classifier":
+            raise EmbedkitError(f"{path}: not a saved classifier (config.json format {meta.get('format')!r})")
+        known = {f.name for f in fields(ClassifierConfig)}
+        config = ClassifierConfig(**{k: v for k, v in meta["config"].items() if k in known})
+        dim = state["embedding.weight"].shape[1]
+        weights = None if config.embeddings in ("onehot", "random") else np.zeros((len(words), dim), np.float32)
+        model = SequenceClassifier(len(words), len(meta["classes"]), config, weights)
+        model.load_state_dict(state)
+        model.to(resolve_device(device))
+        return cls(model, config, meta["classes"], words, meta.get("history"), meta.get("coverage"))
+
+
+def _load_vectors(config: ClassifierConfig, vectors: Vectors | None) -> Vectors | None:
+    if config.embeddings in ("onehot", "random"):
+        return None
+    if vectors is not None:
+        return vectors
+    from .pretrained import resolve
+
+    return resolve(config.embeddings)
+
+
+def train_classifier(data: ClassificationData, config: ClassifierConfig, *, progress: bool = True,
+                     vectors: Vectors | None = None) -> TrainedClassifier:
+    """Train on `data.train`, stop early on `data.dev` accuracy (best weights restored).
+
+    Missing dev/test splits are filled in by `split_data(data, seed=0)`. `vectors` passes
+    already-loaded pretrained vectors (else `config.embeddings` is resolved here).
+
+    Returns:
+        TrainedClassifier; its `test` attribute is the test split used.
+    """
+    config.check()
+    if data.dev is None or data.test is None:
+        data = split_data(data, seed=0)
+    vectors = _load_vectors(config, vectors)
+    device = resolve_device(config.device)
+    seed_everything(config.seed)
+    classes = list(data.classes)
+    words = build_vocab(data, config, vectors)
+    weights, coverage = embedding_matrix(words, vectors, config.seed) if vectors is not None else (None, None)
+    index = {w: i for i, w in enumerate(words)}
+    train, dev = (encode(s.texts, s.labels, index, classes, config) for s in (data.train, data.dev))
+    model = SequenceClassifier(len(words), len(classes), config, weights).to(device)
+    trained = TrainedClassifier(model, config, classes, words, [], coverage)
+    trained.test = data.test
+    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=config.lr)
+    loss_fn = nn.CrossEntropyLoss()
+    rng = np.random.default_rng(config.seed)
+    best, best_state, waited = -1.0, None, 0
+    bar = _progress(config.epochs, progress, data.name)
+    for epoch in range(1, config.epochs + 1):
+        start, total, seen = time.perf_counter(), 0.0, 0
+        model.train()
+        for rows in batches(train, config.batch_size, rng):
+            ids, lengths, y = tensors(train, rows, device)
+            optimizer.zero_grad()
+            loss = loss_fn(model(ids, lengths), y)
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            optimizer.step()
+            total += loss.item() * len(rows)
+            seen += len(rows)
+        dev_accuracy = _scores(dev.labels, trained._logits(dev).argmax(1).numpy())["accuracy"]
+        seconds = time.perf_counter() - start
+        trained.history.append({"epoch": epoch, "train_loss": total / seen, "dev_accuracy": dev_accuracy,
+                                "seconds": seconds})
+        if bar is not None:
+            bar.set_postfix(loss=f"{total / seen:.4f}", dev_acc=f"{dev_accuracy:.4f}")
+            bar.update(1)
+        if dev_accuracy > best:
+            best, best_state, waited = dev_accuracy, copy.deepcopy(model.state_dict()), 0
+        else:
+            waited += 1
+            if waited >= config.patience:
+                break
+    if bar is not None:
+        bar.close()
+    model.load_state_dict(best_state)
+    model.eval()
+    return trained
+
+
+def _progress(epochs: int, enabled: bool, name: str):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=epochs, desc=f"{name} epochs", unit="epoch", file=sys.stderr, leave=False)
+
+
+def _summary(runs: list[dict]) -> dict:
+    acc = np.array([r["accuracy"] for r in runs])
+    f1 = np.array([r["macro_f1"] for r in runs])
+    return {"accuracy_mean": float(acc.mean()), "accuracy_std": float(acc.std(ddof=1)) if len(acc) > 1 else 0.0,
+            "macro_f1_mean": float(f1.mean()), "macro_f1_std": float(f1.std(ddof=1)) if len(f1) > 1 else 0.0}
+
+
+def run_seeds(data: ClassificationData, config: ClassifierConfig, seeds=(1, 2, 3), *,
+              vectors: Vectors | None = None, progress: bool = True, cv: int | None = None,
+              keep_models: bool = False) -> dict:
+    """Train once per seed (and per fold with `cv=K`), evaluate on test; mean and sample std.
+
+    The data split is fixed (seed 0) across seeds; seeds change initialisation, batch order and
+    dropout. With `cv=K` the runs are K folds x seeds (`embedkit.splits.cv_folds`).
+
+    Returns:
+        {"accuracy_mean", "accuracy_std", "macro_f1_mean", "macro_f1_std", "runs": [{"seed", "fold",
+        "accuracy", "macro_f1", "n", "epochs", "best_epoch", "seconds"}], "parameters", "coverage",
+        "seconds_per_epoch"}, plus "models" (the TrainedClassifiers) when `keep_models`.
+    """
+    from dataclasses import replace
+
+    from .splits import cv_folds
+
+    vectors = _load_vectors(config, vectors)
+    folds = cv_folds(data, cv) if cv else [split_data(data, seed=0) if data.dev is None or data.test is None
+                                           else data]
+    runs, models, epoch_seconds = [], [], []
+    parameters = coverage = None
+    for fold, part in enumerate(folds):
+        for seed in seeds:
+            trained = train_classifier(part, replace(config, seed=seed), progress=progress, vectors=vectors)
+            scores = trained.evaluate(part.test)
+            history = trained.history
+            best_epoch = max(history, key=lambda h: h["dev_accuracy"])["epoch"]
+            runs.append({"seed": seed, "fold": fold if cv else None, **scores, "epochs": len(history),
+                         "best_epoch": best_epoch, "seconds": sum(h["seconds"] for h in history)})
+            epoch_seconds += [h["seconds"] for h in history]
+            parameters, coverage = trained.parameters, trained.coverage
+            if keep_models:
+                models.append(trained)
+    result = {**_summary(runs), "runs": runs, "parameters": parameters, "coverage": coverage,
+              "seconds_per_epoch": float(np.mean(epoch_seconds))}
+    if keep_models:
+        result["models"] = models
+    return result
