@@ -112,7 +112,8 @@ def run(dataset: str = "synthetic", *, mirror=None, cell: str = "lstm", dim: int
     synthetic = dataset == "synthetic"
     config = ClassifierConfig(embeddings="random", dim=dim, cell=cell, hidden=hidden, bidirectional=True,
                               pooling="attention", epochs=epochs, patience=epochs, seed=seed, device="cpu",
-                              lr=1e-2 if synthetic else 1e-3, dropout=0.0 if synthetic else 0.5)
+                              lr=1e-2 if synthetic else 1e-3, dropout=0.0 if synthetic else 0.5,
+                              embed_dropout=0.0 if synthetic else 0.25)
     trained = train_classifier(data, config, progress=False)
     accuracy = float(trained.evaluate(data.test)["accuracy"])
     ranked = attended_words(trained, data.test.texts)

@@ -1,8 +1,8 @@
 """Data and models shared by the experiments: load a data set with fixed splits, encode, probe.
 
 Experiments evaluate on a test split they can see (to bucket sentences by length or by where the
-deciding word sits), so data sets without one (MR, SUBJ, CR, MPQA) are split here, seeded: 10%
-test, 10% dev, the rest train. ``"synthetic"`` names the marker task of `synthetic.py`.
+deciding word sits), so data sets without one (MR, SUBJ, CR, MPQA) are split here exactly as the
+classifier would split them (`embedkit.splits.split_data`, seed 0). ``"synthetic"`` names the marker task of `synthetic.py`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..datasets import ClassificationData, LabelledTexts, load_classification
-from ..errors import EmbedkitError
 from . import synthetic
 
 
@@ -19,19 +18,10 @@ def _take(split: LabelledTexts, index) -> LabelledTexts:
 
 
 def with_splits(data: ClassificationData, seed: int = 0) -> ClassificationData:
-    """`data` with dev and test splits: a data set's own, else a seeded 10% / 10% of train."""
-    if data.dev is not None and data.test is not None:
-        return data
-    n = len(data.train)
-    order = np.random.default_rng(seed).permutation(n)
-    n_test = max(1, n // 10) if data.test is None else 0
-    n_dev = max(1, n // 10) if data.dev is None else 0
-    if n - n_test - n_dev < 2:
-        raise EmbedkitError(f"{data.name}: {n} texts are too few to split into train, dev and test")
-    test = data.test if data.test is not None else _take(data.train, order[:n_test])
-    dev = data.dev if data.dev is not None else _take(data.train, order[n_test:n_test + n_dev])
-    train = _take(data.train, order[n_test + n_dev:])
-    return ClassificationData(data.name, train, dev, test, data.classes, data.citation)
+    """`data` with dev and test splits: its own, else `embedkit.splits.split_data` (as the classifier)."""
+    from ..splits import split_data
+
+    return data if data.dev is not None and data.test is not None else split_data(data, seed=seed)
 
 
 def shrink(data: ClassificationData, train: int, test: int, seed: int = 0) -> ClassificationData:
@@ -61,17 +51,10 @@ def load(dataset: str, *, mirror=None, seed: int = 0, quick: bool = False,
 
 def encode(trained, texts: list[str]):
     """Padded ids (B, T) and lengths (B,) of `texts` for `trained.model` (unknown words: 1)."""
-    import torch
+    from ..classify import encode as encode_texts, tensors
 
-    from ..corpus import tokenize
-
-    index = {w: i for i, w in enumerate(trained.words)}
-    rows = [[index.get(t, 1) for t in tokenize(text, lowercase=trained.config.lowercase)] or [1]
-            for text in texts]
-    lengths = torch.tensor([len(r) for r in rows], dtype=torch.long)
-    ids = torch.zeros(len(rows), int(lengths.max()), dtype=torch.long)
-    for i, r in enumerate(rows):
-        ids[i, :len(r)] = torch.tensor(r)
+    split = encode_texts(list(texts), None, trained.index, trained.classes, trained.config)
+    ids, lengths, _ = tensors(split, np.arange(len(split)), "cpu")
     return ids, lengths
 
 
@@ -103,11 +86,11 @@ def log_odds(split: LabelledTexts, lowercase: bool = True, min_count: int = 3) -
     """
     from collections import Counter
 
-    from ..corpus import tokenize
+    from ..splits import sentence_tokens
 
     counts: dict[str, Counter] = {}
     for text, label in zip(split.texts, split.labels):
-        counts.setdefault(label, Counter()).update(tokenize(text, lowercase=lowercase))
+        counts.setdefault(label, Counter()).update(sentence_tokens(text, lowercase))
     total = Counter()
     for c in counts.values():
         total.update(c)

@@ -25,13 +25,13 @@ THIRDS = ("start", "middle", "end")
 
 def deciding_positions(data, lowercase: bool = True) -> np.ndarray:
     """Relative position (0 = first word, 1 = last) of each test sentence's most label-indicative word."""
-    from ..corpus import tokenize
+    from ..splits import sentence_tokens as tokenize
     from .data import log_odds
 
     scores = log_odds(data.train, lowercase=lowercase)
     out = []
     for text in data.test.texts:
-        tokens = tokenize(text, lowercase=lowercase)
+        tokens = tokenize(text, lowercase)
         if not tokens:
             out.append(0.5)
             continue
@@ -89,7 +89,7 @@ def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, 
         for direction in DIRECTIONS:
             config = ClassifierConfig(embeddings="random", dim=dim, cell=cell, hidden=hidden, pooling="last",
                                       bidirectional=direction == "bidirectional", reverse=direction == "backward",
-                                      dropout=dropout, lr=lr, epochs=epochs, patience=epochs, seed=seed, device="cpu")
+                                      dropout=dropout, embed_dropout=0.25 if dropout else 0.0, lr=lr, epochs=epochs, patience=epochs, seed=seed, device="cpu")
             trained = train_classifier(data, config, progress=False)
             right = np.array(trained.predict(data.test.texts)) == gold
             row = {"cell": cell, "direction": direction, "accuracy": float(right.mean())}

@@ -25,7 +25,7 @@ def _config(cell: str, *, dim: int, hidden: int, epochs: int, seed: int, lr: flo
     from ..classify import ClassifierConfig
 
     return ClassifierConfig(embeddings="random", dim=dim, cell=cell, hidden=hidden, pooling="last",
-                            dropout=dropout, epochs=epochs, patience=epochs, lr=lr, seed=seed, device="cpu")
+                            dropout=dropout, embed_dropout=0.25 if dropout else 0.0, epochs=epochs, patience=epochs, lr=lr, seed=seed, device="cpu")
 
 
 def _edge_norms(norms: np.ndarray, lengths: np.ndarray) -> tuple[float, float]:
@@ -170,7 +170,7 @@ def run_real(dataset: str, *, mirror=None, cells=CELLS, dim: int = 50, hidden: i
              seed: int = 1, quick: bool = False) -> Report:
     """Train each cell on `dataset`; test accuracy by sentence-length quartile; gradient norms."""
     from ..classify import train_classifier
-    from ..corpus import tokenize
+    from ..splits import sentence_tokens as tokenize
     from .data import input_gradient_norms, load
 
     if quick:
