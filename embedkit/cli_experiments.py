@@ -38,7 +38,7 @@ def _threads(threads: int) -> None:
 
 
 def _threads_option(function):
-    return click.option("--threads", default=2, show_default=True, help="CPU threads torch may use.")(function)
+    return click.option("--threads", default=1, show_default=True, help="CPU threads torch may use.")(function)
 
 
 def _finish(report, output: str) -> None:
@@ -82,9 +82,9 @@ def experiment():
 @_mirror
 @_threads_option
 @click.option("--cells", "cell_list", default="rnn,lstm,gru", show_default=True, help="Cells to compare.")
-@click.option("--ks", default="5,10,25,50,100,200", show_default=True,
-              help="synthetic: distances of the deciding word from the end.")
-@click.option("--epochs", type=int, default=None, help="Training epochs (default 10 synthetic, 5 real).")
+@click.option("--ks", default=None,
+              help="synthetic: distances of the deciding word from the end  [default: 5,10,20,30,50,100].")
+@click.option("--epochs", type=int, default=None, help="Training epochs (default 12 synthetic, 5 real).")
 def length_command(dataset, output, seed, quick, mirror, threads, cell_list, ks, epochs):
     """RNN vs LSTM vs GRU as the deciding word moves away from the end; gradient norms.
 
@@ -93,7 +93,7 @@ def length_command(dataset, output, seed, quick, mirror, threads, cell_list, ks,
 
     \b
     Example:
-        embedkit experiment length synthetic --ks 5,25,100
+        embedkit experiment length synthetic --ks 5,25,100,200
         embedkit experiment length mr --mirror ../shared/datasets
     """
     from .experiments import length
@@ -102,7 +102,7 @@ def length_command(dataset, output, seed, quick, mirror, threads, cell_list, ks,
     options = {"cells": _cells(cell_list)}
     if epochs is not None:
         options["epochs"] = epochs
-    if dataset == "synthetic":
+    if dataset == "synthetic" and ks is not None:
         try:
             options["ks"] = tuple(sorted({int(k) for k in ks.split(",") if k.strip()}))
         except ValueError:
