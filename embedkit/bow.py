@@ -1,0 +1,83 @@
+"""The non-recurrent one-hot baseline: bag-of-words logistic regression (scikit-learn).
+
+Each sentence becomes the binary bag of its unigrams and bigrams (the tokens of
+`embedkit.splits.sentence_tokens`, vocabulary from the training split), and an L2-regularised
+logistic regression is fitted on it; the regularisation strength C is chosen on the dev split from
+a small grid. The same fixed splits as the recurrent classifiers are used, so the numbers compare.
+
+Example:
+    >>> from embedkit.datasets import load_classification
+    >>> from embedkit.bow import run_bow
+    >>> run_bow(load_classification("mr", mirror="../shared/datasets"))["accuracy_mean"]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from functools import partial
+
+import numpy as np
+
+from .datasets import ClassificationData
+from .splits import cv_folds, sentence_tokens, split_data
+
+C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
+
+
+def _scores(y_true, y_pred) -> dict:
+    from sklearn.metrics import f1_score
+
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    return {"accuracy": float(np.mean(y_true == y_pred)),
+            "macro_f1": float(f1_score(y_true, y_pred, average="macro", zero_division=0)), "n": int(len(y_true))}
+
+
+def train_bow(data: ClassificationData, *, lowercase: bool = True, ngrams: int = 2, seed: int = 0):
+    """Fit on `data.train`, pick C on `data.dev` (missing splits filled by `split_data(seed=0)`).
+
+    Returns:
+        (pipeline, info): a fitted scikit-learn Pipeline (`predict` takes raw texts), and
+        {"C", "dev_accuracy", "features", "seconds"}.
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    if data.dev is None or data.test is None:
+        data = split_data(data, seed=0)
+    start = time.perf_counter()
+    vectorizer = CountVectorizer(tokenizer=partial(sentence_tokens, lowercase=lowercase), lowercase=False,
+                                 token_pattern=None, ngram_range=(1, ngrams), binary=True)
+    x_train = vectorizer.fit_transform(data.train.texts)
+    x_dev = vectorizer.transform(data.dev.texts)
+    best = None
+    for c in C_GRID:
+        classifier = LogisticRegression(C=c, solver="liblinear", random_state=seed)
+        classifier.fit(x_train, data.train.labels)
+        dev = _scores(data.dev.labels, classifier.predict(x_dev))["accuracy"]
+        if best is None or dev > best[1]:
+            best = (classifier, dev, c)
+    classifier, dev, c = best
+    model = make_pipeline(vectorizer, classifier)
+    features = len(model[0].vocabulary_)
+    return model, {"C": c, "dev_accuracy": dev, "features": features, "seconds": time.perf_counter() - start}
+
+
+def run_bow(data: ClassificationData, *, cv: int | None = None, lowercase: bool = True) -> dict:
+    """Test accuracy and macro-F1 of the baseline, in `run_seeds`' shape (the fit is deterministic,
+    so runs differ only by fold with `cv=K`; without it there is one run)."""
+    folds = cv_folds(data, cv) if cv else [split_data(data, seed=0) if data.dev is None or data.test is None
+                                           else data]
+    runs = []
+    for fold, part in enumerate(folds):
+        model, info = train_bow(part, lowercase=lowercase)
+        runs.append({"seed": None, "fold": fold if cv else None,
+                     **_scores(part.test.labels, model.predict(part.test.texts)), **info})
+    acc = np.array([r["accuracy"] for r in runs])
+    f1 = np.array([r["macro_f1"] for r in runs])
+    std = (lambda a: float(a.std(ddof=1)) if len(a) > 1 else 0.0)
+    n_classes = len(data.classes)
+    return {"accuracy_mean": float(acc.mean()), "accuracy_std": std(acc), "macro_f1_mean": float(f1.mean()),
+            "macro_f1_std": std(f1), "runs": runs,
+            "parameters": runs[0]["features"] * (1 if n_classes == 2 else n_classes) + (1 if n_classes == 2 else n_classes),
+            "coverage": None, "seconds_per_epoch": None}
