@@ -131,7 +131,7 @@ def run(corpus: str, *, dim: int = 100, epochs: int = 10, min_count: int = 5, se
                           label="one-hot (all 0)")
             right.set_xlabel("WordSim-353 human score")
             right.set_ylabel("cosine")
-            right.set_title(f"cosine of {len(pairs)} related pairs")
+            right.set_title(f"cosine of {len(pairs)} WordSim-353 pairs")
             right.legend(loc="upper left")
 
     return Report(
