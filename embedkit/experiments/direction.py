@@ -78,16 +78,17 @@ def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, 
     if dataset == "synthetic":
         positions = np.array([t.split().index(m) for t in data.test.texts
                               for m in ("a", "b") if m in t.split()]) / max(1, length - 1)
-        lr, dropout = 1e-2, 0.0
+        lr, dropout, freeze, batch = 1e-2, 0.0, True, 25
+        dim, hidden = (dim, hidden) if quick else (16, 32)  # as in the length experiment
     else:
         positions = deciding_positions(data)
-        lr, dropout = 1e-3, 0.5
+        lr, dropout, freeze, batch = 1e-3, 0.5, None, 50
     where = third(positions)
     gold = np.array(data.test.labels)
     rows = []
     for cell in cells:
         for direction in DIRECTIONS:
-            config = ClassifierConfig(embeddings="random", dim=dim, cell=cell, hidden=hidden, pooling="last",
+            config = ClassifierConfig(embeddings="random", freeze=freeze, batch_size=batch, dim=dim, cell=cell, hidden=hidden, pooling="last",
                                       bidirectional=direction == "bidirectional", reverse=direction == "backward",
                                       dropout=dropout, embed_dropout=0.25 if dropout else 0.0, lr=lr, epochs=epochs, patience=epochs, seed=seed, device="cpu")
             trained = train_classifier(data, config, progress=False)
@@ -122,7 +123,8 @@ def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, 
         "direction", f"Bidirectional vs unidirectional on {data.name}", rows, conclusion(rows),
         extra=[Table("Where the deciding words sit", share)],
         notes=[f"{data.name}: {len(data.train):,} train / {len(data.test):,} test sentences; last-state pooling "
-               f"(forward: state after the last word; backward: after the first); random {dim}-d embeddings, "
+               f"(forward: state after the last word; backward: after the first); {'fixed ' if freeze else ''}random "
+               f"{dim}-d embeddings, "
                f"{hidden} hidden units, up to {epochs} epochs. Deciding word: {how}. Columns start/middle/end: "
                "accuracy on the test sentences whose deciding word is in that third."],
         config={"dataset": dataset, "cells": list(cells), "dim": dim, "hidden": hidden, "epochs": epochs,

@@ -67,11 +67,16 @@ def conclusion_synthetic(rows: list[dict]) -> str:
     if "rnn" in cells:
         fail = [kk for kk in ks if acc.get(("rnn", kk), 1) < 0.6]
         rnn_at = acc[("rnn", k)]
-        if fail:
-            parts.append(f"the simple RNN fell to {percent(rnn_at)} at k={k}, near chance (50%) "
-                         f"from k={fail[0]} on")
+        if rnn_at < 0.6:
+            parts.append(f"the simple RNN fell to {percent(rnn_at)} at k={k}, near chance (50%) from k={fail[0]} on")
+        elif fail:
+            parts.append(f"the simple RNN had {percent(rnn_at)} at k={k} and fell to "
+                         f"{percent(acc[('rnn', fail[0])])} (near chance) at k={fail[0]}")
         else:
             parts.append(f"the simple RNN still had {percent(rnn_at)} at k={k}")
+    lost = [kk for kk in ks if all(acc.get((c, kk), 1) < 0.6 for c in cells)]
+    if lost and len(cells) > 1:
+        parts.append(f"every cell was near chance from k={lost[0]} on")
     sentence = "; ".join(parts)
     return sentence[0].upper() + sentence[1:] + "."
 
