@@ -286,3 +286,18 @@ def test_gradient_norms_are_zero_on_padding(saved_models):
     trained = TrainedClassifier.load(saved_models["last"])
     norms = input_gradient_norms(trained, ["w1 a w2 w3", "b w1"], ["A", "B"])
     assert norms.shape == (2, 4) and np.all(norms[1, 2:] == 0) and np.all(norms[:, :2] > 0)
+
+
+@pytest.mark.parametrize("command", [["experiment", c] for c in ("length", "cells", "direction", "attention",
+                                                                 "onehot")] + [["explain"]])
+def test_every_command_has_an_example(command):
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert result.exit_code == 0 and "Example:" in result.output and "embedkit " in result.output
+
+
+def test_cli_does_not_import_torch():
+    import subprocess
+    import sys
+
+    code = "import sys, embedkit.cli, embedkit.cli_experiments; print('torch' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
