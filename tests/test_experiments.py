@@ -301,3 +301,12 @@ def test_cli_does_not_import_torch():
 
     code = "import sys, embedkit.cli, embedkit.cli_experiments; print('torch' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_length_conclusion_compares_gradients():
+    rows = _length_rows([0.99, 0.55, 0.51], [1.0, 0.97, 0.95], [1.0, 0.96, 0.93])
+    for row, ratio in zip(rows, [1, 1e-3, 0.0, 1, 1, 1e-2, 1, 1, 1e-4]):
+        row["first/last"] = ratio
+    assert length.conclusion_synthetic(rows).endswith(
+        "at k=100 the gradient reaching the first 5 steps was 1e-02 (LSTM), 1e-04 (GRU), 0 (RNN, underflow) "
+        "times that at the last 5.")

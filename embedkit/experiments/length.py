@@ -77,6 +77,12 @@ def conclusion_synthetic(rows: list[dict]) -> str:
     lost = [kk for kk in ks if all(acc.get((c, kk), 1) < 0.6 for c in cells)]
     if lost and len(cells) > 1:
         parts.append(f"every cell was near chance from k={lost[0]} on")
+    ratio = {r["cell"]: r["first/last"] for r in rows if r["k"] == top and "first/last" in r}
+    if len(ratio) > 1:
+        order = sorted(ratio, key=lambda c: -ratio[c])
+        shown = ", ".join(f"{ratio[c]:.0e} ({c.upper()})" if ratio[c] > 0 else f"0 ({c.upper()}, underflow)"
+                          for c in order)
+        parts.append(f"at k={top} the gradient reaching the first 5 steps was {shown} times that at the last 5")
     sentence = "; ".join(parts)
     return sentence[0].upper() + sentence[1:] + "."
 
