@@ -148,7 +148,8 @@ def cells_command(dataset, output, seed, quick, mirror, threads, dim, hidden, la
 @_threads_option
 @click.option("--cells", "cell_list", default="rnn,lstm", show_default=True, help="Cells to compare.")
 @click.option("--epochs", default=8, show_default=True, help="Training epochs.")
-def direction_command(dataset, output, seed, quick, mirror, threads, cell_list, epochs):
+@click.option("--length", "size", default=40, show_default=True, help="synthetic: words per sequence.")
+def direction_command(dataset, output, seed, quick, mirror, threads, cell_list, epochs, size):
     """Forward-only, backward-only and bidirectional cells, by where the deciding words sit.
 
     \b
@@ -159,8 +160,10 @@ def direction_command(dataset, output, seed, quick, mirror, threads, cell_list, 
     from .experiments import direction
 
     _threads(threads)
-    _finish(direction.run(dataset, mirror=mirror, cells=_cells(cell_list), epochs=epochs, seed=seed, quick=quick),
-            output)
+    if size < 2:
+        raise EmbedkitError(f"--length must be at least 2, got {size}")
+    _finish(direction.run(dataset, mirror=mirror, cells=_cells(cell_list), epochs=epochs, length=size, seed=seed,
+                          quick=quick), output)
 
 
 @experiment.command("attention")
