@@ -111,7 +111,7 @@ def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, 
         left.set_ylim(0.4 if dataset == "synthetic" else 0.0, 1.0)
         left.set_ylabel("test accuracy")
         left.set_title("accuracy by where the deciding word sits")
-        left.legend(fontsize=8)
+        left.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3)
         right.hist(positions, bins=20, range=(0, 1), color="#48c")
         right.set_xlabel("relative position of the deciding word (0 = first word, 1 = last)")
         right.set_ylabel("test sentences")
