@@ -310,3 +310,21 @@ def test_length_conclusion_compares_gradients():
     assert length.conclusion_synthetic(rows).endswith(
         "at k=100 the gradient reaching the first 5 steps was 1e-02 (LSTM), 1e-04 (GRU), 0 (RNN, underflow) "
         "times that at the last 5.")
+
+
+SHARED = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "datasets"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} not present")
+@pytest.mark.parametrize("args", [["length", "mr", "--cells", "rnn,lstm"], ["direction", "mr", "--cells", "gru"]])
+def test_quick_runs_on_real_sentences(tmp_path, args):
+    out = tmp_path / args[0]
+    result = CliRunner().invoke(main, ["experiment", *args, "--quick", "--mirror", str(SHARED), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = json.loads((out / "results.json").read_text())["rows"]
+    if args[0] == "length":  # four length buckets per cell, every test sentence in one
+        assert len(rows) == 8 and sum(r["sentences"] for r in rows) == 2 * 200
+        assert result.output.strip().splitlines()[-2].startswith("On mr, from the shortest")
+    else:
+        assert [r["direction"] for r in rows] == list(direction.DIRECTIONS)
+        assert "GRU: forward-only" in result.output
