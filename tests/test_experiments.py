@@ -328,3 +328,22 @@ def test_quick_runs_on_real_sentences(tmp_path, args):
     else:
         assert [r["direction"] for r in rows] == list(direction.DIRECTIONS)
         assert "GRU: forward-only" in result.output
+
+
+def test_deciding_positions_find_the_planted_word():
+    from embedkit.datasets import ClassificationData, LabelledTexts
+    from embedkit.experiments.data import log_odds
+
+    rng = np.random.default_rng(0)
+    texts, labels = [], []
+    for i in range(200):
+        words = [f"n{j}" for j in rng.integers(0, 10, 6)]
+        words.insert(int(rng.integers(0, 7)), "good" if i % 2 else "bad")
+        texts.append(" ".join(words))
+        labels.append("pos" if i % 2 else "neg")
+    test = LabelledTexts(["good n1 n2 n3 n4", "n1 n2 bad n3 n4", "n1 n2 n3 n4 good"], ["pos", "neg", "pos"])
+    data = ClassificationData("planted", LabelledTexts(texts, labels), None, test, ["neg", "pos"], "")
+    scores = log_odds(data.train)
+    assert max(scores, key=scores.get) in ("good", "bad") and scores["n1"] < 0.5
+    assert direction.deciding_positions(data).tolist() == [0.0, 0.5, 1.0]
+    assert direction.third(np.array([0.0, 0.34, 0.5, 0.67, 1.0])).tolist() == [0, 1, 1, 2, 2]
