@@ -277,6 +277,10 @@ def test_explain_needs_attention(saved_models):
                                           "--pooling attention")
     assert CliRunner().invoke(main, ["explain", str(saved_models["attention"]), "  "]).output == \
         "Error: the sentence is empty\n"
+    empty = saved_models["last"].parent / "empty"
+    empty.mkdir(exist_ok=True)
+    result = CliRunner().invoke(main, ["explain", str(empty), "a sentence"])
+    assert result.exit_code == 1 and result.output.startswith(f"Error: {empty}: not a saved classifier")
 
 
 def test_gradient_norms_are_zero_on_padding(saved_models):
