@@ -223,7 +223,7 @@ def run_real(dataset: str, *, mirror=None, cells=CELLS, dim: int = 50, hidden: i
         right.bar([g["cell"].upper() for g in grads], [g["first/last"] for g in grads], color="#48c")
         right.set_yscale("log")
         right.set_ylabel("gradient norm, first 5 / last 5 steps")
-        right.set_title("gradient reaching the start of the 100 longest test sentences")
+        right.set_title("gradient reaching the start (100 longest sentences)")
 
     return Report(
         "length", f"Sequence length on {data.name}", rows, conclusion_real(rows, data.name),
