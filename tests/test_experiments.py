@@ -133,13 +133,13 @@ def test_length_real_conclusion():
 
 
 def test_cells_conclusion_follows_the_numbers():
-    rows = [{"cell": c, "recurrent params": p, "counted": p, "formula": p, "accuracy": a, "s/epoch": s}
+    rows = [{"cell": c, "counted": p, "formula": p, "accuracy": a, "s/epoch": s}
             for c, p, a, s in (("rnn", 100, 0.7, 1.0), ("gru", 300, 0.8, 2.0), ("lstm", 400, 0.81, 2.5))]
     text = cells.conclusion(rows, [])
     assert text.startswith("GRU has 3.0x and LSTM has 4.0x the recurrent parameters of the simple RNN; "
                            "the formula matches the count in 3 of 3 configurations")
     assert "LSTM 81% at 2.50 s/epoch" in text
-    rows[2]["counted"] = 401
+    rows[2]["formula"] = 401
     assert "disagrees with the count in 1 of 3" in cells.conclusion(rows, [])
 
 

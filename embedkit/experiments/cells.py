@@ -50,14 +50,14 @@ GRID = [(50, 100, 1, False), (50, 100, 1, True), (50, 100, 2, False), (300, 256,
 
 
 def conclusion(rows: list[dict], grid_rows: list[dict]) -> str:
-    """One sentence from the rows (cell, recurrent params, formula, accuracy, s/epoch)."""
+    """One sentence from the rows (cell, formula, counted, accuracy, s/epoch)."""
     by = {r["cell"]: r for r in rows}
     agree = sum(r["counted"] == r["formula"] for r in grid_rows + rows)
     total = len(grid_rows) + len(rows)
     parts = []
     if "rnn" in by:
-        base = by["rnn"]["recurrent params"]
-        ratios = [f"{c.upper()} has {by[c]['recurrent params'] / base:.1f}x" for c in ("gru", "lstm") if c in by]
+        base = by["rnn"]["counted"]
+        ratios = [f"{c.upper()} has {by[c]['counted'] / base:.1f}x" for c in ("gru", "lstm") if c in by]
         if ratios:
             parts.append(" and ".join(ratios) + " the recurrent parameters of the simple RNN")
     verdict = (f"the formula matches the count in {agree} of {total} configurations" if agree == total
@@ -89,9 +89,8 @@ def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, 
         per_epoch = [h.get("seconds") for h in history if h.get("seconds") is not None]
         rows.append({
             "cell": cell, "gates": GATES[cell],
-            "counted": count_parameters(trained.model.rnn),
             "formula": formula(cell, dim, hidden, layers, bidirectional),
-            "recurrent params": count_parameters(trained.model.rnn),
+            "counted": count_parameters(trained.model.rnn),  # the recurrent layer of the trained model
             "model params": count_parameters(trained.model),
             "accuracy": float(trained.evaluate(data.test)["accuracy"]),
             "s/epoch": sum(per_epoch) / len(per_epoch) if per_epoch else seconds / max(1, len(history)),
@@ -106,7 +105,7 @@ def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, 
     def draw(fig):
         left, right = fig.subplots(1, 2)
         names = [r["cell"].upper() for r in rows]
-        left.bar(names, [r["recurrent params"] for r in rows], color="#48c", label="counted")
+        left.bar(names, [r["counted"] for r in rows], color="#48c", label="counted")
         left.plot(names, [r["formula"] for r in rows], "o", color="#c44", label="formula")
         left.set_ylabel("trainable parameters of the recurrent layer")
         left.set_title(f"input {dim}, hidden {hidden}, {layers} layer(s){', bidirectional' if bidirectional else ''}")
@@ -121,7 +120,8 @@ def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, 
     return Report(
         "cells", "Parameters of the RNN, GRU and LSTM cells", rows, conclusion(rows, grid_rows),
         extra=[Table("Counted against the formula for other sizes", grid_rows)],
-        notes=["params = G x (hidden x input + hidden x hidden + 2 x hidden) per layer and direction, "
+        notes=["formula / counted: trainable parameters of the recurrent layer; model params: the whole classifier "
+               "(embeddings and output layer too). params = G x (hidden x input + hidden x hidden + 2 x hidden) per layer and direction, "
                "G = 1 (RNN), 3 (GRU), 4 (LSTM); torch keeps two bias vectors per block. "
                f"Trained on {data.name} ({len(data.train):,} train / {len(data.test):,} test texts), "
                "last-state pooling, random embeddings."],
