@@ -121,7 +121,7 @@ def run(dataset: str = "synthetic", *, mirror=None, cell: str = "lstm", dim: int
     indicative = set(sorted(scores, key=lambda w: -scores[w])[:pool])
     candidates = len({r["word"] for r in ranked if r["word"] in scores})
     for r in ranked:
-        r["log-odds"] = float(scores.get(r["word"], float("nan")))
+        r["|log-odds|"] = float(scores.get(r["word"], float("nan")))
     best = ranked[:top]
     pages = []
     for text, label in list(zip(data.test.texts, data.test.labels))[:examples]:
@@ -140,7 +140,7 @@ def run(dataset: str = "synthetic", *, mirror=None, cell: str = "lstm", dim: int
         left.set_xlabel("mean attention x sentence length (1 = uniform)")
         left.set_title(f"most attended words (orange: top-{pool} log-odds)")
         left.tick_params(axis="y", labelsize=8)
-        xs = [r["log-odds"] if r["word"] in scores else 0.0 for r in ranked]
+        xs = [r["|log-odds|"] if r["word"] in scores else 0.0 for r in ranked]
         right.scatter(xs, [r["relative attention"] for r in ranked], s=8, alpha=0.5, color="#48c")
         right.set_xlabel("|log-odds| of the word between classes (training counts)")
         right.set_ylabel("relative attention on the test set")
