@@ -84,7 +84,7 @@ def experiment():
 @click.option("--cells", "cell_list", default="rnn,lstm,gru", show_default=True, help="Cells to compare.")
 @click.option("--ks", default=None,
               help="synthetic: distances of the deciding word from the end  [default: 5,10,20,30,50,100].")
-@click.option("--epochs", type=int, default=None, help="Training epochs (default 12 synthetic, 5 real).")
+@click.option("--epochs", type=int, default=None, help="Training epochs (default 30 synthetic, 5 real).")
 def length_command(dataset, output, seed, quick, mirror, threads, cell_list, ks, epochs):
     """RNN vs LSTM vs GRU as the deciding word moves away from the end; gradient norms.
 

@@ -87,8 +87,8 @@ def conclusion_synthetic(rows: list[dict]) -> str:
     return sentence[0].upper() + sentence[1:] + "."
 
 
-def run_synthetic(*, ks=KS, cells=CELLS, n: int = 2000, dim: int = 16, hidden: int = 32, epochs: int = 15,
-                  lr: float = 1e-2, seed: int = 1, quick: bool = False) -> Report:
+def run_synthetic(*, ks=KS, cells=CELLS, n: int = 2000, dim: int = 16, hidden: int = 32, epochs: int = 30,
+                  lr: float = 3e-3, seed: int = 1, quick: bool = False) -> Report:
     """Train each cell for each k on `synthetic.length_task`; accuracy and gradient norms."""
     from ..classify import train_classifier
     from . import synthetic
