@@ -227,3 +227,21 @@ def test_bow_baseline_learns_planted_task():
 
     result = run_bow(planted_data())
     assert result["accuracy_mean"] >= 0.95 and result["accuracy_std"] == 0.0
+
+
+def test_same_seed_same_model_other_seed_other_model():
+    data = planted_data(40)
+    runs = [train_classifier(data, ClassifierConfig(hidden=6, epochs=2, seed=s), progress=False) for s in (4, 4, 5)]
+    probs = [r.predict_proba(data.test.texts) for r in runs]
+    np.testing.assert_array_equal(probs[0], probs[1])
+    assert not np.array_equal(probs[0], probs[2])
+
+
+def test_run_seeds_reports_mean_and_spread():
+    from embedkit.classify import run_seeds
+
+    result = run_seeds(planted_data(40), ClassifierConfig(hidden=6, epochs=2), seeds=(1, 2), progress=False)
+    accuracies = [r["accuracy"] for r in result["runs"]]
+    assert result["accuracy_mean"] == pytest.approx(np.mean(accuracies))
+    assert result["accuracy_std"] == pytest.approx(np.std(accuracies, ddof=1))
+    assert [r["seed"] for r in result["runs"]] == [1, 2] and result["parameters"] > 0
