@@ -115,13 +115,13 @@ def _length_rows(rnn, lstm, gru, ks=(5, 50, 100)):
 
 def test_length_conclusion_follows_the_numbers():
     one = length.conclusion_synthetic(_length_rows([0.99, 0.55, 0.51], [1.0, 0.97, 0.95], [1.0, 0.96, 0.93]))
-    assert one == ("LSTM kept 95% accuracy at k=100 (GRU 93%); the simple RNN fell to 51% at k=100, "
-                   "near chance (50%) from k=50 on.")
-    two = length.conclusion_synthetic(_length_rows([0.99, 0.95, 0.91], [1.0, 0.97, 0.92], [1.0, 0.99, 0.98]))
-    assert two.startswith("GRU kept 98% accuracy at k=100 (LSTM 92%)") and "still had 91%" in two
-    three = length.conclusion_synthetic(_length_rows([0.9, 0.5, 0.5], [0.95, 0.6, 0.5], [0.93, 0.52, 0.5]))
-    assert three == ("LSTM kept 95% accuracy at k=5 (GRU 93%); the simple RNN had 90% at k=5 and fell to 50% "
-                     "(near chance) at k=50; every cell was near chance from k=100 on.")
+    assert one == ("Largest distance held with at least 90% accuracy: LSTM k=100, GRU k=100, RNN k=5; "
+                   "at k=100 LSTM 95%, GRU 93%, RNN 51% (chance 50%).")
+    two = length.conclusion_synthetic(_length_rows([0.99, 0.95, 0.91], [1.0, 0.87, 0.52], [1.0, 0.99, 0.48]))
+    assert two == ("Largest distance held with at least 90% accuracy: RNN k=100, GRU k=50, LSTM k=5; "
+                   "at k=100 RNN 91%, LSTM 52%, GRU 48% (chance 50%).")
+    three = length.conclusion_synthetic(_length_rows([0.5, 0.5, 0.5], [0.85, 0.6, 0.5], [0.93, 0.52, 0.5]))
+    assert three.startswith("Largest distance held with at least 90% accuracy: GRU k=5, RNN none, LSTM none;")
 
 
 def test_length_real_conclusion():
@@ -312,7 +312,7 @@ def test_length_conclusion_compares_gradients():
     for row, ratio in zip(rows, [1, 1e-3, 0.0, 1, 1, 1e-2, 1, 1, 1e-4]):
         row["first/last"] = ratio
     assert length.conclusion_synthetic(rows).endswith(
-        "at k=100 the gradient reaching the first 5 steps was 1e-02 (LSTM), 1e-04 (GRU), 0 (RNN, underflow) "
+        "(chance 50%); the gradient reaching the first 5 steps was 1e-02 (LSTM), 1e-04 (GRU), 0 (RNN, underflow) "
         "times that at the last 5.")
 
 

@@ -49,40 +49,24 @@ def by_distance(norms: np.ndarray, lengths: np.ndarray, span: int) -> np.ndarray
 
 
 def conclusion_synthetic(rows: list[dict]) -> str:
-    """'LSTM kept 98% accuracy at k=100 (GRU 97%); RNN fell to 51%' from (cell, k, accuracy) rows."""
+    """From (cell, k, accuracy[, first/last]) rows: the largest k each cell held, accuracy at the
+    largest k, and how much gradient reached the first steps there."""
     ks = sorted({r["k"] for r in rows})
     acc = {(r["cell"], r["k"]): r["accuracy"] for r in rows}
     cells = [c for c in CELLS if any(r["cell"] == c for r in rows)]
     top = ks[-1]
-    # the largest k where a gated cell still holds (>= 90%)
-    held = [k for k in ks if any(acc.get((c, k), 0) >= 0.9 for c in cells if c != "rnn")]
-    k = max(held) if held else top
-    gated = sorted((c for c in cells if c != "rnn"), key=lambda c: -acc.get((c, k), 0))
-    parts = []
-    if gated:
-        best = gated[0]
-        verb = "kept" if acc[(best, k)] >= 0.9 else "reached only"
-        others = "".join(f" ({c.upper()} {percent(acc[(c, k)])})" for c in gated[1:])
-        parts.append(f"{best.upper()} {verb} {percent(acc[(best, k)])} accuracy at k={k}{others}")
-    if "rnn" in cells:
-        fail = [kk for kk in ks if acc.get(("rnn", kk), 1) < 0.6]
-        rnn_at = acc[("rnn", k)]
-        if rnn_at < 0.6:
-            parts.append(f"the simple RNN fell to {percent(rnn_at)} at k={k}, near chance (50%) from k={fail[0]} on")
-        elif fail:
-            parts.append(f"the simple RNN had {percent(rnn_at)} at k={k} and fell to "
-                         f"{percent(acc[('rnn', fail[0])])} (near chance) at k={fail[0]}")
-        else:
-            parts.append(f"the simple RNN still had {percent(rnn_at)} at k={k}")
-    lost = [kk for kk in ks if all(acc.get((c, kk), 1) < 0.6 for c in cells)]
-    if lost and len(cells) > 1:
-        parts.append(f"every cell was near chance from k={lost[0]} on")
+    held = {c: max((k for k in ks if acc.get((c, k), 0) >= 0.9), default=None) for c in cells}
+    order = sorted(cells, key=lambda c: -(held[c] or 0))
+    parts = ["largest distance held with at least 90% accuracy: "
+             + ", ".join(f"{c.upper()} k={held[c]}" if held[c] else f"{c.upper()} none" for c in order)]
+    at_top = sorted(cells, key=lambda c: -acc[(c, top)])
+    parts.append(f"at k={top} " + ", ".join(f"{c.upper()} {percent(acc[(c, top)])}" for c in at_top)
+                 + " (chance 50%)")
     ratio = {r["cell"]: r["first/last"] for r in rows if r["k"] == top and "first/last" in r}
     if len(ratio) > 1:
-        order = sorted(ratio, key=lambda c: -ratio[c])
         shown = ", ".join(f"{ratio[c]:.0e} ({c.upper()})" if ratio[c] > 0 else f"0 ({c.upper()}, underflow)"
-                          for c in order)
-        parts.append(f"at k={top} the gradient reaching the first 5 steps was {shown} times that at the last 5")
+                          for c in sorted(ratio, key=lambda c: -ratio[c]))
+        parts.append(f"the gradient reaching the first 5 steps was {shown} times that at the last 5")
     sentence = "; ".join(parts)
     return sentence[0].upper() + sentence[1:] + "."
 
