@@ -67,7 +67,7 @@ def test_planted_keyword_learned_by_every_cell(cell):
 @pytest.mark.parametrize("pooling,bidirectional,reverse", [
     *itertools.product(["last", "mean", "max", "attention"], [False, True], [False]),
     ("last", False, True), ("mean", False, True)])
-@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_padding_never_changes_logits(pooling, bidirectional, reverse, cell):
     torch.manual_seed(0)
     config = ClassifierConfig(cell=cell, hidden=8, dim=6, pooling=pooling, bidirectional=bidirectional,
