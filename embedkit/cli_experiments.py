@@ -237,7 +237,7 @@ def explain(model, sentence, html_out, color):
     result = explain_text(trained, sentence)
     if color is None:
         color = sys.stdout.isatty()
-    click.echo(render_terminal(result["pairs"], color=color))
+    click.echo(render_terminal(result["pairs"], color=color), color=color)  # color=True: keep the escapes
     click.echo(f"predicted: {result['predicted']} ({result['probability']:.2f})")
     rows = [{"word": t, "weight": w} for t, w in sorted(result["pairs"], key=lambda p: -p[1])]
     click.echo(format_table(rows))

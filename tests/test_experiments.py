@@ -270,6 +270,11 @@ def test_explain_on_a_saved_model(saved_models, tmp_path):
     assert ">&lt;</span>" in html and "<w5>" not in html and html.count("<span") == 9
 
 
+def test_explain_color(saved_models):
+    result = CliRunner().invoke(main, ["explain", str(saved_models["attention"]), "w1 a w2", "--color"])
+    assert result.exit_code == 0 and result.output.count("\x1b[48;2;") == 3
+
+
 def test_explain_needs_attention(saved_models):
     result = CliRunner().invoke(main, ["explain", str(saved_models["last"]), "a sentence"])
     assert result.exit_code == 1
