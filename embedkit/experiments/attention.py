@@ -1,0 +1,161 @@
+"""Attention: which words an attention-pooled classifier looks at, for one sentence and a test set.
+
+`render_terminal` and `render_html` show a sentence with each word's background shaded by its
+attention weight (the HTML page is self-contained and escapes every word). `run` trains an
+attention-pooled LSTM on a data set, then ranks words by how much attention they receive across
+the test set, relative to a uniform share (weight x sentence length: 1 = an average word), and
+checks the top words against the most label-indicative words of the training split (log-odds).
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+
+from .report import Report, Table, percent
+
+
+def _shade(weight: float, top: float) -> tuple[int, int, int]:
+    """White (0) to a strong orange (the sentence's largest weight)."""
+    t = 0.0 if top <= 0 else min(1.0, weight / top)
+    return (255, int(255 - 120 * t), int(255 - 230 * t))
+
+
+def render_terminal(pairs: list[tuple[str, float]], color: bool = True) -> str:
+    """The words with 24-bit background colours by weight (or `word[0.31]` without colour)."""
+    top = max((w for _, w in pairs), default=0.0)
+    if not color:
+        return " ".join(f"{token}[{weight:.2f}]" for token, weight in pairs)
+    out = []
+    for token, weight in pairs:
+        r, g, b = _shade(weight, top)
+        out.append(f"\x1b[48;2;{r};{g};{b}m\x1b[38;2;0;0;0m {token} \x1b[0m")
+    return "".join(out)
+
+
+def sentence_html(pairs: list[tuple[str, float]]) -> str:
+    """One sentence as HTML spans, each word escaped, its background shaded by its weight."""
+    top = max((w for _, w in pairs), default=0.0)
+    spans = []
+    for token, weight in pairs:
+        r, g, b = _shade(weight, top)
+        spans.append(f'<span style="background:rgb({r},{g},{b})" title="{weight:.3f}">{html.escape(token)}</span>')
+    return " ".join(spans)
+
+
+def render_html(examples: list[dict], title: str) -> str:
+    """A self-contained page: each example {"pairs", "predicted", "label" (optional), "probability"}."""
+    rows = []
+    for e in examples:
+        gold = f' (true: {html.escape(str(e["label"]))})' if e.get("label") is not None else ""
+        probability = f' {e["probability"]:.2f}' if e.get("probability") is not None else ""
+        rows.append(f'<p class="s">{sentence_html(e["pairs"])}<br><small>predicted: '
+                    f'{html.escape(str(e["predicted"]))}{probability}{gold}</small></p>')
+    return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + html.escape(title) + "</title>"
+            "<style>body{font:16px/1.6 sans-serif;max-width:60em;margin:2em auto}"
+            ".s span{padding:0 .15em;border-radius:3px}small{color:#666}</style></head><body>"
+            f"<h1>{html.escape(title)}</h1><p>Background: attention weight (darker = more).</p>\n"
+            + "\n".join(rows) + "\n</body></html>\n")
+
+
+def explain(trained, text: str) -> dict:
+    """Prediction and attention of `trained` (pooling="attention") on `text`."""
+    probabilities = trained.predict_proba([text])[0]
+    best = int(np.argmax(probabilities))
+    return {"pairs": trained.attention(text), "predicted": trained.classes[best],
+            "probability": float(probabilities[best]), "classes": list(trained.classes),
+            "probabilities": [float(p) for p in probabilities]}
+
+
+def attended_words(trained, texts: list[str], min_count: int = 3) -> list[dict]:
+    """Words by mean relative attention (weight x sentence length) over `texts`, seen >= `min_count` times."""
+    total: dict[str, float] = {}
+    count: dict[str, int] = {}
+    top1: dict[str, int] = {}
+    for text in texts:
+        pairs = trained.attention(text)
+        if not pairs:
+            continue
+        n = len(pairs)
+        best = max(pairs, key=lambda p: p[1])[0]
+        top1[best] = top1.get(best, 0) + 1
+        for token, weight in pairs:
+            total[token] = total.get(token, 0.0) + weight * n
+            count[token] = count.get(token, 0) + 1
+    words = [{"word": w, "relative attention": total[w] / count[w], "count": count[w],
+              "most attended in": top1.get(w, 0)} for w in total if count[w] >= min_count]
+    return sorted(words, key=lambda r: -r["relative attention"])
+
+
+def conclusion(top: list[dict], indicative: set[str], pool: int, candidates: int, accuracy: float,
+               name: str) -> str:
+    """How many of the most attended words are label-indicative, against chance, from the numbers."""
+    hits = [r["word"] for r in top if r["word"] in indicative]
+    expected = len(top) * min(1.0, pool / max(1, candidates))
+    examples = ", ".join(f"'{w}'" for w in hits[:6]) or "none"
+    return (f"Of the {len(top)} words the attention-pooled model attends to most on {name}'s test set, "
+            f"{len(hits)} are among the {pool} most label-indicative training words (about {expected:.1f} "
+            f"expected by chance): {examples}; test accuracy {percent(accuracy)}.")
+
+
+def run(dataset: str = "synthetic", *, mirror=None, cell: str = "lstm", dim: int = 50, hidden: int = 64,
+        epochs: int = 5, top: int = 20, pool: int = 200, examples: int = 12, seed: int = 1,
+        quick: bool = False) -> Report:
+    """Train an attention-pooled classifier on `dataset`; rank the words it attends to."""
+    from ..classify import ClassifierConfig, train_classifier
+    from .data import load, log_odds
+
+    if quick:
+        epochs, hidden, dim = 2, 16, 16
+    data = load(dataset, mirror=mirror, seed=seed, quick=quick)
+    synthetic = dataset == "synthetic"
+    config = ClassifierConfig(embeddings="random", dim=dim, cell=cell, hidden=hidden, bidirectional=True,
+                              pooling="attention", epochs=epochs, patience=epochs, seed=seed, device="cpu",
+                              lr=1e-2 if synthetic else 1e-3, dropout=0.0 if synthetic else 0.5,
+                              embed_dropout=0.0 if synthetic else 0.25)
+    trained = train_classifier(data, config, progress=False)
+    accuracy = float(trained.evaluate(data.test)["accuracy"])
+    ranked = attended_words(trained, data.test.texts)
+    scores = log_odds(data.train, lowercase=config.lowercase)
+    indicative = set(sorted(scores, key=lambda w: -scores[w])[:pool])
+    candidates = len({r["word"] for r in ranked if r["word"] in scores})
+    for r in ranked:
+        r["|log-odds|"] = float(scores.get(r["word"], float("nan")))
+    best = ranked[:top]
+    pages = []
+    for text, label in list(zip(data.test.texts, data.test.labels))[:examples]:
+        e = explain(trained, text)
+        e["label"] = label
+        pages.append(e)
+    terminal = [{"sentence": render_terminal(e["pairs"], color=False), "predicted": e["predicted"],
+                 "true": e["label"]} for e in pages[:5]]
+
+    def draw(fig):
+        left, right = fig.subplots(1, 2)
+        words = [r["word"] for r in best][::-1]
+        left.barh(words, [r["relative attention"] for r in best][::-1],
+                  color=["#c62" if w in indicative else "#48c" for w in words])
+        left.axvline(1.0, color="grey", linestyle=":")
+        left.set_xlabel("mean attention x sentence length (1 = uniform)")
+        left.set_title(f"most attended words (orange: top-{pool} log-odds)")
+        left.tick_params(axis="y", labelsize=8)
+        xs = [r["|log-odds|"] if r["word"] in scores else 0.0 for r in ranked]
+        right.scatter(xs, [r["relative attention"] for r in ranked], s=8, alpha=0.5, color="#48c")
+        right.set_xlabel("|log-odds| of the word between classes (training counts)")
+        right.set_ylabel("relative attention on the test set")
+        right.set_title("attention against label-indicativeness")
+
+    return Report(
+        "attention", f"Attention over words on {data.name}", best,
+        conclusion(best, indicative, pool, candidates, accuracy, data.name),
+        extra=[Table("Attention on the first test sentences (word[weight])", terminal)],
+        notes=[f"{data.name}: {len(data.train):,} train / {len(data.test):,} test sentences; bidirectional "
+               f"{cell.upper()} with attention pooling, random {dim}-d embeddings, {hidden} hidden units, "
+               f"{epochs} epochs; test accuracy {percent(accuracy)}. Relative attention: a word's attention weight "
+               "times the length of its sentence, averaged over its occurrences in the test set (words seen at "
+               "least 3 times); 1 is what every word would get under uniform attention. "
+               "`attention.html` shows the first test sentences shaded by weight."],
+        config={"dataset": dataset, "cell": cell, "dim": dim, "hidden": hidden, "epochs": epochs, "seed": seed,
+                "quick": quick},
+        draw=draw, files={"attention.html": render_html(pages, f"Attention on {data.name}")})

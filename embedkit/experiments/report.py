@@ -1,0 +1,152 @@
+"""What every experiment writes: ``report.md``, ``results.csv``, ``results.json`` and ``plot.png``.
+
+A `Report` holds the measured rows (one dict per row, the same keys), the one-sentence conclusion
+(computed by the experiment from those rows, never fixed text), optional extra tables and notes,
+and a function that draws the figure. `write` puts everything into a temporary folder beside the
+output and renames it into place only when all files are written, so an interrupted run leaves the
+previous output (or nothing), never half of one.
+
+Example:
+    >>> r = Report("demo", "A demo", [{"k": 5, "acc": 0.9}], "acc was 90% at k=5.")
+    >>> print(format_table(r.rows))
+    k    acc
+    5  0.900
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..errors import EmbedkitError
+from ..fsutil import atomic_output
+
+
+@dataclass
+class Table:
+    """A titled table: rows are dicts with the same keys (the columns, in order)."""
+
+    title: str
+    rows: list[dict]
+
+
+@dataclass
+class Report:
+    """One experiment's result."""
+
+    name: str                       # file-safe name: "length", "cells", ...
+    title: str                      # heading of report.md
+    rows: list[dict]                # the main table (written to results.csv)
+    conclusion: str                 # one sentence computed from the numbers
+    extra: list[Table] = field(default_factory=list)   # further tables (in report.md and JSON)
+    notes: list[str] = field(default_factory=list)     # paragraphs of report.md (setup, caveats)
+    config: dict = field(default_factory=dict)         # what was run: seed, sizes, dataset
+    draw: Callable | None = None    # draw(fig) fills a matplotlib Figure
+    files: dict[str, str] = field(default_factory=dict)  # extra files: name -> text (HTML pages)
+
+
+def _cell(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "-"
+        if value != 0 and (abs(value) >= 1e5 or abs(value) < 1e-3):
+            return f"{value:.2e}"
+        return f"{value:.3f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def format_table(rows: list[dict], markdown: bool = False) -> str:
+    """Rows as an aligned text table (numbers right-aligned), or as a Markdown table."""
+    if not rows:
+        return "(no rows)"
+    columns = list(rows[0])
+    cells = [[_cell(row.get(c, "")) for c in columns] for row in rows]
+    if markdown:
+        numeric = [all(isinstance(row.get(c), (int, float)) for row in rows) for c in columns]
+        lines = ["| " + " | ".join(columns) + " |",
+                 "| " + " | ".join("---:" if n else "---" for n in numeric) + " |"]
+        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in line) + " |" for line in cells]
+        return "\n".join(lines)
+    widths = [max(len(c), *(len(line[i]) for line in cells)) for i, c in enumerate(columns)]
+    numeric = [all(isinstance(row.get(c), (int, float)) for row in rows) for c in columns]
+
+    def line(values):
+        return "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(values, widths, numeric)).rstrip()
+
+    return "\n".join([line(columns)] + [line(values) for values in cells])
+
+
+def markdown(report: Report, image: str | None = "plot.png") -> str:
+    """The text of report.md."""
+    parts = [f"# {report.title}", ""]
+    parts += [note + "\n" for note in report.notes]
+    parts += [format_table(report.rows, markdown=True), ""]
+    for table in report.extra:
+        parts += [f"## {table.title}", "", format_table(table.rows, markdown=True), ""]
+    if image:
+        parts += [f"![{report.title}]({image})", ""]
+    if report.config:
+        settings = ", ".join(f"{k}={v}" for k, v in report.config.items())
+        parts += [f"Settings: {settings}.", ""]
+    parts += ["**Result:** " + report.conclusion, ""]
+    return "\n".join(parts)
+
+
+def _json_safe(value):
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def write(report: Report, folder) -> Path:
+    """Write report.md, results.csv, results.json and plot.png (if `draw`) into `folder`, atomically.
+
+    Raises:
+        EmbedkitError: the parent folder does not exist, or `folder` is a file.
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise EmbedkitError(f"{folder}: exists and is not a folder")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_output(folder) as tmp:
+        tmp.mkdir()
+        (tmp / "report.md").write_text(markdown(report, "plot.png" if report.draw else None), encoding="utf-8")
+        with open(tmp / "results.csv", "w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=list(report.rows[0]) if report.rows else [])
+            writer.writeheader()
+            writer.writerows(report.rows)
+        payload = {"name": report.name, "title": report.title, "conclusion": report.conclusion,
+                   "config": report.config, "rows": report.rows,
+                   "tables": {t.title: t.rows for t in report.extra}}
+        (tmp / "results.json").write_text(json.dumps(_json_safe(payload), indent=1) + "\n", encoding="utf-8")
+        if report.draw is not None:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            from matplotlib.figure import Figure
+
+            fig = Figure(figsize=(10, 4.2), dpi=100, layout="constrained")
+            report.draw(fig)
+            fig.savefig(tmp / "plot.png")
+        for name, text in report.files.items():
+            (tmp / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def percent(x: float) -> str:
+    """0.953 -> '95%' (one decimal under 10%)."""
+    return f"{100 * x:.0f}%" if abs(x) >= 0.1 else f"{100 * x:.1f}%"

@@ -1,0 +1,358 @@
+"""Issue 8: the experiments' ground truth, parameter formulas, computed conclusions and commands."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings, strategies as st
+
+from embedkit.cli import main
+from embedkit.errors import EmbedkitError
+from embedkit.experiments import attention, cells, direction, length, report, synthetic
+
+
+# -- the synthetic task's ground truth -------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(k=st.integers(1, 60), n=st.integers(2, 80), seed=st.integers(0, 10_000))
+def test_length_task_label_is_the_word_k_from_the_end(k, n, seed):
+    task = synthetic.length_task(k, n, seed=seed)
+    assert len(task.texts) == len(task.labels) == n
+    for text, label, at, size in zip(task.texts, task.labels, task.positions, task.lengths):
+        words = text.split()
+        assert len(words) == size and size - at == k
+        assert words[-k] == synthetic.MARKERS[label]
+        # the marker occurs once; every other word is a distractor
+        assert sum(w in ("a", "b") for w in words) == 1
+        assert all(w.startswith("w") for i, w in enumerate(words) if i != at)
+    counts = Counter(task.labels)
+    assert abs(counts["A"] - counts["B"]) <= n % 2
+
+
+def test_length_task_distractors_carry_no_signal():
+    task = synthetic.length_task(10, 4000, seed=3)
+    by_class = {c: Counter() for c in synthetic.CLASSES}
+    for text, label in zip(task.texts, task.labels):
+        by_class[label].update(w for w in text.split() if w.startswith("w"))
+    from scipy.stats import chi2_contingency
+
+    words = sorted(set(by_class["A"]) | set(by_class["B"]))
+    table = np.array([[by_class[c][w] for w in words] for c in "AB"])
+    assert len(words) == 20
+    assert chi2_contingency(table).pvalue > 0.01  # distractor frequencies independent of the label
+    table[0, 0] += 400  # the test can fail: a planted excess of one word (about 25%) is detected
+    assert chi2_contingency(table).pvalue < 0.01
+    # the number of words before the marker is independent of the label too
+    before = {c: np.mean([p for p, lab in zip(task.positions, task.labels) if lab == c]) for c in "AB"}
+    assert abs(before["A"] - before["B"]) < 0.3
+    assert len(set(task.positions)) == 10  # 1..10 words before the marker
+
+
+def test_position_task_marker_where_it_says():
+    task = synthetic.position_task(30, 600, seed=1)
+    for text, label, at in zip(task.texts, task.labels, task.positions):
+        words = text.split()
+        assert len(words) == 30 and words[at] == synthetic.MARKERS[label]
+        assert [w for w in words if w in ("a", "b")] == [words[at]]
+    assert Counter(task.labels) == {"A": 300, "B": 300}
+    assert min(task.positions) < 3 and max(task.positions) > 26
+
+
+def test_synthetic_bad_input():
+    with pytest.raises(EmbedkitError, match="k must be at least 1"):
+        synthetic.length_task(0)
+    with pytest.raises(EmbedkitError, match="at least 2 sequences"):
+        synthetic.position_task(10, 1)
+
+
+# -- parameter formulas ----------------------------------------------------------------------------
+
+
+def test_parameter_formulas_by_hand():
+    # one block: W_ih (100 x 50) + W_hh (100 x 100) + two biases (100 each) = 15,200
+    assert cells.formula("rnn", 50, 100) == 15_200
+    assert cells.formula("gru", 50, 100) == 3 * 15_200
+    assert cells.formula("lstm", 50, 100) == 4 * 15_200
+    assert cells.formula("lstm", 50, 100, bidirectional=True) == 8 * 15_200
+    # layer 2 of a bidirectional stack reads 2 x hidden features
+    assert cells.formula("gru", 50, 100, layers=2, bidirectional=True) == \
+        2 * 3 * 15_200 + 2 * 3 * (100 * 200 + 100 * 100 + 200)
+    assert cells.formula("rnn", 50, 100, bias=False) == 15_000
+    with pytest.raises(EmbedkitError, match="cell must be one of"):
+        cells.formula("transformer", 1, 1)
+
+
+@pytest.mark.parametrize("cell", cells.CELLS)
+@pytest.mark.parametrize("size", [(50, 100, 1, False), (50, 100, 1, True), (7, 3, 2, False), (7, 3, 3, True)])
+def test_formula_equals_count(cell, size):
+    assert cells.formula(cell, *size) == cells.counted(cell, *size)
+
+
+def test_formula_equals_count_inside_the_classifier():
+    import torch
+
+    from embedkit.classify import ClassifierConfig, SequenceClassifier, count_parameters
+
+    torch.manual_seed(0)
+    for cell in cells.CELLS:
+        config = ClassifierConfig(dim=12, hidden=9, cell=cell, layers=2, bidirectional=True)
+        model = SequenceClassifier(30, 2, config)
+        assert count_parameters(model.rnn) == cells.formula(cell, 12, 9, 2, True)
+
+
+# -- conclusions are computed from the numbers ----------------------------------------------------
+
+
+def _length_rows(rnn, lstm, gru, ks=(5, 50, 100)):
+    return [{"cell": c, "k": k, "accuracy": a} for c, accs in (("rnn", rnn), ("lstm", lstm), ("gru", gru))
+            for k, a in zip(ks, accs)]
+
+
+def test_length_conclusion_follows_the_numbers():
+    one = length.conclusion_synthetic(_length_rows([0.99, 0.55, 0.51], [1.0, 0.97, 0.95], [1.0, 0.96, 0.93]))
+    assert one == ("Largest distance held with at least 90% accuracy: LSTM k=100, GRU k=100, RNN k=5; "
+                   "at k=100 LSTM 95%, GRU 93%, RNN 51% (chance 50%).")
+    two = length.conclusion_synthetic(_length_rows([0.99, 0.95, 0.91], [1.0, 0.87, 0.52], [1.0, 0.99, 0.48]))
+    assert two == ("Largest distance held with at least 90% accuracy: RNN k=100, GRU k=50, LSTM k=5; "
+                   "at k=100 RNN 91%, LSTM 52%, GRU 48% (chance 50%).")
+    three = length.conclusion_synthetic(_length_rows([0.5, 0.5, 0.5], [0.85, 0.6, 0.5], [0.93, 0.52, 0.5]))
+    assert three.startswith("Largest distance held with at least 90% accuracy: GRU k=5, RNN none, LSTM none;")
+
+
+def test_length_real_conclusion():
+    rows = [{"cell": c, "words": w, "accuracy": a} for c, w, a in
+            [("rnn", "1-10", 0.8), ("rnn", "30-50", 0.6), ("lstm", "1-10", 0.8), ("lstm", "30-50", 0.75)]]
+    text = length.conclusion_real(rows, "mr")
+    assert "RNN 80% -> 60%" in text and "RNN lost the most, 20 points" in text
+    assert length.buckets([1, 2, 3, 4, 5, 6, 7, 8]) == [(1, 2), (3, 4), (5, 6), (7, 8)]
+
+
+def test_cells_conclusion_follows_the_numbers():
+    rows = [{"cell": c, "counted": p, "formula": p, "accuracy": a, "s/epoch": s}
+            for c, p, a, s in (("rnn", 100, 0.7, 1.0), ("gru", 300, 0.8, 2.0), ("lstm", 400, 0.81, 2.5))]
+    text = cells.conclusion(rows, [])
+    assert text.startswith("GRU has 3.0x and LSTM has 4.0x the recurrent parameters of the simple RNN; "
+                           "the formula matches the count in 3 of 3 configurations")
+    assert "LSTM 81% at 2.50 s/epoch" in text
+    rows[2]["formula"] = 401
+    assert "disagrees with the count in 1 of 3" in cells.conclusion(rows, [])
+
+
+def test_direction_conclusion_follows_the_numbers():
+    rows = [{"cell": "rnn", "direction": d, "accuracy": acc, "start": s, "middle": m, "end": e}
+            for d, acc, s, m, e in (("forward", 0.7, 0.5, 0.6, 0.99), ("backward", 0.7, 0.98, 0.6, 0.52),
+                                    ("bidirectional", 0.97, 0.96, 0.95, 0.99))]
+    text = direction.conclusion(rows)
+    assert text == ("RNN: forward-only 50% when the deciding word is in the first third vs 99% in the last, "
+                    "backward-only 98% vs 52%, bidirectional at least 95% everywhere (97% overall).")
+    rows[2]["middle"] = 0.6
+    assert "at least 60% everywhere" in direction.conclusion(rows)
+
+
+def test_attention_conclusion_follows_the_numbers():
+    top = [{"word": w} for w in ("bad", "the", "worst", "a")]
+    text = attention.conclusion(top, {"bad", "worst", "good"}, 3, 300, 0.81, "mr")
+    assert text == ("Of the 4 words the attention-pooled model attends to most on mr's test set, 2 are among "
+                    "the 3 most label-indicative training words (about 0.0 expected by chance): 'bad', 'worst'; "
+                    "test accuracy 81%.")
+
+
+# -- report files ----------------------------------------------------------------------------------
+
+
+def test_report_writes_all_files_atomically(tmp_path):
+    r = report.Report("demo", "Demo", [{"k": 5, "accuracy": 0.9}], "accuracy 90% at k=5.",
+                      extra=[report.Table("More", [{"x": "a|b"}])],
+                      draw=lambda fig: fig.subplots().plot([1, 2], [3, 4]))
+    out = report.write(r, tmp_path / "out")
+    assert sorted(p.name for p in out.iterdir()) == ["plot.png", "report.md", "results.csv", "results.json"]
+    text = (out / "report.md").read_text()
+    assert "| k | accuracy |" in text and "**Result:** accuracy 90% at k=5." in text and "a\\|b" in text
+    assert json.loads((out / "results.json").read_text())["conclusion"] == "accuracy 90% at k=5."
+    assert (out / "results.csv").read_text().splitlines() == ["k,accuracy", "5,0.9"]
+
+    def fail(fig):
+        raise RuntimeError("drawing failed")
+
+    with pytest.raises(RuntimeError):
+        report.write(report.Report("demo", "Demo", [{"k": 1}], "changed.", draw=fail), tmp_path / "out")
+    assert "accuracy 90%" in (out / "report.md").read_text()  # the old report is intact
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]    # and no temporary folder is left
+
+
+# -- HTML / terminal rendering ---------------------------------------------------------------------
+
+
+def test_render_escapes_and_shades():
+    pairs = [("<script>", 0.1), ("good", 0.8), ("&", 0.1)]
+    page = attention.render_html([{"pairs": pairs, "predicted": "pos<", "probability": 0.9, "label": "pos"}],
+                                 "t<i>tle")
+    assert "<script>" not in page and "&lt;script&gt;" in page and "&amp;" in page and "pos&lt;" in page
+    assert "t&lt;i&gt;tle" in page and 'title="0.800"' in page
+    assert page.count("<span") == 3
+    assert "rgb(255,255,255)" not in page.split("good")[0].split("<span")[-1]  # the top word is shaded
+    assert attention.render_terminal(pairs, color=False) == "<script>[0.10] good[0.80] &[0.10]"
+    assert "\x1b[48;2;" in attention.render_terminal(pairs)
+
+
+# -- commands --------------------------------------------------------------------------------------
+
+FILES = ["plot.png", "report.md", "results.csv", "results.json"]
+
+
+@pytest.mark.parametrize("args", [
+    ["length", "synthetic", "--ks", "3,8", "--cells", "rnn,lstm"],
+    ["cells"],
+    ["direction", "--cells", "lstm"],
+    ["attention"],
+    ["onehot", "lee"],
+])
+def test_quick_runs_write_the_report(tmp_path, args):
+    out = tmp_path / args[0]
+    result = CliRunner().invoke(main, ["experiment", *args, "--quick", "-o", str(out), "--seed", "2"])
+    assert result.exit_code == 0, result.output
+    assert FILES == sorted(p.name for p in out.iterdir() if p.name != "attention.html")
+    conclusion = json.loads((out / "results.json").read_text())["conclusion"]
+    assert conclusion in result.output and f"**Result:** {conclusion}" in (out / "report.md").read_text()
+    assert (out / "plot.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["length", "nosuchset", "--quick"], "nosuchset: no such file, and not a classification set"),
+    (["length", "--ks", "5,x"], "--ks takes comma-separated whole numbers"),
+    (["direction", "--cells", "rnn,cnn"], "--cells takes a comma-separated list of rnn, gru, lstm"),
+    (["cells", "--hidden", "0"], "--hidden must be at least 1"),
+    (["onehot", "no/such/corpus.txt"], "no/such/corpus.txt: no such file or folder"),
+])
+def test_bad_input_is_one_line(tmp_path, args, message):
+    result = CliRunner().invoke(main, ["experiment", *args, "-o", str(tmp_path / "x")])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [f"Error: {message}" + result.output.strip().split(message, 1)[1]]
+    assert "Traceback" not in result.output and not (tmp_path / "x").exists()
+
+
+@pytest.fixture(scope="module")
+def saved_models(tmp_path_factory):
+    import torch
+
+    from embedkit.classify import ClassifierConfig, train_classifier
+
+    torch.set_num_threads(1)
+    folder = tmp_path_factory.mktemp("models")
+    make = synthetic.position_task
+    data = synthetic.as_data(make(12, 300, seed=1), make(12, 60, seed=2), make(12, 60, seed=3), "synthetic")
+    paths = {}
+    for pooling in ("attention", "last"):
+        config = ClassifierConfig(dim=8, hidden=8, pooling=pooling, bidirectional=True, epochs=8, lr=1e-2,
+                                  dropout=0.0, embed_dropout=0.0, device="cpu")
+        paths[pooling] = folder / f"{pooling}.model"
+        train_classifier(data, config, progress=False).save(paths[pooling])
+    return paths
+
+
+def test_explain_on_a_saved_model(saved_models, tmp_path):
+    page = tmp_path / "explain.html"
+    sentence = "w1 w2 w3 b w4 <w5> w6"
+    result = CliRunner().invoke(main, ["explain", str(saved_models["attention"]), sentence, "--html", str(page)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("w1[") and " <[" in lines[0]  # no colour when not a terminal
+    assert lines[1].startswith("predicted: ")
+    assert lines[-1] == f"Wrote {page}."
+    weights = [float(line.split()[1]) for line in lines[3:-1]]
+    assert len(weights) == 9 and abs(sum(weights) - 1) < 0.01 and weights == sorted(weights, reverse=True)
+    html = page.read_text()
+    assert ">&lt;</span>" in html and "<w5>" not in html and html.count("<span") == 9
+
+
+def test_explain_color(saved_models):
+    result = CliRunner().invoke(main, ["explain", str(saved_models["attention"]), "w1 a w2", "--color"])
+    assert result.exit_code == 0 and result.output.count("\x1b[48;2;") == 3
+
+
+def test_explain_needs_attention(saved_models):
+    result = CliRunner().invoke(main, ["explain", str(saved_models["last"]), "a sentence"])
+    assert result.exit_code == 1
+    assert result.output.strip().endswith("trained with pooling='last'; explain needs a model trained with "
+                                          "--pooling attention")
+    assert CliRunner().invoke(main, ["explain", str(saved_models["attention"]), "  "]).output == \
+        "Error: the sentence is empty\n"
+    empty = saved_models["last"].parent / "empty"
+    empty.mkdir(exist_ok=True)
+    result = CliRunner().invoke(main, ["explain", str(empty), "a sentence"])
+    assert result.exit_code == 1 and result.output.startswith(f"Error: {empty}: not a saved classifier")
+
+
+def test_gradient_norms_are_zero_on_padding(saved_models):
+    from embedkit.classify import TrainedClassifier
+    from embedkit.experiments.data import input_gradient_norms
+
+    trained = TrainedClassifier.load(saved_models["last"])
+    norms = input_gradient_norms(trained, ["w1 a w2 w3", "b w1"], ["A", "B"])
+    assert norms.shape == (2, 4) and np.all(norms[1, 2:] == 0) and np.all(norms[:, :2] > 0)
+
+
+@pytest.mark.parametrize("command", [["experiment", c] for c in ("length", "cells", "direction", "attention",
+                                                                 "onehot")] + [["explain"]])
+def test_every_command_has_an_example(command):
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert result.exit_code == 0 and "Example:" in result.output and "embedkit " in result.output
+
+
+def test_cli_does_not_import_torch():
+    import subprocess
+    import sys
+
+    code = "import sys, embedkit.cli, embedkit.cli_experiments; print('torch' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_length_conclusion_compares_gradients():
+    rows = _length_rows([0.99, 0.55, 0.51], [1.0, 0.97, 0.95], [1.0, 0.96, 0.93])
+    for row, ratio in zip(rows, [1, 1e-3, 0.0, 1, 1, 1e-2, 1, 1, 1e-4]):
+        row["first/last"] = ratio
+    assert length.conclusion_synthetic(rows).endswith(
+        "(chance 50%); the gradient reaching the first 5 steps was 1e-02 (LSTM), 1e-04 (GRU), 0 (RNN, underflow) "
+        "times that at the last 5.")
+
+
+SHARED = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "datasets"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} not present")
+@pytest.mark.parametrize("args", [["length", "mr", "--cells", "rnn,lstm"], ["direction", "mr", "--cells", "gru"]])
+def test_quick_runs_on_real_sentences(tmp_path, args):
+    out = tmp_path / args[0]
+    result = CliRunner().invoke(main, ["experiment", *args, "--quick", "--mirror", str(SHARED), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = json.loads((out / "results.json").read_text())["rows"]
+    if args[0] == "length":  # four length buckets per cell, every test sentence in one
+        assert len(rows) == 8 and sum(r["sentences"] for r in rows) == 2 * 200
+        assert result.output.strip().splitlines()[-2].startswith("On mr, from the shortest")
+    else:
+        assert [r["direction"] for r in rows] == list(direction.DIRECTIONS)
+        assert "GRU: forward-only" in result.output
+
+
+def test_deciding_positions_find_the_planted_word():
+    from embedkit.datasets import ClassificationData, LabelledTexts
+    from embedkit.experiments.data import log_odds
+
+    rng = np.random.default_rng(0)
+    texts, labels = [], []
+    for i in range(200):
+        words = [f"n{j}" for j in rng.integers(0, 10, 6)]
+        words.insert(int(rng.integers(0, 7)), "good" if i % 2 else "bad")
+        texts.append(" ".join(words))
+        labels.append("pos" if i % 2 else "neg")
+    test = LabelledTexts(["good n1 n2 n3 n4", "n1 n2 bad n3 n4", "n1 n2 n3 n4 good"], ["pos", "neg", "pos"])
+    data = ClassificationData("planted", LabelledTexts(texts, labels), None, test, ["neg", "pos"], "")
+    scores = log_odds(data.train)
+    assert max(scores, key=scores.get) in ("good", "bad") and scores["n1"] < 0.5
+    assert direction.deciding_positions(data).tolist() == [0.0, 0.5, 1.0]
+    assert direction.third(np.array([0.0, 0.34, 0.5, 0.67, 1.0])).tolist() == [0, 1, 1, 2, 2]
