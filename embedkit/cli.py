@@ -869,6 +869,8 @@ def compare(dataset, embeddings, cells, bidirectional, tuning, seeds, cv, poolin
                          mirror=mirror, progress=not quiet, echo=lambda line: click.echo(line, err=True))
     click.echo(report.markdown(), nl=False)
     click.echo(f"Wrote {output}/results.md, results.csv, results.json, results.png", err=True)
+
+
 from .cli_experiments import experiment, explain  # noqa: E402  (issue 8; kept last so merges stay trivial)
 
 main.add_command(experiment)
