@@ -63,6 +63,8 @@ class ClassifierConfig:
     bidirectional: bool = False
     reverse: bool = False          # feed each sentence backwards (a backward-only model); ignored if bidirectional
     pooling: str = "last"          # "last" | "mean" | "max" | "attention"
+    forget_bias: float = 0.0       # initial bias of the gate that keeps the state: LSTM forget, GRU update (z);
+                                   # 1.0 is the usual remedy for long memories (Gers et al. 2000, Jozefowicz et al. 2015)
     hidden: int = 100              # RNN state size per direction
     dropout: float = 0.5           # before the output layer (and between stacked RNN layers)
     embed_dropout: float = 0.25    # on the embedded tokens (not for onehot, whose lookup is the RNN's input weights)
@@ -150,6 +152,15 @@ class SequenceClassifier(nn.Module):
                     weight.zero_()
                     weight[:, d * block:(d + 1) * block] = torch.eye(block)
                 weight.requires_grad_(False)
+        if cell in ("lstm", "gru") and config.forget_bias:
+            # the keeping gate's rows: LSTM gates are ordered (input, forget, cell, output), GRU (reset, update, new);
+            # both are rows hidden..2*hidden, and a GRU keeps the old state in proportion to its update gate
+            with torch.no_grad():
+                for name, bias in self.rnn.named_parameters():
+                    if name.startswith("bias_ih"):
+                        bias[config.hidden:2 * config.hidden] = config.forget_bias
+                    elif name.startswith("bias_hh"):
+                        bias[config.hidden:2 * config.hidden] = 0.0
         out = directions * config.hidden
         if config.pooling == "attention":  # additive attention (Bahdanau): v . tanh(W h + b)
             self.attend = nn.Sequential(nn.Linear(out, out), nn.Tanh(), nn.Linear(out, 1, bias=False))

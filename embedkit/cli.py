@@ -735,6 +735,8 @@ def plot_command(vectors, out, method, top, words, words_file, neighbors_of, top
 @click.option("--dim", type=click.IntRange(min=1), default=50, show_default=True, help="Size of random embeddings.")
 @click.option("--hidden", type=click.IntRange(min=1), default=100, show_default=True, help="RNN state size per direction.")
 @click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=0.5, show_default=True)
+@click.option("--forget-bias", type=float, default=0.0, show_default=True,
+              help="Initial bias of the LSTM forget gate / GRU update gate (1.0 helps long memories).")
 @click.option("--epochs", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many epochs.")
 @click.option("--patience", type=click.IntRange(min=1), default=3, show_default=True,
               help="Stop after this many epochs without a better dev accuracy.")
@@ -751,8 +753,8 @@ def plot_command(vectors, out, method, top, words, words_file, neighbors_of, top
               help="Write the first seed's model to this folder (config.json, vocab.txt, weights.pt).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, dim, hidden, dropout, epochs,
-             patience, batch_size, lr, seeds, cv, device, threads, mirror, save, as_json, quiet):
+def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, dim, hidden, dropout, forget_bias,
+             epochs, patience, batch_size, lr, seeds, cv, device, threads, mirror, save, as_json, quiet):
     """Train a recurrent classifier on DATASET and report test accuracy and macro-F1 (mean +- std over seeds).
 
     DATASET is a registry name (mr, sst2, sst5, subj, trec, cr, mpqa) or a file: label<TAB>text
@@ -785,7 +787,8 @@ def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, 
 
         config = ClassifierConfig(embeddings=embeddings, freeze=freeze, dim=dim, cell=cell, layers=layers,
                                   bidirectional=bidirectional, pooling=pooling, hidden=hidden, dropout=dropout,
-                                  epochs=epochs, patience=patience, batch_size=batch_size, lr=lr, device=device)
+                                  forget_bias=forget_bias, epochs=epochs, patience=patience, batch_size=batch_size,
+                                  lr=lr, device=device)
         config.check()
         vectors = _load_vectors(config, None)
         result = run_seeds(data, config, tuple(range(1, seeds + 1)), vectors=vectors, progress=not quiet,

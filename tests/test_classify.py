@@ -245,3 +245,22 @@ def test_run_seeds_reports_mean_and_spread():
     assert result["accuracy_mean"] == pytest.approx(np.mean(accuracies))
     assert result["accuracy_std"] == pytest.approx(np.std(accuracies, ddof=1))
     assert [r["seed"] for r in result["runs"]] == [1, 2] and result["parameters"] > 0
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_forget_bias_sets_the_keeping_gate_only(cell):
+    """forget_bias initialises rows hidden..2*hidden (LSTM forget gate, GRU update gate) and nothing else."""
+    from embedkit.classify import ClassifierConfig, SequenceClassifier
+
+    torch.manual_seed(0)
+    plain = SequenceClassifier(10, 2, ClassifierConfig(cell=cell, hidden=4, dim=3, bidirectional=True))
+    torch.manual_seed(0)
+    biased = SequenceClassifier(10, 2, ClassifierConfig(cell=cell, hidden=4, dim=3, bidirectional=True,
+                                                        forget_bias=1.0))
+    for (name, a), (_, b) in zip(plain.rnn.named_parameters(), biased.rnn.named_parameters()):
+        if name.startswith("bias_ih"):
+            assert torch.equal(b[4:8], torch.ones(4)) and torch.equal(a[:4], b[:4]) and torch.equal(a[8:], b[8:])
+        elif name.startswith("bias_hh"):
+            assert torch.equal(b[4:8], torch.zeros(4)) and torch.equal(a[:4], b[:4]) and torch.equal(a[8:], b[8:])
+        else:
+            assert torch.equal(a, b)
