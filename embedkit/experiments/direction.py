@@ -66,6 +66,9 @@ def conclusion(rows: list[dict]) -> str:
     return "; ".join(parts) + "."
 
 
+SYNTHETIC_LR = 1e-2
+
+
 def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, hidden: int = 64, epochs: int = 8,
         length: int = 40, seed: int = 1, quick: bool = False) -> Report:
     """Train each cell forward-only, backward-only and bidirectional on `dataset`; accuracy by third."""
@@ -78,7 +81,7 @@ def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, 
     if dataset == "synthetic":
         positions = np.array([t.split().index(m) for t in data.test.texts
                               for m in ("a", "b") if m in t.split()]) / max(1, length - 1)
-        lr, dropout, freeze, batch = 1e-2, 0.0, True, 25
+        lr, dropout, freeze, batch = SYNTHETIC_LR, 0.0, True, 25
         dim, hidden = (dim, hidden) if quick else (16, 32)  # as in the length experiment
     else:
         positions = deciding_positions(data)
