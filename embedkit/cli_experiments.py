@@ -61,6 +61,17 @@ def _cells(value: str) -> tuple[str, ...]:
     return cells
 
 
+def _trains(name: str):
+    """The decorators every experiment that trains on a DATASET shares: the command itself, its
+    DATASET argument (default `synthetic`), output/seed/quick, --mirror and --threads."""
+    def wrap(function):
+        for decorate in (_threads_option, _mirror, _common(name), click.argument("dataset", default="synthetic"),
+                         experiment.command(name)):
+            function = decorate(function)
+        return function
+    return wrap
+
+
 @click.group()
 def experiment():
     """Experiments that show why gates, bidirectionality and attention matter.
@@ -76,14 +87,10 @@ def experiment():
     """
 
 
-@experiment.command("length")
-@click.argument("dataset", default="synthetic")
-@_common("length")
-@_mirror
-@_threads_option
+@_trains("length")
 @click.option("--cells", "cell_list", default="rnn,lstm,gru", show_default=True, help="Cells to compare.")
 @click.option("--ks", default=None,
-              help="synthetic: distances of the deciding word from the end  [default: 5,10,20,30,50,100].")
+              help="synthetic: distances of the deciding word from the end  [default: 5,10,20,30,50,70,100].")
 @click.option("--epochs", type=int, default=None, help="Training epochs (default 30 synthetic, 5 real).")
 def length_command(dataset, output, seed, quick, mirror, threads, cell_list, ks, epochs):
     """RNN vs LSTM vs GRU as the deciding word moves away from the end; gradient norms.
@@ -112,11 +119,7 @@ def length_command(dataset, output, seed, quick, mirror, threads, cell_list, ks,
     _finish(length.run(dataset, mirror=mirror, seed=seed, quick=quick, **options), output)
 
 
-@experiment.command("cells")
-@click.argument("dataset", default="synthetic")
-@_common("cells")
-@_mirror
-@_threads_option
+@_trains("cells")
 @click.option("--dim", default=50, show_default=True, help="Input (embedding) size.")
 @click.option("--hidden", default=100, show_default=True, help="Hidden units.")
 @click.option("--layers", default=1, show_default=True, help="Stacked layers.")
@@ -141,11 +144,7 @@ def cells_command(dataset, output, seed, quick, mirror, threads, dim, hidden, la
                       epochs=epochs, seed=seed, quick=quick), output)
 
 
-@experiment.command("direction")
-@click.argument("dataset", default="synthetic")
-@_common("direction")
-@_mirror
-@_threads_option
+@_trains("direction")
 @click.option("--cells", "cell_list", default="rnn,lstm", show_default=True, help="Cells to compare.")
 @click.option("--epochs", default=8, show_default=True, help="Training epochs.")
 @click.option("--length", "size", default=40, show_default=True, help="synthetic: words per sequence.")
@@ -166,11 +165,7 @@ def direction_command(dataset, output, seed, quick, mirror, threads, cell_list, 
                           quick=quick), output)
 
 
-@experiment.command("attention")
-@click.argument("dataset", default="synthetic")
-@_common("attention")
-@_mirror
-@_threads_option
+@_trains("attention")
 @click.option("--epochs", default=5, show_default=True, help="Training epochs.")
 @click.option("--top", default=20, show_default=True, help="How many of the most attended words to list.")
 def attention_command(dataset, output, seed, quick, mirror, threads, epochs, top):
