@@ -230,13 +230,13 @@ def explain(model, sentence, html_out, color):
         raise EmbedkitError(f"{model}: trained with pooling={trained.config.pooling!r}; explain needs a model "
                             "trained with --pooling attention")
     result = explain_text(trained, sentence)
+    if html_out:  # written before printing, so `explain ... --html page.html | head` still writes it
+        with atomic_output(html_out) as tmp:
+            tmp.write_text(render_html([result], f"embedkit explain: {model}"), encoding="utf-8")
+        click.echo(f"Wrote {html_out}.", err=True)
     if color is None:
         color = sys.stdout.isatty()
     click.echo(render_terminal(result["pairs"], color=color), color=color)  # color=True: keep the escapes
     click.echo(f"predicted: {result['predicted']} ({result['probability']:.2f})")
     rows = [{"word": t, "weight": w} for t, w in sorted(result["pairs"], key=lambda p: -p[1])]
     click.echo(format_table(rows))
-    if html_out:
-        with atomic_output(html_out) as tmp:
-            tmp.write_text(render_html([result], f"embedkit explain: {model}"), encoding="utf-8")
-        click.echo(f"Wrote {html_out}.", err=True)

@@ -196,6 +196,9 @@ def test_render_escapes_and_shades():
     assert "t&lt;i&gt;tle" in page and 'title="0.800"' in page
     assert page.count("<span") == 3
     assert "rgb(255,255,255)" not in page.split("good")[0].split("<span")[-1]  # the top word is shaded
+    assert page.count("rgb(255,255,255)") == 2  # the words below an even share stay white
+    even = attention.sentence_html([("a", 0.25), ("b", 0.25), ("c", 0.26), ("d", 0.24)])
+    assert even.count("rgb(255,255,255)") == 4  # even attention highlights nothing
     assert attention.render_terminal(pairs, color=False) == "<script>[0.10] good[0.80] &[0.10]"
     assert "\x1b[48;2;" in attention.render_terminal(pairs)
 

@@ -16,9 +16,11 @@ import numpy as np
 from .report import Report, Table, percent
 
 
-def _shade(weight: float, top: float) -> tuple[int, int, int]:
-    """White (0) to a strong orange (the sentence's largest weight)."""
-    t = 0.0 if top <= 0 else min(1.0, weight / top)
+def _shade(weight: float, top: float, n: int) -> tuple[int, int, int]:
+    """White at or below an even share (1/n of the attention) to a strong orange at the sentence's
+    largest weight, so that a model attending evenly shows no highlighted word."""
+    even = 1.0 / max(1, n)
+    t = 0.0 if top <= even * 1.05 else min(1.0, max(0.0, (weight - even) / (top - even)))
     return (255, int(255 - 120 * t), int(255 - 230 * t))
 
 
@@ -29,7 +31,7 @@ def render_terminal(pairs: list[tuple[str, float]], color: bool = True) -> str:
         return " ".join(f"{token}[{weight:.2f}]" for token, weight in pairs)
     out = []
     for token, weight in pairs:
-        r, g, b = _shade(weight, top)
+        r, g, b = _shade(weight, top, len(pairs))
         out.append(f"\x1b[48;2;{r};{g};{b}m\x1b[38;2;0;0;0m {token} \x1b[0m")
     return "".join(out)
 
@@ -39,7 +41,7 @@ def sentence_html(pairs: list[tuple[str, float]]) -> str:
     top = max((w for _, w in pairs), default=0.0)
     spans = []
     for token, weight in pairs:
-        r, g, b = _shade(weight, top)
+        r, g, b = _shade(weight, top, len(pairs))
         spans.append(f'<span style="background:rgb({r},{g},{b})" title="{weight:.3f}">{html.escape(token)}</span>')
     return " ".join(spans)
 
@@ -55,7 +57,7 @@ def render_html(examples: list[dict], title: str) -> str:
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + html.escape(title) + "</title>"
             "<style>body{font:16px/1.6 sans-serif;max-width:60em;margin:2em auto}"
             ".s span{padding:0 .15em;border-radius:3px}small{color:#666}</style></head><body>"
-            f"<h1>{html.escape(title)}</h1><p>Background: attention weight (darker = more).</p>\n"
+            f"<h1>{html.escape(title)}</h1><p>Background: attention weight, white at or below an even share (1/words), darkest at the sentence's largest weight; hover a word for its weight.</p>\n"
             + "\n".join(rows) + "\n</body></html>\n")
 
 
