@@ -423,11 +423,14 @@ def _load_vectors(config: ClassifierConfig, vectors: Vectors | None) -> Vectors 
 
 
 def train_classifier(data: ClassificationData, config: ClassifierConfig, *, progress: bool = True,
-                     vectors: Vectors | None = None) -> TrainedClassifier:
+                     vectors: Vectors | None = None, resample=None) -> TrainedClassifier:
     """Train on `data.train`, stop early on `data.dev` accuracy (best weights restored).
 
     Missing dev/test splits are filled in by `split_data(data, seed=0)`. `vectors` passes
-    already-loaded pretrained vectors (else `config.embeddings` is resolved here).
+    already-loaded pretrained vectors (else `config.embeddings` is resolved here). `resample`, for
+    generated tasks: called with the epoch number (2, 3, ...), it returns that epoch's training
+    split (`LabelledTexts`, encoded with the vocabulary of `data`), so that a model sees fresh
+    examples every epoch and cannot pass by memorising a fixed set.
 
     Returns:
         TrainedClassifier; its `test` attribute is the test split used.
@@ -453,6 +456,9 @@ def train_classifier(data: ClassificationData, config: ClassifierConfig, *, prog
     bar = _progress(config.epochs, progress, data.name)
     for epoch in range(1, config.epochs + 1):
         start, total, seen = time.perf_counter(), 0.0, 0
+        if resample is not None and epoch > 1:
+            fresh = resample(epoch)
+            train = encode(fresh.texts, fresh.labels, index, classes, config)
         model.train()
         for rows in batches(train, config.batch_size, rng):
             ids, lengths, y = tensors(train, rows, device)

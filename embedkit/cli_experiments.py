@@ -146,8 +146,8 @@ def cells_command(dataset, output, seed, quick, mirror, threads, dim, hidden, la
 
 @_trains("direction")
 @click.option("--cells", "cell_list", default="rnn,lstm", show_default=True, help="Cells to compare.")
-@click.option("--epochs", default=8, show_default=True, help="Training epochs.")
-@click.option("--length", "size", default=40, show_default=True, help="synthetic: words per sequence.")
+@click.option("--epochs", type=int, default=None, help="Training epochs (default 30 synthetic, 8 real).")
+@click.option("--length", "size", default=60, show_default=True, help="synthetic: words per sequence.")
 def direction_command(dataset, output, seed, quick, mirror, threads, cell_list, epochs, size):
     """Forward-only, backward-only and bidirectional cells, by where the deciding words sit.
 

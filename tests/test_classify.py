@@ -264,3 +264,26 @@ def test_forget_bias_sets_the_keeping_gate_only(cell):
             assert torch.equal(b[4:8], torch.zeros(4)) and torch.equal(a[:4], b[:4]) and torch.equal(a[8:], b[8:])
         else:
             assert torch.equal(a, b)
+
+
+def test_resample_gives_fresh_training_data_every_epoch():
+    """With `resample`, epoch e trains on resample(e). The first training split teaches 'bad' -> neg;
+    the resampled ones, dev and test teach the opposite, so only a model that really trained on the
+    resampled splits gets the test right."""
+    swapped = ("good", "bad")
+    data = ClassificationData("swapped", planted(40, 0), planted(40, 1, swapped), planted(60, 2, swapped),
+                              ["neg", "pos"], "")
+    calls = []
+
+    def resample(epoch):
+        calls.append(epoch)
+        return planted(160, 100 + epoch, swapped)
+
+    config = ClassifierConfig(cell="gru", hidden=24, lr=0.01, epochs=8, patience=8, batch_size=16, pooling="max",
+                              dropout=0.1, embed_dropout=0.0)
+    trained = train_classifier(data, config, progress=False, resample=resample)
+    assert calls == list(range(2, 9))
+    assert trained.evaluate(trained.test)["accuracy"] >= 0.95
+    assert trained.predict(["w1 bad w2"]) == ["pos"]
+    fixed = train_classifier(data, config, progress=False)  # without it: the first split's mapping
+    assert fixed.evaluate(fixed.test)["accuracy"] <= 0.5

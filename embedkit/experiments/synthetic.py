@@ -98,6 +98,19 @@ def position_task(length: int = 40, n: int = 1000, *, vocab: int = 20, seed: int
     return SyntheticTask(texts, labels, positions, [length] * len(labels))
 
 
+def fixed_vectors(dim: int, *, vocab: int = 20, seed: int = 0):
+    """`Vectors` for the markers and the `vocab` distractor words, drawn once from N(0, 1).
+
+    Used frozen: unit-scale inputs, so the marker stands out from the recurrent state at the start
+    of training (the classifier's own random embeddings are uniform in +-0.25), and fixed, so no
+    cell can mute the distractors by shrinking their vectors: only gates can keep them out.
+    """
+    from ..vectors import Vectors
+
+    words = list(MARKERS.values()) + [f"w{i}" for i in range(vocab)]
+    return Vectors(words, np.random.default_rng(seed).standard_normal((len(words), dim)))
+
+
 def as_data(train: SyntheticTask, dev: SyntheticTask, test: SyntheticTask, name: str) -> ClassificationData:
     """Three tasks (drawn with different seeds) as a `ClassificationData` for `train_classifier`."""
     return ClassificationData(name, train.split(), dev.split(), test.split(), list(CLASSES),
