@@ -16,20 +16,12 @@ from __future__ import annotations
 import time
 from functools import partial
 
-import numpy as np
 
 from .datasets import ClassificationData
+from .scores import prediction_scores, summarize
 from .splits import cv_folds, sentence_tokens, split_data
 
 C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
-
-
-def _scores(y_true, y_pred) -> dict:
-    from sklearn.metrics import f1_score
-
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    return {"accuracy": float(np.mean(y_true == y_pred)),
-            "macro_f1": float(f1_score(y_true, y_pred, average="macro", zero_division=0)), "n": int(len(y_true))}
 
 
 def train_bow(data: ClassificationData, *, lowercase: bool = True, ngrams: int = 2, seed: int = 0):
@@ -54,7 +46,7 @@ def train_bow(data: ClassificationData, *, lowercase: bool = True, ngrams: int =
     for c in C_GRID:
         classifier = LogisticRegression(C=c, solver="liblinear", random_state=seed)
         classifier.fit(x_train, data.train.labels)
-        dev = _scores(data.dev.labels, classifier.predict(x_dev))["accuracy"]
+        dev = prediction_scores(data.dev.labels, classifier.predict(x_dev))["accuracy"]
         if best is None or dev > best[1]:
             best = (classifier, dev, c)
     classifier, dev, c = best
@@ -72,12 +64,8 @@ def run_bow(data: ClassificationData, *, cv: int | None = None, lowercase: bool 
     for fold, part in enumerate(folds):
         model, info = train_bow(part, lowercase=lowercase)
         runs.append({"seed": None, "fold": fold if cv else None,
-                     **_scores(part.test.labels, model.predict(part.test.texts)), **info})
-    acc = np.array([r["accuracy"] for r in runs])
-    f1 = np.array([r["macro_f1"] for r in runs])
-    std = (lambda a: float(a.std(ddof=1)) if len(a) > 1 else 0.0)
+                     **prediction_scores(part.test.labels, model.predict(part.test.texts)), **info})
     n_classes = len(data.classes)
-    return {"accuracy_mean": float(acc.mean()), "accuracy_std": std(acc), "macro_f1_mean": float(f1.mean()),
-            "macro_f1_std": std(f1), "runs": runs,
+    return {**summarize(runs), "runs": runs,
             "parameters": runs[0]["features"] * (1 if n_classes == 2 else n_classes) + (1 if n_classes == 2 else n_classes),
             "coverage": None, "seconds_per_epoch": None}

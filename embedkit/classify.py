@@ -44,6 +44,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .datasets import ClassificationData, LabelledTexts
 from .errors import EmbedkitError
+from .scores import prediction_scores, summarize
 from .splits import sentence_tokens, split_data
 from .vectors import Vectors
 
@@ -318,14 +319,6 @@ def tensors(split: Split, rows, device) -> tuple[torch.Tensor, torch.Tensor, tor
 # -- training ------------------------------------------------------------------------------------
 
 
-def _scores(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
-    from sklearn.metrics import f1_score
-
-    return {"accuracy": float(np.mean(y_true == y_pred)) if len(y_true) else float("nan"),
-            "macro_f1": float(f1_score(y_true, y_pred, average="macro", zero_division=0)),
-            "n": int(len(y_true))}
-
-
 class TrainedClassifier:
     """A trained `SequenceClassifier` with its vocabulary, classes, config and training history."""
 
@@ -364,7 +357,7 @@ class TrainedClassifier:
     def evaluate(self, split: LabelledTexts) -> dict:
         """{"accuracy", "macro_f1", "n"} on a labelled split (labels unseen in training count as wrong)."""
         encoded = self._encode(split.texts, split.labels)
-        return _scores(encoded.labels, self._logits(encoded).argmax(1).numpy())
+        return prediction_scores(encoded.labels, self._logits(encoded).argmax(1).numpy())
 
     def attention(self, text: str) -> list[tuple[str, float]]:
         """The tokens of `text` with their attention weights (pooling="attention" only)."""
@@ -469,7 +462,7 @@ def train_classifier(data: ClassificationData, config: ClassifierConfig, *, prog
             optimizer.step()
             total += loss.item() * len(rows)
             seen += len(rows)
-        dev_accuracy = _scores(dev.labels, trained._logits(dev).argmax(1).numpy())["accuracy"]
+        dev_accuracy = prediction_scores(dev.labels, trained._logits(dev).argmax(1).numpy())["accuracy"]
         seconds = time.perf_counter() - start
         trained.history.append({"epoch": epoch, "train_loss": total / seen, "dev_accuracy": dev_accuracy,
                                 "seconds": seconds})
@@ -495,13 +488,6 @@ def _progress(epochs: int, enabled: bool, name: str):
     from tqdm import tqdm
 
     return tqdm(total=epochs, desc=f"{name} epochs", unit="epoch", file=sys.stderr, leave=False)
-
-
-def _summary(runs: list[dict]) -> dict:
-    acc = np.array([r["accuracy"] for r in runs])
-    f1 = np.array([r["macro_f1"] for r in runs])
-    return {"accuracy_mean": float(acc.mean()), "accuracy_std": float(acc.std(ddof=1)) if len(acc) > 1 else 0.0,
-            "macro_f1_mean": float(f1.mean()), "macro_f1_std": float(f1.std(ddof=1)) if len(f1) > 1 else 0.0}
 
 
 def run_seeds(data: ClassificationData, config: ClassifierConfig, seeds=(1, 2, 3), *,
@@ -538,7 +524,7 @@ def run_seeds(data: ClassificationData, config: ClassifierConfig, seeds=(1, 2, 3
             parameters, coverage = trained.parameters, trained.coverage
             if keep_models:
                 models.append(trained)
-    result = {**_summary(runs), "runs": runs, "parameters": parameters, "coverage": coverage,
+    result = {**summarize(runs), "runs": runs, "parameters": parameters, "coverage": coverage,
               "seconds_per_epoch": float(np.mean(epoch_seconds))}
     if keep_models:
         result["models"] = models
