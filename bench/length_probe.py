@@ -73,14 +73,8 @@ def main() -> None:
 
     vectors = None
     if args.normal:
-        import numpy as np
-
-        from embedkit.vectors import Vectors
-
-        words = ["a", "b"] + [f"w{i}" for i in range(args.vocab)]
-        matrix = np.random.default_rng(args.seed).standard_normal((len(words), args.dim))
-        vectors = Vectors(words, matrix)
-        config = dataclasses.replace(config, embeddings="normal")
+        vectors = synthetic.fixed_vectors(args.dim, vocab=args.vocab, seed=args.seed)
+        config = dataclasses.replace(config, embeddings="fixed N(0,1)")
     trained = train_classifier(data, config, progress=False, resample=None if args.fixed else resample,
                                vectors=vectors)
     best = max(h["dev_accuracy"] for h in trained.history)
