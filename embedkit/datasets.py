@@ -159,11 +159,16 @@ def read_labelled_file(path) -> LabelledTexts:
     """
     with open_binary(path) as stream:
         text, _ = decode(stream.read())
+    if "\x00" in text:
+        raise FormatError(path, "not a text file (it holds NUL bytes)")
     first = next((line for line in text.split("\n") if line.strip()), "")
     if first.startswith("__label__"):
         return _read_fasttext(path, text)
     for delimiter in ("\t", ","):
-        header = [h.strip().lower() for h in next(csv.reader([first], delimiter=delimiter))]
+        try:
+            header = [h.strip().lower() for h in next(csv.reader([first], delimiter=delimiter))]
+        except csv.Error:  # not a header line of this layout (a stray carriage return, say)
+            continue
         if "label" in header and ("text" in header or "sentence" in header):
             return _read_table(path, text, delimiter, header)
     if Path(path).suffix.lower() == ".csv":
@@ -201,15 +206,18 @@ def _read_table(path, text: str, delimiter: str, header: list[str]) -> LabelledT
     quoting = csv.QUOTE_MINIMAL if delimiter == "," else csv.QUOTE_NONE
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting)
     next(reader)
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            raise FormatError(path, f"expected {len(header)} columns, found {len(row)}", reader.line_num)
-        if not row[label_at].strip():
-            raise FormatError(path, "empty label", reader.line_num)
-        labels.append(row[label_at].strip())
-        texts.append(row[text_at].strip())
+    try:
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise FormatError(path, f"expected {len(header)} columns, found {len(row)}", reader.line_num)
+            if not row[label_at].strip():
+                raise FormatError(path, "empty label", reader.line_num)
+            labels.append(row[label_at].strip())
+            texts.append(row[text_at].strip())
+    except csv.Error as error:
+        raise FormatError(path, f"malformed CSV: {error}", reader.line_num) from None
     return LabelledTexts(texts, labels)
 
 

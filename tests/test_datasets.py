@@ -90,6 +90,9 @@ def test_own_files_in_every_layout(tmp_path, name, body):
     ("a.csv", b"label,text\npos,fine,extra\n", r"a.csv, line 2: expected 2 columns, found 3"),
     ("b.csv", b"kind,text\npos,fine\n", r"b.csv, line 1: CSV header must name a 'label' column"),
     ("a.ft", b"__label__pos fine\n__label__a __label__b two labels\n", r"a.ft, line 2: expected one '__label__x'"),
+    ("bin.tsv", b"\x8b\x00\x13\rpos\x07\xff\n\x00\x01", r"bin.tsv: not a text file \(it holds NUL bytes\)"),
+    ("c.csv", b"label,text\npos,fine\nneg," + b"x" * 200_000 + b"\n", r"c.csv, line 3: malformed CSV: field larger"),
+    ("cr.txt", b"just\rsome text\n", r"cr.txt, line 1: cannot tell the layout"),  # the csv module refuses the \r
 ])
 def test_own_files_with_errors(tmp_path, name, body, message):
     with pytest.raises(FormatError, match=message):
