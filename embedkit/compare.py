@@ -259,9 +259,8 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise EmbedkitError(f"{out}: exists and is not a folder")
+    data = load_classification(dataset, mirror=mirror)  # before anything is created: bad data leaves no folder
     (out / "cells").mkdir(parents=True, exist_ok=True)
-
-    data = load_classification(dataset, mirror=mirror)
     settings = _settings(config, seeds, cv)
     report = CompareReport(data.name + (f" ({cv}-fold cross-validation)" if cv else ""), seeds)
     loaded: dict[str, object] = {}

@@ -135,4 +135,9 @@ def test_cli_compare_bad_input(tmp_path):
     assert result.exit_code == 1 and "unknown cell 'cnn'" in result.output
     result = CliRunner().invoke(main, ["compare", "no-such-set", "-e", "random", "-o", str(tmp_path / "r")])
     assert result.exit_code == 1 and "no-such-set: no such file" in result.output
+    empty = tmp_path / "empty.tsv"
+    empty.write_text("")
+    result = CliRunner().invoke(main, ["compare", str(empty), "-e", "random", "-o", str(tmp_path / "r")])
+    assert result.exit_code == 1 and "empty.tsv, line 1: cannot tell the layout" in result.output
+    assert not (tmp_path / "r").exists()  # nothing created for a run that never started
     assert "Traceback" not in result.output
