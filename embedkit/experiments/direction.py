@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .length import GATE_BIAS
+from .length import GATE_BIAS, synthetic_settings
 from .report import Report, Table, percent
 
 CELLS = ("rnn", "lstm")
@@ -104,11 +104,12 @@ def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, 
     for cell in cells:
         for direction in DIRECTIONS:
             config = ClassifierConfig(
-                embeddings="random" if vectors is None else "fixed N(0,1)", freeze=freeze, batch_size=batch, dim=dim,
-                cell=cell, hidden=hidden, pooling="last", bidirectional=direction == "bidirectional",
-                reverse=direction == "backward", dropout=dropout, embed_dropout=0.25 if dropout else 0.0, lr=lr,
-                epochs=epochs, patience=epochs, seed=seed, device="cpu",
-                forget_bias=GATE_BIAS if vectors is not None and cell != "rnn" else 0.0)
+                embeddings="random", freeze=freeze, batch_size=batch, dim=dim, cell=cell, hidden=hidden,
+                pooling="last", bidirectional=direction == "bidirectional", reverse=direction == "backward",
+                dropout=dropout, embed_dropout=0.25 if dropout else 0.0, lr=lr, epochs=epochs, patience=epochs,
+                seed=seed, device="cpu")
+            if vectors is not None:
+                config = synthetic_settings(config)
             trained = train_classifier(data, config, progress=False, vectors=vectors, resample=resample)
             right = np.array(trained.predict(data.test.texts)) == gold
             row = {"cell": cell, "direction": direction, "accuracy": float(right.mean())}

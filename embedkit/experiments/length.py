@@ -35,6 +35,13 @@ def _config(cell: str, *, dim: int, hidden: int, epochs: int, seed: int, lr: flo
                             dropout=dropout, embed_dropout=0.25 if dropout else 0.0, epochs=epochs, patience=patience, lr=lr, seed=seed, device="cpu")
 
 
+def synthetic_settings(config):
+    """`config` for a synthetic marker task: the fixed N(0, 1) word vectors (pass
+    `synthetic.fixed_vectors` to `train_classifier`) and, for LSTM and GRU, gates that start open."""
+    return replace(config, embeddings="fixed N(0,1)", freeze=True,
+                   forget_bias=0.0 if config.cell == "rnn" else GATE_BIAS)
+
+
 def _edge_norms(norms: np.ndarray, lengths: np.ndarray) -> tuple[float, float]:
     """Mean gradient norm over the first EDGE positions and over the last EDGE of each sequence."""
     first = norms[:, :EDGE].mean()
@@ -96,9 +103,8 @@ def run_synthetic(*, ks=KS, cells=CELLS, n: int = 2000, dim: int = 16, hidden: i
             return make(k, n, seed=seed * 1000 + k * 10 + 100 + epoch).split()
 
         for cell in cells:
-            config = replace(_config(cell, dim=dim, hidden=hidden, epochs=epochs, seed=seed, lr=lr, dropout=0.0,
-                                     freeze=True, batch_size=25),
-                             embeddings="fixed N(0,1)", forget_bias=0.0 if cell == "rnn" else GATE_BIAS)
+            config = synthetic_settings(_config(cell, dim=dim, hidden=hidden, epochs=epochs, seed=seed, lr=lr,
+                                                dropout=0.0, batch_size=25))
             trained = train_classifier(data, config, progress=False, vectors=vectors, resample=resample)
             norms = input_gradient_norms(trained, test.texts[:200], test.labels[:200])
             lengths = np.array(test.lengths[:200])
