@@ -33,6 +33,8 @@ class ApproximateIndex:
     def search(self, q: np.ndarray, topn: int, excluded: Sequence[Sequence[int]]
                ) -> list[list[tuple[str, float]]]:
         """The `topn` best rows for each unit target in `q` (b, dim), leaving out `excluded[i]`."""
+        from .query import top_k
+
         if topn == 0 or len(q) == 0:
             return [[] for _ in q]
         extra = max((len(e) for e in excluded), default=0)
@@ -43,7 +45,7 @@ class ApproximateIndex:
             found = np.unique(found[found >= 0])          # sorted rows: ties go to the lower one
             found = found[~np.isin(found, list(skip))]
             scores = np.asarray(unit[found] @ target, dtype=np.float32).ravel()
-            order = np.lexsort((found, -scores))[:topn]
+            order = top_k(scores, topn)  # `found` is sorted, so ties go to the lower row
             answers.append([(words[r], float(scores[j])) for r, j in zip(found[order], order)])
         return answers
 

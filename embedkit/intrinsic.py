@@ -41,19 +41,17 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from . import registry
+from . import query, registry
 from .benchmarks import AnalogySection, Pair, read_analogies, read_similarity
 from .errors import EmbedkitError
 from .vectors import Vectors
 
 DEFAULT_SIMILARITY = ("ws353", "simlex999", "men", "rw")
 DEFAULT_ANALOGY = ("google",)
-METHODS = ("3cosadd", "3cosmul")
+METHODS = query.METHODS
 OOV_POLICIES = ("skip", "dummy")
 CONSTANT = ("all cosines are equal (as with one-hot vectors, whose distinct words are orthogonal): "
             "Spearman is undefined and shown as 0")
-_EPSILON = 1e-6            # 3CosMul's denominator guard, as gensim's most_similar_cosmul
-_BUDGET = 1 << 24          # scores held at once per chunk of questions (64 MiB of float32)
 
 
 @dataclass
@@ -183,88 +181,17 @@ def analogy_scores(vectors: Vectors, sections: list[AnalogySection], *, restrict
                 section_of.append(s)
     questions = np.array(questions, dtype=np.int64).reshape(-1, 4)  # (m, 4) rows of a, b, c, expected
     section_of = np.array(section_of, dtype=np.int64)
-    if len(questions):
-        predicted = _answer(vectors, n, questions[:, :3], method, variants)
-        right = canonical[predicted] == questions[:, 3]
-    else:
-        right = np.zeros(0, dtype=bool)
+    # each question is the query most_similar(positive=[b, c], negative=[a]), as gensim asks it;
+    # the other-case spellings of a, b and c may not answer either
+    queries = [([int(b), int(c)], [int(a)]) for a, b, c in questions[:, :3]]
+    exclude = [[v for x in abc for v in variants.get(int(x), ())] for abc in questions[:, :3]]
+    answers = query.search(vectors, queries, 1, restrict=n, method=method, exclude=exclude)
+    predicted = np.array([rows[0] if len(rows) else -1 for rows, _ in answers], dtype=np.int64)
+    right = (predicted >= 0) & (canonical[predicted] == questions[:, 3]) if len(questions) else np.zeros(0, bool)
     correct = np.bincount(section_of[right], minlength=len(sections))
     covered = np.bincount(section_of, minlength=len(sections))
     return [SectionResult(s.name, int(correct[i]), int(covered[i]), len(s.questions), s.syntactic)
             for i, s in enumerate(sections)]
-
-
-def _answer(vectors: Vectors, n: int, abc: np.ndarray, method: str, variants) -> np.ndarray:
-    """The best candidate row in [0, n) for each question row (a, b, c), excluding a, b and c."""
-    unit = vectors.unit[:n]
-    if sp.issparse(unit):
-        return _answer_sparse(unit.tocsr(), abc, method, variants)
-    chunk = max(1, _BUDGET // n)
-    predicted = np.empty(len(abc), dtype=np.int64)
-    for start in range(0, len(abc), chunk):
-        a, b, c = abc[start:start + chunk].T  # (k,) each
-        if method == "3cosadd":
-            scores = (unit[b] + unit[c] - unit[a]) @ unit.T  # (k, n)
-        else:
-            cos_a, cos_b, cos_c = ((unit[x] @ unit.T + 1) / 2 for x in (a, b, c))  # (k, n) each
-            scores = cos_b * cos_c / (cos_a + _EPSILON)
-        rows, cols = _excluded(a, b, c, variants)
-        scores[rows, cols] = -np.inf
-        predicted[start:start + chunk] = scores.argmax(axis=1)
-    return predicted
-
-
-def _excluded(a, b, c, variants) -> tuple[np.ndarray, np.ndarray]:
-    """(question, row) pairs to rule out: the three words and their other-case spellings."""
-    rows = np.concatenate([np.arange(len(a))] * 3)
-    cols = np.concatenate([a, b, c])
-    if variants:
-        extra = [(i, v) for i, word in enumerate(cols) for v in variants.get(int(word), ())]
-        if extra:
-            rows = np.concatenate([rows, np.array([rows[i] for i, _ in extra])])
-            cols = np.concatenate([cols, np.array([v for _, v in extra])])
-    return rows, cols
-
-
-def _combine(method: str, cos_a, cos_b, cos_c):
-    if method == "3cosadd":
-        return cos_b + cos_c - cos_a
-    return ((1 + cos_b) / 2) * ((1 + cos_c) / 2) / ((1 + cos_a) / 2 + _EPSILON)
-
-
-def _answer_sparse(unit: sp.csr_matrix, abc: np.ndarray, method: str, variants) -> np.ndarray:
-    """`_answer` for sparse vectors: only the stored cosines are looked at; every other candidate
-    has cosine 0 to a, b and c, so they share one background score and the first of them stands
-    for all."""
-    n = unit.shape[0]
-    background = float(_combine(method, 0.0, 0.0, 0.0))
-    transposed = unit.T.tocsc()
-    predicted = np.empty(len(abc), dtype=np.int64)
-    for start in range(0, len(abc), 256):
-        block = abc[start:start + 256]
-        cosines = [(unit[block[:, j]] @ transposed).tocsr() for j in range(3)]  # 3 x (k, n) sparse
-        for i, (a, b, c) in enumerate(block):
-            stored = [(m.indices[m.indptr[i]:m.indptr[i + 1]], m.data[m.indptr[i]:m.indptr[i + 1]])
-                      for m in cosines]
-            rows = np.union1d(np.union1d(stored[0][0], stored[1][0]), stored[2][0])
-            values = []
-            for idx, data in stored:
-                full = np.zeros(len(rows), dtype=np.float64)
-                full[np.searchsorted(rows, idx)] = data
-                values.append(full)
-            scores = _combine(method, *values)
-            banned = {int(w) for x in (a, b, c) for w in variants.get(int(x), (x,))}
-            scores[np.isin(rows, list(banned))] = -np.inf
-            best = int(np.argmax(scores)) if len(rows) else -1
-            taken = banned.union(rows.tolist())
-            first_free = next((r for r in range(n) if r not in taken), None)
-            if best >= 0 and scores[best] > -np.inf and (
-                    first_free is None or scores[best] > background
-                    or (scores[best] == background and rows[best] < first_free)):
-                predicted[start + i] = rows[best]
-            else:
-                predicted[start + i] = first_free if first_free is not None else a
-    return predicted
 
 
 def _check_oov(oov: str) -> None:

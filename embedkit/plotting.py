@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
 
 from .errors import EmbedkitError, FormatError, UnknownWordError
 from .fsutil import atomic_output
@@ -291,35 +290,18 @@ def _read_words(vectors: Vectors, path) -> list[str]:
 
 
 def _nearest(vectors: Vectors, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The `k` nearest words (cosine, whole vocabulary, self excluded) of each row, best first.
+    """The `k` nearest words (cosine, whole vocabulary, self excluded) of each row, best first:
+    `most_similar` for each word, batched.
 
     Returns (indices, similarities), both of shape (len(rows), k).
     """
+    from . import query
+
     rows = np.asarray(rows, dtype=np.int64)
     k = max(0, min(k, len(vectors) - 1))
-    indices = np.zeros((len(rows), k), dtype=np.int64)
-    sims = np.zeros((len(rows), k), dtype=np.float32)
-    if k == 0:
-        return indices, sims
-    unit = vectors.unit  # (V, dim), rows of length 1 (or 0)
-    chunk = max(1, int(5e7 // len(vectors)))  # at most ~200 MB of scores at a time
-    for start in range(0, len(rows), chunk):
-        part = rows[start:start + chunk]
-        scores = unit[part] @ unit.T  # (c, V)
-        scores = scores.toarray() if sp.issparse(scores) else np.asarray(scores)
-        at = np.arange(len(part))
-        scores[at, part] = -np.inf
-        if k <= 16:  # k passes of argmax beat argpartition by ~10x for a handful of neighbours
-            for j in range(k):
-                best = scores.argmax(axis=1)
-                indices[start + at, j], sims[start + at, j] = best, scores[at, best]
-                scores[at, best] = -np.inf
-            continue
-        top = np.argpartition(scores, -k, axis=1)[:, -k:]
-        top_scores = np.take_along_axis(scores, top, axis=1)
-        order = np.argsort(-top_scores, axis=1, kind="stable")
-        indices[start:start + len(part)] = np.take_along_axis(top, order, axis=1)
-        sims[start:start + len(part)] = np.take_along_axis(top_scores, order, axis=1)
+    answers = query.search(vectors, [([int(r)], []) for r in rows], k)
+    indices = np.array([found for found, _ in answers], dtype=np.int64).reshape(len(rows), k)
+    sims = np.array([scores for _, scores in answers], dtype=np.float32).reshape(len(rows), k)
     return indices, sims
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .errors import EmbedkitError
+from .query import top_k_rows
 from .vectors import Vectors
 
 METHODS = ("umap", "pca", "tsne")
@@ -185,11 +186,9 @@ def exact_neighbours(X, k: int, metric: str = "cosine") -> tuple[np.ndarray, np.
             d = np.sqrt(np.maximum(sq[part, None] + sq[None, :] - 2 * dots, 0.0))
         rows = np.arange(part.stop - part.start)
         d[rows, rows + start] = -1.0  # itself first, whatever ties or rounding say
-        top = np.argpartition(d, k - 1, axis=1)[:, :k]
-        top_d = np.take_along_axis(d, top, axis=1)
-        order = np.argsort(top_d, axis=1, kind="stable")
-        indices[part] = np.take_along_axis(top, order, axis=1)
-        dists[part] = np.maximum(np.take_along_axis(top_d, order, axis=1), 0.0)
+        nearest = np.stack(top_k_rows(-d, k))  # (block, k): the smallest distances, ties to the lower row
+        indices[part] = nearest
+        dists[part] = np.maximum(np.take_along_axis(d, nearest, axis=1), 0.0)
     return indices, dists
 
 

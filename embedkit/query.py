@@ -34,13 +34,15 @@ from .errors import EmbedkitError
 from .vectors import Vectors
 
 __all__ = ["most_similar", "most_similar_batch", "similar_by_vector", "similar_by_vectors",
-           "similarity", "analogy", "analogy_batch", "rank_by_centrality", "odd_one_out",
-           "approximate_index", "ApproximateIndex", "METHODS", "EPSILON"]
+           "similarity", "analogy", "analogy_batch", "rank_by_centrality", "odd_one_out", "search",
+           "top_k", "top_k_rows", "approximate_index", "ApproximateIndex", "METHODS", "METHOD_NAMES", "EPSILON"]
 
-METHODS = ("add", "mul")
+METHODS = ("3cosadd", "3cosmul")
+# the spellings each method goes by: `embedkit analogy --method add|mul`, `evaluate --method 3cosadd|3cosmul`
+METHOD_NAMES = {"add": "3cosadd", "3cosadd": "3cosadd", "mul": "3cosmul", "3cosmul": "3cosmul"}
 EPSILON = 1e-6           # 3CosMul's guard against a zero denominator (Levy & Goldberg; gensim)
 _CHUNK_CELLS = 1 << 25   # scores held at once by the batched forms: 32M float32 = 128 MiB
-_BLOCK = 128             # block size of the top-k prefilter (see `_top_k`)
+_BLOCK = 128             # block size of the top-k prefilter (see `top_k`)
 
 Query = tuple[list[int], list[int]]  # rows of the positive and of the negative words
 
@@ -73,9 +75,10 @@ def _topn(topn) -> int:
 
 
 def _method(method: str) -> str:
-    if method not in METHODS:
-        raise EmbedkitError(f"unknown method {method!r}; expected one of: {', '.join(METHODS)}")
-    return method
+    """The method's canonical name ("3cosadd" or "3cosmul") from any of `METHOD_NAMES`."""
+    if method not in METHOD_NAMES:
+        raise EmbedkitError(f"unknown method {method!r}; expected one of: add, mul (also spelt 3cosadd, 3cosmul)")
+    return METHOD_NAMES[method]
 
 
 def _check_index(vectors: Vectors, index, method: str, restrict) -> None:
@@ -83,7 +86,7 @@ def _check_index(vectors: Vectors, index, method: str, restrict) -> None:
         return
     if index.vectors is not vectors:
         raise ValueError("this approximate index was built for other vectors")
-    if method != "add":
+    if _method(method) != "3cosadd":
         raise EmbedkitError("an approximate index answers cosine queries only (method 'add')")
     if restrict is not None:
         raise EmbedkitError("restrict does not combine with an approximate index; "
@@ -182,8 +185,11 @@ def _best(scores: np.ndarray, k: int) -> np.ndarray:
     return top[np.lexsort((top, -scores[top]))]
 
 
-def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     """Rows of the `k` best `scores` (n,), best first, ties to the lower row; -inf never returned.
+
+    The one selection routine behind every ranked answer in embedkit: queries, analogy
+    evaluation, the neighbours of plotted words and the projection's neighbour graph.
 
     On long rows a prefilter keeps only the candidates worth partitioning: the k-th largest of
     the block maxima (blocks of `_BLOCK` scores) is a score that at least k scores reach, so
@@ -206,41 +212,80 @@ def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
     return top[scores[top] > -np.inf]
 
 
+def top_k_rows(scores: np.ndarray, k: int) -> list[np.ndarray]:
+    """`top_k` of every row of `scores` (b, n): one int64 array per row, best first.
+
+    A row holds fewer than `k` rows where fewer than `k` of its scores are finite. For k=1 the
+    whole block is one argmax.
+    """
+    scores = np.asarray(scores)
+    if k == 1 and scores.shape[1]:
+        best = scores.argmax(axis=1)
+        found = scores[np.arange(len(scores)), best] > -np.inf
+        return [best[i:i + 1] if found[i] else best[:0] for i in range(len(scores))]
+    return [top_k(row, k) for row in scores]
+
+
 def _chunks(vectors: Vectors, n_queries: int, limit: int, width: int = 1
             ) -> tuple[np.ndarray | None, Iterable[slice]]:
     """A score buffer (None for sparse vectors) and the slices of queries that fill it, with
     `width` buffer rows per query."""
-    step = max(1, min(n_queries, _CHUNK_CELLS // (max(limit, 1) * width)))
+    # a sparse (one-hot) set's query vectors are dense rows as long as its dimension: count them too
+    cells = max(limit, 3 * vectors.dim if vectors.is_sparse else 0, 1) * width
+    step = max(1, min(n_queries, _CHUNK_CELLS // cells))
     buffer = None if vectors.is_sparse else np.empty((step * width, limit), dtype=np.float32)
     return buffer, (slice(start, min(start + step, n_queries)) for start in range(0, n_queries, step))
 
 
-def _search(vectors: Vectors, queries: Sequence[Query], topn: int, restrict, method: str,
-            index=None) -> list[list[tuple[str, float]]]:
-    """Answers to many queries, a score matrix per chunk of queries; query words excluded."""
+def search(vectors: Vectors, queries: Sequence[Query], topn: int, restrict=None, method: str = "3cosadd",
+           exclude: Sequence[Sequence[int]] | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The best rows for many queries at once: one score matrix per chunk of queries.
+
+    Args:
+        queries: (positive rows, negative rows) per query.
+        topn: answers per query.
+        restrict: answer only from the first `restrict` rows.
+        method: "3cosadd" ("add") or "3cosmul" ("mul"); see `most_similar`.
+        exclude: more rows per query that may not answer, besides the query's own words.
+
+    Returns:
+        (rows int64, scores float32) per query, best first (ties: the lower row).
+    """
     topn, method = _topn(topn), _method(method)
-    _check_index(vectors, index, method, restrict)
     limit = _limit(vectors, restrict)
-    if index is not None:
-        excluded = [positive + negative for positive, negative in queries]
-        return index.search(_means(vectors, queries), topn, excluded)
     if not queries:
         return []
-    if method == "mul" and not all(positive for positive, _ in queries):
+    if method == "3cosmul" and not all(positive for positive, _ in queries):
         raise EmbedkitError("3CosMul needs at least one positive word")
-    words, answers = vectors.words, []
-    width = 1 if method == "add" else 1 + max(len(p) + len(n) for p, n in queries)
+    answers = []
+    width = 1 if method == "3cosadd" else 1 + max(len(p) + len(n) for p, n in queries)
     buffer, parts = _chunks(vectors, len(queries), limit, width)
     for part in parts:
         chunk = queries[part]
-        if method == "add":
+        if method == "3cosadd":
             scores = _cosines(vectors, _means(vectors, chunk), limit, buffer)
         else:
             scores = _cosmul(vectors, chunk, limit, buffer)
-        for (positive, negative), row in zip(chunk, scores):
-            row[[r for r in positive + negative if r < limit]] = -np.inf
-            answers.append([(words[r], float(row[r])) for r in _top_k(row, topn)])
+        banned = [[r for r in (*positive, *negative, *(exclude[part.start + i] if exclude is not None else ()))
+                   if r < limit] for i, (positive, negative) in enumerate(chunk)]
+        scores[np.repeat(np.arange(len(chunk)), [len(b) for b in banned]),
+               np.fromiter((r for b in banned for r in b), dtype=np.int64)] = -np.inf
+        for row, best in zip(scores, top_k_rows(scores, topn)):
+            answers.append((best, row[best].copy()))
     return answers
+
+
+def _search(vectors: Vectors, queries: Sequence[Query], topn: int, restrict, method: str,
+            index=None) -> list[list[tuple[str, float]]]:
+    """Answers to many queries as (word, score) lists, from `search` or an approximate index."""
+    method = _method(method)
+    _check_index(vectors, index, method, restrict)
+    if index is not None:
+        excluded = [positive + negative for positive, negative in queries]
+        return index.search(_means(vectors, queries), _topn(topn), excluded)
+    words = vectors.words
+    return [[(words[r], float(score)) for r, score in zip(rows, scores)]
+            for rows, scores in search(vectors, queries, topn, restrict, method)]
 
 
 def _query(vectors: Vectors, positive, negative) -> Query:
@@ -327,7 +372,7 @@ def similar_by_vectors(vectors: Vectors, matrix, topn: int = 10, restrict: int |
     buffer, parts = _chunks(vectors, len(q), limit)
     for part in parts:
         for row in _cosines(vectors, q[part], limit, buffer):
-            answers.append([(vectors.words[r], float(row[r])) for r in _top_k(row, topn)])
+            answers.append([(vectors.words[r], float(row[r])) for r in top_k(row, topn)])
     return answers
 
 

@@ -186,13 +186,13 @@ def test_top_k_is_a_stable_descending_sort(values, k):
     scores = np.array(values, dtype=np.float32)
     want = sorted((i for i in range(len(scores)) if scores[i] > -np.inf),
                   key=lambda i: (-scores[i], i))[:k]
-    assert query._top_k(scores, k).tolist() == want
+    assert query.top_k(scores, k).tolist() == want
 
 
 def test_top_k_prefilter_on_long_rows():
     scores = np.random.default_rng(1).normal(size=100_000).astype(np.float32)
     scores[[5, 77_777, 99_999]] = 9.0  # ties at the top, across blocks
-    assert query._top_k(scores, 10).tolist() == np.lexsort((np.arange(len(scores)), -scores))[:10].tolist()
+    assert query.top_k(scores, 10).tolist() == np.lexsort((np.arange(len(scores)), -scores))[:10].tolist()
 
 
 # -- sparse (one-hot) vectors -----------------------------------------------------------------
