@@ -57,6 +57,7 @@ PAD, UNK = 0, 1
 @dataclass
 class ClassifierConfig:
     embeddings: str = "random"     # "onehot" | "random" | a vectors file | a pretrained name ("glove-6b-50d")
+                                   # | "given": the `vectors` handed to train_classifier / run_seeds
     freeze: bool | None = None     # None: frozen for onehot, trained for random, fine-tuned for pretrained
     dim: int = 50                  # size of "random" embeddings
     cell: str = "lstm"             # "rnn" | "lstm" | "gru"
@@ -410,6 +411,8 @@ def _load_vectors(config: ClassifierConfig, vectors: Vectors | None) -> Vectors 
         return None
     if vectors is not None:
         return vectors
+    if config.embeddings == "given":
+        raise EmbedkitError("embeddings='given' means the vectors passed in; pass vectors=")
     from .pretrained import resolve
 
     return resolve(config.embeddings)

@@ -1,4 +1,4 @@
-"""`embedkit experiment ...` and `embedkit explain`: the issue-8 experiments on the command line.
+"""`embedkit experiment ...` and `embedkit explain`: the teaching experiments on the command line.
 
 Each experiment command parses its options, calls ``embedkit.experiments.<name>.run``, writes the
 report folder (report.md, results.csv, results.json, plot.png) and prints the table and the

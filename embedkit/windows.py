@@ -60,9 +60,10 @@ def pair_positions(n: int, windows: np.ndarray, sentence: np.ndarray | None = No
 
 
 def subsample(ids: np.ndarray, keep_probability: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Keep each token id with probability keep_probability[id] (frequent-word subsampling)."""
+    """Which tokens survive frequent-word subsampling: token i is kept with probability
+    keep_probability[ids[i]]. Returns a boolean mask (n,)."""
     ids = np.asarray(ids)
-    return ids[rng.random(ids.shape[0]) < keep_probability[ids]]
+    return rng.random(ids.shape[0]) < keep_probability[ids]
 
 
 def skipgram_pairs(ids: np.ndarray, window: int, *, dynamic: bool = True,
@@ -77,7 +78,7 @@ def skipgram_pairs(ids: np.ndarray, window: int, *, dynamic: bool = True,
     rng = rng if rng is not None else np.random.default_rng()
     ids = np.asarray(ids)
     if keep_probability is not None:
-        mask = rng.random(ids.shape[0]) < keep_probability[ids]
+        mask = subsample(ids, keep_probability, rng)
         ids = ids[mask]
         sentence = None if sentence is None else np.asarray(sentence)[mask]
     windows = effective_windows(ids.shape[0], window, rng, dynamic)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import http.server
 import io
 import threading
@@ -104,7 +105,7 @@ def test_every_entry_is_complete_and_names_are_unique():
             seen.add(name)
         assert e.kind in registry.KINDS and e.title and e.license and e.citation and e.source
         for f in e.files:
-            assert len(f.sha256) == 64 and int(f.sha256, 16) >= 0 and f.size > 0
+            assert re.fullmatch(r"[0-9a-f]{64}", f.sha256) and f.size > 0, (e.name, f.path)
             assert f.url is None or f.url.startswith("https://")
             assert not f.path.startswith("/") and ".." not in f.path
 

@@ -51,7 +51,7 @@ def test_dynamic_window_distance_frequencies():
 def test_subsampling_keeps_each_word_with_its_probability():
     rng = np.random.default_rng(2)
     ids = np.repeat(np.arange(3), 100_000)
-    kept = subsample(ids, np.array([1.0, 0.5, 0.1]), rng)
+    kept = ids[subsample(ids, np.array([1.0, 0.5, 0.1]), rng)]
     np.testing.assert_allclose(np.bincount(kept, minlength=3) / 100_000, [1.0, 0.5, 0.1], atol=0.01)
 
 

@@ -1,4 +1,4 @@
-"""Experiments that show why gates, bidirectionality and attention matter (issue 8).
+"""Experiments that show why gates, bidirectionality and attention matter.
 
 One module per experiment, each a function ``run(...) -> Report`` that trains with
 `embedkit.classify` (no second training loop), and `report.py`, which writes every experiment's

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .length import GATE_BIAS, synthetic_settings
 from .report import Report, Table, percent
+from .synthetic import GATE_BIAS, synthetic_settings
 
 CELLS = ("rnn", "lstm")
 DIRECTIONS = ("forward", "backward", "bidirectional")

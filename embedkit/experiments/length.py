@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from dataclasses import replace
-
 from .report import Report, Table, percent
+from .synthetic import GATE_BIAS, synthetic_settings
 
 CELLS = ("rnn", "lstm", "gru")
 KS = (5, 10, 20, 30, 50, 70, 100)
 LSTM_FORGET_BIAS = 1.0  # real sentences: Keras's default (unit_forget_bias); PyTorch starts at 0
-GATE_BIAS = 5.0  # synthetic: LSTM forget / GRU update gate start open, a memory time scale of about e^5 = 150 steps
 EDGE = 5  # "first time steps": positions 0..4; "last": the 5 positions before the end
 
 
@@ -33,13 +31,6 @@ def _config(cell: str, *, dim: int, hidden: int, epochs: int, seed: int, lr: flo
     return ClassifierConfig(embeddings="random", freeze=freeze, batch_size=batch_size, dim=dim, cell=cell,
                             hidden=hidden, pooling="last", forget_bias=LSTM_FORGET_BIAS if cell == "lstm" else 0.0,
                             dropout=dropout, embed_dropout=0.25 if dropout else 0.0, epochs=epochs, patience=patience, lr=lr, seed=seed, device="cpu")
-
-
-def synthetic_settings(config):
-    """`config` for a synthetic marker task: the fixed N(0, 1) word vectors (pass
-    `synthetic.fixed_vectors` to `train_classifier`) and, for LSTM and GRU, gates that start open."""
-    return replace(config, embeddings="fixed N(0,1)", freeze=True,
-                   forget_bias=0.0 if config.cell == "rnn" else GATE_BIAS)
 
 
 def _edge_norms(norms: np.ndarray, lengths: np.ndarray) -> tuple[float, float]:

@@ -18,11 +18,16 @@ PROBE_WORDS = ("government", "police", "president", "war", "music", "french", "a
                "water", "city", "fire", "australia")
 
 
-def _related_pairs(vectors):
+def _ws353():
+    """The WS-353 pairs (read before training, so a missing file fails before the work)."""
     from ..benchmarks import read_similarity
     from ..registry import path
 
-    pairs = read_similarity(path("ws353"))
+    return read_similarity(path("ws353"))
+
+
+def _related_pairs(vectors, pairs):
+    """The pairs whose two words (lower-cased, distinct) both have vectors; repeats dropped."""
     seen, kept = set(), []
     for p in pairs:
         key = (p.w1.lower(), p.w2.lower())
@@ -62,7 +67,9 @@ def run(corpus: str, *, dim: int = 100, epochs: int = 10, min_count: int = 5, se
     if quick:
         dim, epochs = min(dim, 50), min(epochs, 3)
     config = SkipGramConfig(vector_size=dim, epochs=epochs, min_count=min_count, seed=seed, workers=1)
-    dense = train_skipgram(corpus_source(corpus), config, progress=False)
+    config.check()
+    source, ws353 = corpus_source(corpus), _ws353()
+    dense = train_skipgram(source, config, progress=False)
     sparse = onehot(dense.words, dense.counts)
     n = len(dense)
 
@@ -74,7 +81,7 @@ def run(corpus: str, *, dim: int = 100, epochs: int = 10, min_count: int = 5, se
          "stored MB": dense.matrix.nbytes / 1e6, "% zeros": 100 * float(np.mean(dense.matrix == 0))},
     ]
 
-    pairs = _related_pairs(dense)
+    pairs = _related_pairs(dense, ws353)
     cos_rows = []
     if pairs:
         a = np.array([dense.index[p.w1.lower()] for p in pairs])

@@ -27,6 +27,7 @@ from ..datasets import ClassificationData, LabelledTexts
 from ..errors import EmbedkitError
 
 CLASSES = ("A", "B")
+GATE_BIAS = 5.0  # LSTM forget / GRU update gates start open: a memory time scale of about e^5 = 150 steps
 MARKERS = {"A": "a", "B": "b"}
 
 
@@ -109,6 +110,15 @@ def fixed_vectors(dim: int, *, vocab: int = 20, seed: int = 0):
 
     words = list(MARKERS.values()) + [f"w{i}" for i in range(vocab)]
     return Vectors(words, np.random.default_rng(seed).standard_normal((len(words), dim)))
+
+
+def synthetic_settings(config):
+    """`config` for a synthetic marker task: the fixed N(0, 1) word vectors (`fixed_vectors`, passed
+    to `train_classifier` as `vectors`) and, for LSTM and GRU, gates that start open."""
+    from dataclasses import replace
+
+    return replace(config, embeddings="given", freeze=True,
+                   forget_bias=0.0 if config.cell == "rnn" else GATE_BIAS)
 
 
 def as_data(train: SyntheticTask, dev: SyntheticTask, test: SyntheticTask, name: str) -> ClassificationData:
