@@ -174,53 +174,12 @@ def prepare(vectors: Vectors, *, method: str | None = None, top: int | None = No
         raise EmbedkitError(f"the number of clusters must be at least 1, got {clusters}")
     pairs = parse_pairs(analogy) if analogy else []
     queries = _split(neighbors_of)
-    rows: dict[int, None] = {}  # insertion-ordered set of rows
-    what: list[str] = []
-    group_of: dict[int, int] = {}
-    group_names: list[str] = []
-
-    if top:
-        rows.update(dict.fromkeys(range(min(top, len(vectors)))))
-        what.append(f"the {min(top, len(vectors)):,} most frequent words")
-    chosen = _split(words)
-    if words_file is not None:
-        chosen += _read_words(vectors, words_file)
-    if chosen:
-        rows.update(dict.fromkeys(vectors.rows(chosen).tolist()))
-        what.append(f"{len(dict.fromkeys(chosen))} chosen words")
-    if queries:
-        query_rows = vectors.rows(queries)
-        near, sims = _nearest(vectors, query_rows, topn)  # (q, topn)
-        best: dict[int, tuple[float, int]] = {}
-        for g, (q, row_near, row_sims) in enumerate(zip(query_rows, near, sims)):
-            group_names.append(f"{vectors.words[q]} and its {len(row_near)} nearest")
-            best[int(q)] = (np.inf, g)
-            for r, s in zip(row_near.tolist(), row_sims.tolist()):
-                if r not in best or s > best[r][0]:
-                    best[r] = (s, g)  # a word near two queries joins the nearer one
-        rows.update(dict.fromkeys(int(q) for q in query_rows))
-        rows.update(dict.fromkeys(best))
-        group_of.update({r: g for r, (_, g) in best.items()})
-        what.append(f"{', '.join(queries)} and their {topn} nearest neighbours")
-    if pairs:
-        a_rows, b_rows = vectors.rows(a for a, _ in pairs), vectors.rows(b for _, b in pairs)
-        rows.update(dict.fromkeys(np.column_stack([a_rows, b_rows]).ravel().tolist()))
-        what.append("analogy pairs " + ", ".join(f"{a}\u2192{b}" for a, b in pairs))
-        if clusters is None and not queries:
-            group_names += ["from: " + ", ".join(a for a, _ in pairs),
-                            "to: " + ", ".join(b for _, b in pairs)]
-            group_of.update({int(r): 0 for r in a_rows})
-            group_of.update({int(r): 1 for r in b_rows})
-    if not rows:
-        top = min(DEFAULT_TOP["png"], len(vectors))
-        rows.update(dict.fromkeys(range(top)))
-        what.append(f"the {top:,} most frequent words")
-    if not rows:
-        raise EmbedkitError("there are no words to plot: the vectors are empty")
-
-    picked = vectors.take(np.fromiter(rows, dtype=np.int64, count=len(rows)))
-    rank = np.fromiter(rows, dtype=np.int64, count=len(rows))
-    group = np.array([group_of.get(int(r), -1) for r in rank], dtype=np.int64)
+    chosen = _split(words) + (_read_words(vectors, words_file) if words_file is not None else [])
+    choice = _choose(vectors, top, chosen, queries, topn, pairs, colour_pairs=clusters is None and not queries)
+    rank = np.fromiter(choice.rows, dtype=np.int64, count=len(choice.rows))
+    picked = vectors.take(rank)
+    group = np.array([choice.group_of.get(int(r), -1) for r in rank], dtype=np.int64)
+    group_names = choice.group_names
     if clusters is not None:
         group, group_names = _kmeans(picked, rank, clusters, seed)
     timings["select"] = time.perf_counter() - start
@@ -238,13 +197,66 @@ def prepare(vectors: Vectors, *, method: str | None = None, top: int | None = No
         near_words = [[(vectors.words[j], float(s)) for j, s in zip(ri, rs)] for ri, rs in zip(idx, sims)]
         timings["neighbours"] = time.perf_counter() - start
 
-    title = f"{name or _source_name(vectors)}: " + " + ".join(what)
+    title = f"{name or _source_name(vectors)}: " + " + ".join(choice.what)
     subtitle = _how(method, metric, len(picked), clusters, bool(queries), pairs, _is_one_hot(vectors))
     anchors = list(dict.fromkeys(queries + [w for pair in pairs for w in pair]))
     return Picture(words=picked.words, coords=coords, rank=rank, group=group,
                    group_names=group_names, anchors=anchors,
                    arrows=pairs, title=title, subtitle=subtitle, method=_NAMES[method],
                    neighbours=near_words, timings=timings)
+
+
+@dataclass
+class _Choice:
+    """The rows to plot (in order), the group of each coloured row, the groups' names, and what
+    was chosen, in words, for the title."""
+
+    rows: dict[int, None] = field(default_factory=dict)   # an insertion-ordered set of rows
+    group_of: dict[int, int] = field(default_factory=dict)
+    group_names: list[str] = field(default_factory=list)
+    what: list[str] = field(default_factory=list)
+
+
+def _choose(vectors: Vectors, top: int | None, chosen: list[str], queries: list[str], topn: int,
+            pairs: list[tuple[str, str]], colour_pairs: bool) -> _Choice:
+    """The union of the selections `prepare` documents; the 1000 most frequent words if none."""
+    choice = _Choice()
+    if top:
+        choice.rows.update(dict.fromkeys(range(min(top, len(vectors)))))
+        choice.what.append(f"the {min(top, len(vectors)):,} most frequent words")
+    if chosen:
+        choice.rows.update(dict.fromkeys(vectors.rows(chosen).tolist()))
+        choice.what.append(f"{len(dict.fromkeys(chosen))} chosen words")
+    if queries:
+        query_rows = vectors.rows(queries)
+        near, sims = _nearest(vectors, query_rows, topn)  # (q, topn)
+        best: dict[int, tuple[float, int]] = {}
+        for g, (q, row_near, row_sims) in enumerate(zip(query_rows, near, sims)):
+            choice.group_names.append(f"{vectors.words[q]} and its {len(row_near)} nearest")
+            best[int(q)] = (np.inf, g)
+            for r, s in zip(row_near.tolist(), row_sims.tolist()):
+                if r not in best or s > best[r][0]:
+                    best[r] = (s, g)  # a word near two queries joins the nearer one
+        choice.rows.update(dict.fromkeys(int(q) for q in query_rows))
+        choice.rows.update(dict.fromkeys(best))
+        choice.group_of.update({r: g for r, (_, g) in best.items()})
+        choice.what.append(f"{', '.join(queries)} and their {topn} nearest neighbours")
+    if pairs:
+        a_rows, b_rows = vectors.rows(a for a, _ in pairs), vectors.rows(b for _, b in pairs)
+        choice.rows.update(dict.fromkeys(np.column_stack([a_rows, b_rows]).ravel().tolist()))
+        choice.what.append("analogy pairs " + ", ".join(f"{a}\u2192{b}" for a, b in pairs))
+        if colour_pairs:
+            choice.group_names += ["from: " + ", ".join(a for a, _ in pairs),
+                                   "to: " + ", ".join(b for _, b in pairs)]
+            choice.group_of.update({int(r): 0 for r in a_rows})
+            choice.group_of.update({int(r): 1 for r in b_rows})
+    if not choice.rows:
+        top = min(DEFAULT_TOP["png"], len(vectors))
+        choice.rows.update(dict.fromkeys(range(top)))
+        choice.what.append(f"the {top:,} most frequent words")
+    if not choice.rows:
+        raise EmbedkitError("there are no words to plot: the vectors are empty")
+    return choice
 
 
 def parse_pairs(text) -> list[tuple[str, str]]:
