@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from embedkit import Vectors, registry  # noqa: E402
 from embedkit.benchmarks import read_analogies, read_similarity  # noqa: E402
-from embedkit.evaluate import analogy_scores, similarity_score  # noqa: E402
+from embedkit.intrinsic import analogy_scores, similarity_score  # noqa: E402
 from embedkit.pretrained import resolve  # noqa: E402
 
 
