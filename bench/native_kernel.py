@@ -14,6 +14,7 @@ Times one call of each variant per center word on the same stream of random bloc
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -95,6 +96,7 @@ def driver(kernel):
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     rng = np.random.default_rng(0)
     sizes = 2 * rng.integers(1, 6, BLOCKS)                               # 2 x effective window
     contexts = (rng.zipf(1.3, (BLOCKS, 10)) % VOCAB).astype(np.int32)
