@@ -30,7 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .errors import EmbedkitError, FormatError, UnknownWordError
-from .fsutil import atomic_output
+from .fsutil import atomic_output, check_output
 from .projection import METHODS, project, single_thread_below, umap_neighbours, warm_up
 from .vectors import Vectors
 
@@ -98,6 +98,7 @@ def plot(vectors, out, *, labels: int | None = None, size: tuple[int, int] = (16
     from .pretrained import resolve
 
     fmt = output_format(out)
+    check_output(out)  # before the vectors load: a bad output costs nothing
     vectors = resolve(vectors)  # a Vectors, a file or the name of pretrained vectors
     if top is None and not any(options.get(k) for k in ("words", "words_file", "neighbors_of", "analogy")):
         top = DEFAULT_TOP[fmt]
