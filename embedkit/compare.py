@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from .errors import EmbedkitError
-from .fsutil import atomic_output, check_output, write_error
+from .fsutil import atomic_output, check_output, check_writable, write_error
 
 BASELINE = "bow"             # the bag-of-words logistic regression, no recurrence
 PLAIN = ("onehot", "random")  # embeddings that are not read from vectors
@@ -258,6 +258,9 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
         raise EmbedkitError("give at least one seed")
     todo = grid(list(embeddings), list(cells), bidirectional, tuple(tunings))
     out = check_output(out, folder="compare", parents=True)
+    for inside in (out, out / "cells"):  # a report that is resumed is written in place
+        if inside.is_dir():
+            check_writable(inside)
     # every input is read before anything is created: bad data or vectors leave no folder behind
     data = load_classification(dataset, mirror=mirror)
     settings = _settings(config, seeds, cv)

@@ -209,6 +209,13 @@ def _probe(path: Path, folder: Path) -> None:
         raise EmbedkitError(f"{path}: cannot write in {folder}: {error.strerror or error}") from None
 
 
+def check_writable(folder) -> None:
+    """Raise `EmbedkitError` unless files can be created in the existing `folder`: for outputs
+    written inside a folder that is kept (a report that is resumed), before the work."""
+    folder = Path(folder)
+    _probe(folder, folder)
+
+
 def check_output(path, folder: str | None = None, *, parents: bool = False) -> Path:
     """Raise `EmbedkitError` unless `path` can be written now; return it as a Path.
 

@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import io
 import os
 import time
 from dataclasses import dataclass, field
@@ -120,10 +121,14 @@ def plot(vectors, out, *, labels: int | None = None, size: tuple[int, int] = (16
         start = time.perf_counter()
         from matplotlib import rc_context
 
-        # SVG keeps words as text (searchable, editable); PDF embeds TrueType, as journals ask
-        with rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}), \
-                atomic_output(out, suffix=f".{fmt}") as tmp:
-            fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt, p))
+        # SVG keeps words as text (searchable, editable); PDF embeds TrueType, as journals ask.
+        # Drawn into memory, then written: an error while writing the file is then a plain
+        # OSError (matplotlib's PDF writer turns one into an AttributeError as it cleans up).
+        picture = io.BytesIO()
+        with rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+            fig.savefig(picture, format=fmt, dpi=dpi, metadata=_metadata(fmt, p))
+        with atomic_output(out) as tmp:
+            tmp.write_bytes(picture.getbuffer())
     p.timings["write"] = time.perf_counter() - start
     return p
 
