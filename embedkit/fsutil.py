@@ -148,8 +148,9 @@ def folder_kind(folder) -> str | None:
     """
     folder = Path(folder)
     try:
-        if next(os.scandir(folder), None) is None:
-            return "empty"
+        with os.scandir(folder) as entries:
+            if next(entries, None) is None:
+                return "empty"
         for kind, layout in FOLDER_KINDS.items():
             if layout.signed(folder) and _stranger(folder, layout) is None:
                 return kind
@@ -237,6 +238,8 @@ def check_output(path, folder: str | None = None, *, parents: bool = False) -> P
         >>> check_output("out.ekv", "vectors")
         PosixPath('out.ekv')
     """
+    if folder is not None and folder not in FOLDER_KINDS:
+        raise ValueError(f"unknown kind of folder {folder!r}; known: {', '.join(FOLDER_KINDS)}")
     path = Path(path)
     if path.name in ("", ".", ".."):
         raise EmbedkitError(f"{path}: give the name of a file or folder to write")
