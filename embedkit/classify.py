@@ -29,6 +29,7 @@ Example:
 from __future__ import annotations
 
 import copy
+import io
 import json
 import random
 import sys
@@ -377,13 +378,15 @@ class TrainedClassifier:
 
         if any("\n" in w for w in self.words):
             raise EmbedkitError("a vocabulary word holds a line break; cannot save it")
-        with atomic_output(path) as tmp:
+        weights = io.BytesIO()  # serialised first, so a failing write is Python's OSError, not torch's
+        torch.save({k: v.cpu() for k, v in self.model.state_dict().items()}, weights)
+        with atomic_output(path, folder="classifier") as tmp:
             tmp.mkdir()
             meta = {"format": "embedkit-classifier", "version": 1, "config": asdict(self.config),
                     "classes": self.classes, "history": self.history, "coverage": self.coverage}
             (tmp / "config.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
             (tmp / "vocab.txt").write_text("\n".join(self.words) + "\n", encoding="utf-8")
-            torch.save({k: v.cpu() for k, v in self.model.state_dict().items()}, tmp / "weights.pt")
+            (tmp / "weights.pt").write_bytes(weights.getbuffer())
 
     @classmethod
     def load(cls, path, device: str = "cpu") -> TrainedClassifier:

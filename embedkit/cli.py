@@ -5,28 +5,71 @@ Nothing here computes anything; every command is a thin layer over a library fun
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
 
 import click
 
 from . import __version__
 from .errors import EmbedkitError
 
+_STOP_SIGNALS = ("SIGTERM", "SIGHUP")  # stop like Ctrl-C: clean up, say so, exit 128 + signal
+_stopped_by: list[int] = []            # the stop signal received during this command, if any
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is, so that it unwinds as Ctrl-C does:
+    temporary files are removed and nothing is half-written."""
+
+
+def _stop(signum, frame):
+    if _stopped_by:  # a second signal while cleaning up: let the cleanup finish
+        return
+    _stopped_by.append(signum)
+    raise Stopped(signal.Signals(signum).name)
+
+
+@contextlib.contextmanager
+def _stop_signals():
+    """Handle the stop signals with `_stop` during a command (in the main thread; a signal the
+    caller ignores, as under nohup, stays ignored)."""
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for name in _STOP_SIGNALS:
+            number = getattr(signal, name, None)
+            if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
+                previous[number] = signal.signal(number, _stop)
+    _stopped_by.clear()
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def interrupted_status() -> int:
+    """The exit status of a stopped command: 130 for Ctrl-C, 128 + N for signal N (143: SIGTERM)."""
+    return 128 + (_stopped_by[0] if _stopped_by else signal.SIGINT)
+
 
 class EmbedkitGroup(click.Group):
-    """Runs commands so that input errors end in one line and exit 1, never a traceback."""
+    """Runs commands so that input errors end in one line and exit 1, never a traceback; Ctrl-C,
+    SIGTERM and SIGHUP end in "Interrupted." and exit 130 (143, 129)."""
 
     def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except EmbedkitError as error:
-            raise click.ClickException(str(error)) from None
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            sys.exit(130)
-        except BrokenPipeError:  # `embedkit ... | head`
-            sys.stderr.close()
-            sys.exit(0)
+        with _stop_signals():
+            try:
+                return super().invoke(ctx)
+            except EmbedkitError as error:
+                raise click.ClickException(str(error)) from None
+            except KeyboardInterrupt:
+                click.echo("Interrupted.", err=True)
+                sys.exit(interrupted_status())
+            except BrokenPipeError:  # `embedkit ... | head`
+                sys.stderr.close()
+                sys.exit(0)
 
 
 @click.group(cls=EmbedkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -117,13 +160,13 @@ def train(corpus, output, fmt, checkpoint_every, tmp_dir, quiet, **options):
 
     config = SkipGramConfig(**options)
     config.check()
-    io.output_format(output, fmt)  # fail on a bad output name now, not after training
+    io.check_output(output, fmt)  # a bad output fails now, not after training
     try:
         vectors = train_skipgram(list(corpus), config, progress=not quiet, checkpoint=output,
                                  checkpoint_every=checkpoint_every, checkpoint_format=fmt, workdir=tmp_dir)
     except TrainingInterrupted as stop:
         click.echo(f"Interrupted: {stop}", err=True)
-        sys.exit(130)
+        sys.exit(interrupted_status())
     path = io.save(vectors, output, fmt)
     if not quiet:
         click.echo(f"wrote {len(vectors):,} vectors of dimension {vectors.dim} to {path}", err=True)
@@ -188,7 +231,7 @@ def onehot(corpus, output, fmt, min_count, max_vocab, lowercase):
     from .corpus import Corpus, Vocab
     from .onehot import onehot as make_onehot
 
-    io.output_format(output, fmt)
+    io.check_output(output, fmt)
     vocab = Vocab.build(Corpus(list(corpus), lowercase=lowercase), min_count=min_count, max_vocab=max_vocab)
     if len(vocab) == 0:
         raise click.ClickException(f"no word occurs at least {min_count} times in the corpus")
@@ -217,7 +260,11 @@ def demo(output, epochs, workers):
     from .train import SkipGramConfig, train_skipgram
 
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
+    io.check_output(output, parents=True)  # before the sample is extracted and trained on
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise EmbedkitError(f"{output}: cannot create {output.parent}: {error.strerror or error}") from None
     corpus = demo_corpus()
     click.echo(f"corpus: {corpus} (Wikipedia sample from gensim's test data)", err=True)
     config = SkipGramConfig(epochs=epochs, **({"workers": workers} if workers else {}))
@@ -576,6 +623,7 @@ def convert(source, target, fmt, source_format, trust_pickle, unicode_errors):
     """
     from . import io
 
+    io.check_output(target, fmt)
     vectors = io.load(source, source_format, trust_pickle=trust_pickle, unicode_errors=unicode_errors)
     out = io.save(vectors, target, fmt)
     click.echo(f"{out}: {len(vectors):,} words x {vectors.dim} dims ({io.output_format(out, fmt)[0]})")
@@ -694,10 +742,12 @@ def plot_command(vectors, out, method, top, words, words_file, neighbors_of, top
     """
     import time
 
+    from .fsutil import check_output
     from .plotting import output_format, plot
     from .pretrained import resolve
 
-    output_format(out)  # a bad extension fails before the vectors load
+    output_format(out)  # a bad extension or output fails before the vectors load
+    check_output(out)
     start = time.perf_counter()
     loaded = resolve(vectors)
     seconds = time.perf_counter() - start
@@ -769,11 +819,14 @@ def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, 
         embedkit classify mr --embeddings bow
     """
     from .datasets import load_classification
+    from .fsutil import check_output
 
+    if save:
+        if embeddings == "bow":
+            raise click.UsageError("--save is for the recurrent models, not --embeddings bow")
+        check_output(save, folder="classifier")  # before the data is read and the model trained
     data = load_classification(dataset, mirror=mirror)
     if embeddings == "bow":
-        if save:
-            raise click.UsageError("--save is for the recurrent models, not --embeddings bow")
         from .bow import run_bow
 
         result = run_bow(data, cv=cv)

@@ -12,6 +12,14 @@ import click
 from .errors import EmbedkitError
 
 
+def _check_output(ctx, param, value):
+    """The report folder is checked while the options are parsed: before any data is read."""
+    from .fsutil import check_output
+
+    check_output(value, folder="experiment", parents=True)
+    return value
+
+
 def _common(name: str):
     """-o/--output, --seed and --quick, shared by every experiment."""
 
@@ -20,8 +28,9 @@ def _common(name: str):
                                 help="A small, fast run (under 30 s) to check the set-up.")(function)
         function = click.option("--seed", default=1, show_default=True, help="Seeds data, weights and batches.")(function)
         return click.option("-o", "--output", default=f"experiments/{name}", show_default=True,
-                            type=click.Path(file_okay=False),
-                            help="Folder for report.md, results.csv, results.json and plot.png.")(function)
+                            type=click.Path(file_okay=False), callback=_check_output,
+                            help="Folder for report.md, results.csv, results.json and plot.png; an "
+                                 "existing one must be empty or an earlier report.")(function)
 
     return decorate
 
@@ -221,10 +230,12 @@ def explain(model, sentence, html_out, color):
     from .classify import TrainedClassifier
     from .experiments.attention import explain as explain_text, render_html, render_terminal
     from .experiments.report import format_table
-    from .fsutil import atomic_output
+    from .fsutil import atomic_output, check_output
 
     if not sentence.strip():
         raise EmbedkitError("the sentence is empty")
+    if html_out:
+        check_output(html_out)
     trained = TrainedClassifier.load(model)
     if trained.config.pooling != "attention":
         raise EmbedkitError(f"{model}: trained with pooling={trained.config.pooling!r}; explain needs a model "

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from .errors import EmbedkitError
-from .fsutil import atomic_output
+from .fsutil import atomic_output, check_output, check_writable, write_error
 
 BASELINE = "bow"             # the bag-of-words logistic regression, no recurrence
 PLAIN = ("onehot", "random")  # embeddings that are not read from vectors
@@ -238,7 +238,8 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
         embeddings: specs as `classify` takes them (`onehot`, `random`, a vectors file, a pretrained
             name) plus `bow`, the bag-of-words logistic regression baseline.
         cells: recurrent cells, among rnn, lstm, gru.
-        out: report folder; created if missing; `out/cells/*.json` make the run resumable.
+        out: report folder; created if missing; `out/cells/*.json` make the run resumable. An
+            existing folder must be empty or a compare report (`fsutil.check_output`).
         bidirectional: "no", "yes" or "both" (each cell trained both ways).
         tunings: for vectors files and pretrained names: "frozen", "finetuned" or both.
         seeds: one training run per seed (and per fold); the table shows their mean and spread.
@@ -256,17 +257,25 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
     if not seeds:
         raise EmbedkitError("give at least one seed")
     todo = grid(list(embeddings), list(cells), bidirectional, tuple(tunings))
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise EmbedkitError(f"{out}: exists and is not a folder")
-    data = load_classification(dataset, mirror=mirror)  # before anything is created: bad data leaves no folder
-    (out / "cells").mkdir(parents=True, exist_ok=True)
+    out = check_output(out, folder="compare", parents=True)
+    for inside in (out, out / "cells"):  # a report that is resumed is written in place
+        if inside.is_dir():
+            check_writable(inside)
+    # every input is read before anything is created: bad data or vectors leave no folder behind
+    data = load_classification(dataset, mirror=mirror)
     settings = _settings(config, seeds, cv)
+    done = {cell: _reuse(out / "cells" / f"{cell.key}.json", settings) for cell in todo}
+    needed = dict.fromkeys(cell.embeddings for cell in todo
+                           if done[cell] is None and cell.embeddings not in (*PLAIN, BASELINE))
+    loaded = {spec: resolve(spec) for spec in needed}
+    try:
+        (out / "cells").mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise write_error(out / "cells", error) from None
     report = CompareReport(data.name + (f" ({cv}-fold cross-validation)" if cv else ""), seeds)
-    loaded: dict[str, object] = {}
     for n, cell in enumerate(todo, 1):
         path = out / "cells" / f"{cell.key}.json"
-        row = _reuse(path, settings)
+        row = done[cell]
         if row is not None:
             echo(f"[{n}/{len(todo)}] {cell.label}: done before, {_pm(row['accuracy_mean'], row['accuracy_std'])}")
         else:
@@ -276,11 +285,7 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
             if cell.embeddings == BASELINE:
                 result = bow.run_bow(data, cv=cv)
             else:
-                vectors = None
-                if cell.embeddings not in PLAIN:
-                    if cell.embeddings not in loaded:
-                        loaded[cell.embeddings] = resolve(cell.embeddings)
-                    vectors = loaded[cell.embeddings]
+                vectors = loaded.get(cell.embeddings)
                 cell_config = replace(config, embeddings=cell.embeddings, cell=cell.cell,
                                       bidirectional=cell.bidirectional,
                                       freeze=None if not cell.tuning else cell.tuning == "frozen")

@@ -258,12 +258,13 @@ def save(vectors: Vectors, path, fmt: str | None = None) -> Path:
     """Write `vectors` to `path` in `fmt`, or the format its extension names (`output_format`).
 
     Atomic: written under a temporary name and renamed when complete, so an error or Ctrl-C
-    leaves nothing half-written. Replaces an existing file, or an existing folder of the same
-    format; refuses any other folder.
+    leaves nothing half-written. Replaces what `fsutil.check_output` allows: an existing file by
+    a file, an empty folder or a folder of the same format embedkit wrote by a folder.
 
     Raises:
         EmbedkitError: unknown format or extension; a word the format cannot hold (text formats:
-            spaces, tabs, newlines; all: empty words); a folder in the way.
+            spaces, tabs, newlines; all: empty words); an output `fsutil.check_output` refuses;
+            an OSError while writing (full disk, file size limit), naming `path`.
     Example:
         >>> save(vectors, "vectors.vec.gz")   # word2vec text, gzip-compressed
     """
@@ -274,31 +275,54 @@ def save(vectors: Vectors, path, fmt: str | None = None) -> Path:
         raise EmbedkitError(f"cannot write 0 words in the {fmt} format: without a header, nothing "
                             "would hold the dimension; use the embedkit or word2vec format")
     _check_dense_size(vectors, fmt, path)
-    if path.is_dir() and _detect_folder(path) != fmt:
-        raise EmbedkitError(f"{path} is a folder that does not hold {fmt} vectors; "
-                            "refusing to replace it")
-    try:
-        if fmt == "projector" and path.suffix.lower() == ".tsv":
-            metadata = folders.metadata_beside(path)
-            with fsutil.atomic_output(metadata) as meta_tmp, fsutil.atomic_output(path) as tmp:
-                folders.write_projector(vectors, tmp, meta_tmp)
+    if fmt == "projector" and path.suffix.lower() == ".tsv":
+        metadata = folders.metadata_beside(path)
+        with fsutil.atomic_output(metadata) as meta_tmp, fsutil.atomic_output(path) as tmp:
+            folders.write_projector(vectors, tmp, meta_tmp)
+        return path
+    with fsutil.atomic_output(path, folder=_folder_kind(path, fmt)) as tmp:
+        if fmt == "embedkit":
+            folders.save_ekv(vectors, tmp)
+        elif fmt == "projector":
+            tmp.mkdir()
+            folders.write_projector(vectors, tmp / "vectors.tsv", tmp / "metadata.tsv")
         else:
-            with fsutil.atomic_output(path) as tmp:
-                if fmt == "embedkit":
-                    folders.save_ekv(vectors, tmp)
-                elif fmt == "projector":
-                    tmp.mkdir()
-                    folders.write_projector(vectors, tmp / "vectors.tsv", tmp / "metadata.tsv")
+            with _open_output(tmp, compression, path) as stream:
+                if fmt == "word2vec-binary":
+                    w2vfile.write_binary(stream, vectors.words, vectors.matrix)
                 else:
-                    with _open_output(tmp, compression, path) as stream:
-                        if fmt == "word2vec-binary":
-                            w2vfile.write_binary(stream, vectors.words, vectors.matrix)
-                        else:
-                            w2vfile.write_text(stream, vectors.words, vectors.matrix,
-                                               header=fmt == "word2vec")
-    except OSError as error:
-        raise EmbedkitError(f"{path}: cannot write: {error.strerror or error}") from None
+                    w2vfile.write_text(stream, vectors.words, vectors.matrix, header=fmt == "word2vec")
     return path
+
+
+def check_output(path, fmt: str | None = None, *, parents: bool = False) -> tuple[str, str | None]:
+    """`output_format(path, fmt)`, once `fsutil.check_output` has found that `save` may write
+    `path`: its folder exists and is writable, and nothing there is lost by replacing it.
+
+    Call it before the work that makes the vectors (training, reading a corpus), so a bad
+    output fails at once. With `parents`, folders above `path` may be missing (the caller
+    creates them).
+
+    Raises:
+        EmbedkitError: as `output_format`, or what `fsutil.check_output` refuses.
+    Example:
+        >>> check_output("out.ekv")
+        ('embedkit', None)
+    """
+    fmt, compression = output_format(path, fmt)
+    if fmt == "projector" and Path(path).suffix.lower() == ".tsv":
+        fsutil.check_output(folders.metadata_beside(Path(path)), parents=parents)
+    fsutil.check_output(path, _folder_kind(Path(path), fmt), parents=parents)
+    return fmt, compression
+
+
+def _folder_kind(path: Path, fmt: str) -> str | None:
+    """The kind of folder (`fsutil.FOLDER_KINDS`) `save` writes at `path` in `fmt`; None for a file."""
+    if fmt == "embedkit":
+        return "vectors"
+    if fmt == "projector" and path.suffix.lower() != ".tsv":
+        return "projector"
+    return None
 
 
 @contextlib.contextmanager
@@ -315,13 +339,6 @@ def _open_output(tmp: Path, compression: str | None, path: Path) -> Iterator[Bin
                 yield stream
         else:
             yield raw
-
-
-def _detect_folder(path: Path) -> str | None:
-    try:
-        return _detect(_Source(path))
-    except EmbedkitError:
-        return None
 
 
 def _check_words(vectors: Vectors, fmt: str) -> None:

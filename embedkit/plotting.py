@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import io
 import os
 import time
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import EmbedkitError, FormatError, UnknownWordError
-from .fsutil import atomic_output
+from .fsutil import atomic_output, check_output
 from .projection import METHODS, project, single_thread_below, umap_neighbours, warm_up
 from .vectors import Vectors
 
@@ -97,6 +98,7 @@ def plot(vectors, out, *, labels: int | None = None, size: tuple[int, int] = (16
     from .pretrained import resolve
 
     fmt = output_format(out)
+    check_output(out)  # before the vectors load: a bad output costs nothing
     vectors = resolve(vectors)  # a Vectors, a file or the name of pretrained vectors
     if top is None and not any(options.get(k) for k in ("words", "words_file", "neighbors_of", "analogy")):
         top = DEFAULT_TOP[fmt]
@@ -118,10 +120,14 @@ def plot(vectors, out, *, labels: int | None = None, size: tuple[int, int] = (16
         start = time.perf_counter()
         from matplotlib import rc_context
 
-        # SVG keeps words as text (searchable, editable); PDF embeds TrueType, as journals ask
-        with rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}), \
-                atomic_output(out, suffix=f".{fmt}") as tmp:
-            fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt, p))
+        # SVG keeps words as text (searchable, editable); PDF embeds TrueType, as journals ask.
+        # Drawn into memory, then written: an error while writing the file is then a plain
+        # OSError (matplotlib's PDF writer turns one into an AttributeError as it cleans up).
+        picture = io.BytesIO()
+        with rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+            fig.savefig(picture, format=fmt, dpi=dpi, metadata=_metadata(fmt, p))
+        with atomic_output(out) as tmp:
+            tmp.write_bytes(picture.getbuffer())
     p.timings["write"] = time.perf_counter() - start
     return p
 

@@ -23,11 +23,10 @@ A negative equal to o contributes nothing, as word2vec skips it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ import numpy as np
 from . import __version__
 from .corpus import MAX_SENTENCE_LENGTH, Corpus, Vocab
 from .errors import EmbedkitError
+from .fsutil import scratch_folder, write_error
 from .vectors import Vectors
 from .windows import skipgram_pairs
 
@@ -119,11 +119,19 @@ def prepare(corpus: Corpus, config: SkipGramConfig, workdir: Path,
     reservoir: list[list[str]] = []
     sentences = 0
     path = workdir / "tokens.txt"
-    with open(path, "w", encoding="utf-8") as out:
-        for sentence in corpus:
+    what = "the tokenised copy of the corpus (--tmp-dir chooses its folder)"
+    try:
+        out = open(path, "w", encoding="utf-8")
+    except OSError as error:
+        raise write_error(path, error, what) from None
+    try:
+        for sentence in corpus:  # errors reading the corpus are not write errors: only writes are caught
             counter.update(sentence)
-            out.write(" ".join(sentence))
-            out.write("\n")
+            try:
+                out.write(" ".join(sentence))
+                out.write("\n")
+            except OSError as error:
+                raise write_error(path, error, what) from None
             sentences += 1
             if len(reservoir) < reservoir_size:  # reservoir sampling (Algorithm R)
                 reservoir.append(sentence)
@@ -131,6 +139,13 @@ def prepare(corpus: Corpus, config: SkipGramConfig, workdir: Path,
                 j = int(rng.integers(0, sentences))
                 if j < reservoir_size:
                     reservoir[j] = sentence
+        try:
+            out.close()
+        except OSError as error:
+            raise write_error(path, error, what) from None
+    finally:
+        with contextlib.suppress(OSError):  # after an error: already reported
+            out.close()
     total = sum(counter.values())
     if total == 0:
         raise EmbedkitError(f"{corpus.description}: the corpus holds no words")
@@ -328,14 +343,18 @@ def train_skipgram(corpus, config: SkipGramConfig | None = None, *, progress: bo
     workdir : folder for the temporary tokenised copy of the corpus (default: system temp)
 
     Returns `Vectors` (most frequent word first) whose `meta` holds the config, the corpus, the
-    per-epoch losses and the training speed. Raises `TrainingInterrupted` on Ctrl-C.
+    per-epoch losses and the training speed. Raises `TrainingInterrupted` on Ctrl-C, and
+    `EmbedkitError` naming the file when the temporary copy cannot be written (full disk, file
+    size limit). The temporary folder (`fsutil.scratch_folder`) is removed however training
+    ends; those of earlier runs that were killed are removed when the next one starts.
     """
     config = config or SkipGramConfig()
     config.check()
     if not isinstance(corpus, Corpus):
         corpus = Corpus(corpus, lowercase=config.lowercase, max_sentence_length=config.max_sentence_length)
     stream = stream if stream is not None else sys.stderr
-    tmp = Path(tempfile.mkdtemp(prefix="embedkit-train-", dir=workdir))
+    scratch = contextlib.ExitStack()  # the tokenised copy's folder, removed however training ends
+    tmp = scratch.enter_context(scratch_folder("embedkit-train-", workdir))
     monitor = None
     try:
         started = time.perf_counter()
@@ -383,4 +402,4 @@ def train_skipgram(corpus, config: SkipGramConfig | None = None, *, progress: bo
     except KeyboardInterrupt:  # during the corpus pass
         raise TrainingInterrupted(0, config.epochs, None, 0) from None
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        scratch.close()

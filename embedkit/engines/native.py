@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..fsutil import write_error
+
 PIECE_WORDS = 65_536      # corpus words per piece: what a thread takes at a time
 ENCODE_BATCH = 1 << 20    # word ids buffered before they are appended to the file
 _GOLDEN = 0x9E3779B97F4A7C15
@@ -182,7 +184,10 @@ def train(prepared, config, monitor):
     seconds, how = compile_kernels(config)
     monitor.say(f"native kernels {how} in {seconds:.1f} s")
     started = time.perf_counter()
-    corpus = encode(prepared.path, prepared.vocab, prepared.path.parent)
+    try:
+        corpus = encode(prepared.path, prepared.vocab, prepared.path.parent)
+    except OSError as error:  # a full disk or a file size limit in the temporary folder
+        raise write_error(prepared.path.parent, error, "the corpus as word ids") from None
     encode_seconds = time.perf_counter() - started
     monitor.say(f"native: corpus encoded to word ids in {encode_seconds:.1f} s")
     if hasattr(monitor, "engine_info"):

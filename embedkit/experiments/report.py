@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..errors import EmbedkitError
 from ..fsutil import atomic_output
 
 
@@ -115,14 +114,14 @@ def _json_safe(value):
 def write(report: Report, folder) -> Path:
     """Write report.md, results.csv, results.json and plot.png (if `draw`) into `folder`, atomically.
 
+    Missing folders above `folder` are created. An existing `folder` is replaced only when it is
+    empty or an experiment report (`fsutil.check_output`).
+
     Raises:
-        EmbedkitError: the parent folder does not exist, or `folder` is a file.
+        EmbedkitError: `folder` is a file or a folder of something else; writing fails.
     """
     folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise EmbedkitError(f"{folder}: exists and is not a folder")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_output(folder) as tmp:
+    with atomic_output(folder, folder="experiment", parents=True) as tmp:
         tmp.mkdir()
         (tmp / "report.md").write_text(markdown(report, "plot.png" if report.draw else None), encoding="utf-8")
         with open(tmp / "results.csv", "w", newline="", encoding="utf-8") as f:
