@@ -303,7 +303,7 @@ def _column_names(specs: list) -> list[str]:
     names = []
     for i, spec in enumerate(specs):
         if isinstance(spec, Vectors):
-            names.append(str(spec.meta.get("name") or spec.meta.get("source") or f"vectors{i + 1}"))
+            names.append(spec.name if spec.meta.get("name") or spec.meta.get("source") else f"vectors{i + 1}")
         else:
             names.append(Path(os.fspath(spec)).name)
     if len(set(names)) < len(names):

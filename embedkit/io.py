@@ -220,7 +220,9 @@ def load(path, fmt: str | None = None, *, trust_pickle: bool = False, mmap: bool
         raise EmbedkitError(f"{src.name}: the embedkit format is a folder (NAME.ekv/), not a file")
     if fmt == "embedkit":
         with _reading(src.name):
-            return folders.load_ekv(src.path, mmap)
+            vectors = folders.load_ekv(src.path, mmap)
+        vectors.meta.setdefault("source", src.name)  # a saved set keeps the source it was made from
+        return vectors
     if fmt == "projector":
         with _reading(src.name):
             words, matrix, counts, metadata, first = folders.read_projector(src.path)

@@ -24,4 +24,4 @@ def onehot(vocab: Vocab | Sequence[str], counts=None) -> Vectors:
         words = list(vocab)
     n = len(words)
     matrix = sp.identity(n, dtype="float32", format="csr")  # (n, n), n stored ones
-    return Vectors(words, matrix, counts, meta={"kind": "onehot", "dim": n})
+    return Vectors(words, matrix, counts, meta={"kind": "onehot"})

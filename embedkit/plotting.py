@@ -203,7 +203,7 @@ def prepare(vectors: Vectors, *, method: str | None = None, top: int | None = No
         near_words = [[(vectors.words[j], float(s)) for j, s in zip(ri, rs)] for ri, rs in zip(idx, sims)]
         timings["neighbours"] = time.perf_counter() - start
 
-    title = f"{name or _source_name(vectors)}: " + " + ".join(choice.what)
+    title = f"{name or vectors.name}: " + " + ".join(choice.what)
     subtitle = _how(method, metric, len(picked), clusters, bool(queries), pairs, _is_one_hot(vectors))
     anchors = list(dict.fromkeys(queries + [w for pair in pairs for w in pair]))
     return Picture(words=picked.words, coords=coords, rank=rank, group=group,
@@ -346,13 +346,8 @@ def _kmeans(picked: Vectors, rank: np.ndarray, k: int, seed) -> tuple[np.ndarray
     return group, names
 
 
-def _source_name(vectors: Vectors) -> str:
-    source = vectors.meta.get("source") or vectors.meta.get("path")
-    return Path(str(source)).name if source else "vectors"
-
-
 def _is_one_hot(vectors: Vectors) -> bool:
-    if vectors.meta.get("format") == "onehot" or vectors.meta.get("kind") == "onehot":
+    if vectors.meta.get("kind") == "onehot":
         return True
     return vectors.is_sparse and vectors.matrix.shape[1] >= len(vectors) and \
         bool((np.diff(vectors.matrix.indptr) == 1).all())

@@ -56,7 +56,7 @@ def _glove_6b_50d() -> Vectors:
     matrix = np.ascontiguousarray(np.load(root / "glove_6B_50d_emb.npy", mmap_mode="r"))  # (400000, 50)
     if matrix.shape != (len(words), 50):
         raise EmbedkitError(f"{root}: expected 400000 x 50 GloVe vectors, found {matrix.shape}")
-    meta = {"source": "glove-6b-50d", "format": "glove", "description": entry.description}
+    meta = {"source": "glove-6b-50d", "source_format": "glove", "description": entry.description}
     return Vectors(words, matrix, meta=meta, check=False)
 
 

@@ -16,6 +16,39 @@ import scipy.sparse as sp
 from .errors import UnknownWordError, close_spellings
 
 
+# The keys `Vectors.meta` may hold, each a JSON value: what they mean and who writes them.
+META_KEYS = {
+    # every reader and maker
+    "name": "what tables, plot titles and evaluation columns call the vectors (see `Vectors.name`)",
+    "source": "the file, folder or pretrained name the vectors were read from (a saved .ekv keeps the "
+              "one it was made from)",
+    "source_format": "the format they were read in: a name of embedkit.io.FORMATS",
+    "kind": "'onehot' for one-hot vectors (embedkit.onehot); absent for dense vectors",
+    "description": "pretrained sets: what they are, who made them, their license",
+    # gensim pickles
+    "gensim_class": "the class of the gensim object read (Word2Vec, KeyedVectors, ...)",
+    "training": "gensim models: their training settings (vector_size, window, ...)",
+    # embedkit train
+    "trained_with": "'embedkit VERSION'",
+    "engine": "the training engine (native, gensim)",
+    "config": "the SkipGramConfig, as a dict",
+    "corpus": "the corpus files, as given",
+    "corpus_words": "tokens in the corpus (in the vocabulary or not)",
+    "corpus_sentences": "sentences in the corpus",
+    "initial_loss": "the loss on the fixed sample before training",
+    "epoch_loss": "the loss on the fixed sample after each epoch",
+    "epochs_completed": "epochs trained (fewer than config.epochs in a checkpoint)",
+    "complete": "False for a checkpoint written during training",
+    "scan_seconds": "seconds of the corpus pass (read, tokenise, count)",
+    "train_seconds": "wall seconds of the epochs",
+    "train_cpu_seconds": "CPU seconds of the epochs (all threads)",
+    "words_per_second": "corpus words trained per wall second",
+    "compile_seconds": "native engine: seconds to compile or load its kernels",
+    "kernels": "native engine: 'compiled', 'loaded from cache' or 'already loaded'",
+    "encode_seconds": "native engine: seconds to encode the corpus as word ids",
+}
+
+
 class Vectors:
     """Words and a float32 matrix whose row i is the vector of ``words[i]``.
 
@@ -28,7 +61,7 @@ class Vectors:
     counts : array-like (n,), optional
         Corpus frequency of each word (int64), when known.
     meta : dict, optional
-        JSON-serialisable facts: training config, source file, format.
+        JSON-serialisable facts, under the keys of `META_KEYS` (name, source, training config, ...).
     check : bool
         Check shapes and that words are distinct (readers of trusted files may skip it).
     """
@@ -84,6 +117,15 @@ class Vectors:
         return int(self.matrix.shape[1])
 
     vector_size = dim
+
+    @property
+    def name(self) -> str:
+        """What to call these vectors: meta["name"], else the file name of meta["source"], else
+        "vectors"."""
+        if self.meta.get("name"):
+            return str(self.meta["name"])
+        source = str(self.meta.get("source") or "").rstrip("/")
+        return source.rsplit("/", 1)[-1] or "vectors"
 
     @property
     def shape(self) -> tuple[int, int]:
