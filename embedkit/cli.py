@@ -6,19 +6,35 @@ Nothing here computes anything; every command is a thin layer over a library fun
 from __future__ import annotations
 
 import sys
+import warnings
 
 import click
 
 from . import __version__
-from .errors import EmbedkitError
+from .errors import EmbedkitError, EmbedkitWarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """`warnings.showwarning` for the CLI: an `EmbedkitWarning` is one line `Warning: ...`."""
+    if issubclass(category, EmbedkitWarning):
+        click.echo(f"Warning: {message}", err=True)
+    else:
+        _PYTHON_SHOWWARNING(message, category, filename, lineno, file, line)
+
+
+_PYTHON_SHOWWARNING = warnings.showwarning
 
 
 class EmbedkitGroup(click.Group):
-    """Runs commands so that input errors end in one line and exit 1, never a traceback."""
+    """Runs commands so that input errors end in one line and exit 1, never a traceback, and
+    warnings about the input (`EmbedkitWarning`) in one line `Warning: ...` each."""
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.simplefilter("default", EmbedkitWarning)
+                warnings.showwarning = _show_warning
+                return super().invoke(ctx)
         except EmbedkitError as error:
             raise click.ClickException(str(error)) from None
         except KeyboardInterrupt:

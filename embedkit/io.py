@@ -35,7 +35,6 @@ import contextlib
 import gzip
 import lzma
 import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -66,14 +65,8 @@ class _Source:
     def name(self) -> str:
         return f"{self.path}:{self.member}" if self.member else str(self.path)
 
-    @contextlib.contextmanager
-    def open(self) -> Iterator[BinaryIO]:
-        if self.member is None:
-            with fsutil.open_binary(self.path) as stream:
-                yield stream
-        else:
-            with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as stream:
-                yield stream
+    def open(self) -> BinaryIO:
+        return fsutil.open_binary(self.path, self.member)
 
 
 def _source(path) -> _Source:
@@ -85,14 +78,14 @@ def _source(path) -> _Source:
     if not path.exists():
         raise EmbedkitError(f"{path}: no such file or folder")
     if path.is_file():
-        with _reading(path), open(path, "rb") as f:
+        with fsutil.reading(path), open(path, "rb") as f:
             if f.read(4) == b"PK\x03\x04":
                 return _zip_member(path, None)
     return _Source(path)
 
 
 def _zip_member(archive: Path, member: str | None) -> _Source:
-    with _reading(archive), zipfile.ZipFile(archive) as z:
+    with fsutil.reading(archive), zipfile.ZipFile(archive) as z:
         names = [i.filename for i in z.infolist() if not i.is_dir()
                  and not i.filename.startswith("__MACOSX/")
                  and not Path(i.filename).name.startswith(".")]
@@ -106,17 +99,6 @@ def _zip_member(archive: Path, member: str | None) -> _Source:
     elif member not in names:
         raise EmbedkitError(f"{archive} holds no file {member!r}; it holds: {listing}")
     return _Source(archive, member)
-
-
-@contextlib.contextmanager
-def _reading(name):
-    """Turn damaged archives and unreadable files into one-line errors naming the file."""
-    try:
-        yield
-    except (EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile, gzip.BadGzipFile) as error:
-        raise FormatError(name, f"damaged or truncated compressed data ({error})") from None
-    except OSError as error:
-        raise EmbedkitError(f"{error.filename or name}: {error.strerror or error}") from None
 
 
 # -- formats -----------------------------------------------------------------------------------
@@ -140,7 +122,7 @@ def _detect(src: _Source) -> str:
                             "projector one (vectors.tsv and metadata.tsv)")
     if src.member is None and src.path.suffix.lower() == ".tsv":
         return "projector"
-    with _reading(src.name), src.open() as stream:
+    with src.open() as stream:
         head = stream.read(1 << 16)
     if not head.strip():
         raise FormatError(src.name, "empty file")
@@ -219,14 +201,14 @@ def load(path, fmt: str | None = None, *, trust_pickle: bool = False, mmap: bool
     if fmt == "embedkit" and not src.path.is_dir():
         raise EmbedkitError(f"{src.name}: the embedkit format is a folder (NAME.ekv/), not a file")
     if fmt == "embedkit":
-        with _reading(src.name):
+        with fsutil.reading(src.name):
             return folders.load_ekv(src.path, mmap)
     if fmt == "projector":
-        with _reading(src.name):
+        with fsutil.reading(src.name):
             words, matrix, counts, metadata, first = folders.read_projector(src.path)
         meta = {"source": src.name, "source_format": "projector"}
         return _vectors(words, matrix, str(metadata), meta, counts, first_line=first)
-    with _reading(src.name), src.open() as stream:
+    with src.open() as stream:
         if fmt == "word2vec-binary":
             words, matrix = w2vfile.read_binary(stream, src.name, unicode_errors=unicode_errors)
         else:
