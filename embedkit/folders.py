@@ -147,7 +147,7 @@ def _npy_header(stream, size: int, path: Path, kinds: str = "fiu") -> tuple[tupl
     if dtype.hasobject or dtype.kind not in kinds or dtype.subdtype is not None:
         what = _KINDS.get(dtype.kind, "values") if dtype.subdtype is None else "sub-arrays"
         raise FormatError(path, f"holds {what} ({dtype.str}), not "
-                                + ("numbers" if "f" in kinds else f"the {dtype.kind} values expected"))
+                                + ("numbers" if "f" in kinds else "what embedkit writes"))
     needed = int(np.prod(shape, dtype=np.float64)) * dtype.itemsize
     if needed > size - stream.tell():
         raise FormatError(path, f"the header promises a {shape} array of {needed:,} bytes, the file "

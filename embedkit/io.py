@@ -136,9 +136,9 @@ def _detect(src: _Source) -> str:
                             "it belongs to, or save vectors with embedkit")
     first, _, rest = head.partition(b"\n")
     tokens = first.removeprefix(b"\xef\xbb\xbf").split()
-    if len(tokens) == 2 and all(t.isdigit() for t in tokens):
-        binary = w2vfile.looks_binary(rest[:4096], int(tokens[1]))
-        return "word2vec-binary" if binary else "word2vec"
+    dim = w2vfile.header_dim(first)
+    if dim is not None:
+        return "word2vec-binary" if w2vfile.looks_binary(rest[:4096], dim) else "word2vec"
     text = w2vfile.looks_like_text_record(first, len(tokens) - 1)
     if not text and w2vfile.has_control_bytes(first[:4096]):
         raise EmbedkitError(f"{src.name}: not a word-vectors file embedkit reads (binary data "
@@ -210,10 +210,11 @@ def load(path, fmt: str | None = None, *, trust_pickle: bool = False, mmap: bool
         return _vectors(words, matrix, str(metadata), meta, counts, first_line=first)
     with src.open() as stream:
         if fmt == "word2vec-binary":
-            words, matrix = w2vfile.read_binary(stream, src.name, unicode_errors=unicode_errors)
+            words, matrix = w2vfile.read_binary(stream, src.name, unicode_errors=unicode_errors,
+                                                file_bytes=_plain_size(src))
         else:
             words, matrix = w2vfile.read_text(stream, src.name, header=fmt == "word2vec",
-                                              unicode_errors=unicode_errors)
+                                              unicode_errors=unicode_errors, file_bytes=_plain_size(src))
     first_line = {"word2vec": 2, "glove": 1}.get(fmt)
     return _vectors(words, matrix, src.name, {"source": src.name, "source_format": fmt},
                     first_line=first_line)
@@ -424,6 +425,15 @@ def info(path, fmt: str | None = None, *, trust_pickle: bool = False,
         "meta": vectors.meta,
         "first_words": vectors.words[:10],
     }
+
+
+def _plain_size(src: _Source) -> int | None:
+    """The bytes a reader of `src` sees, when known without reading them (not for gzip, bzip2, xz)."""
+    with fsutil.reading(src.name):
+        if src.member:
+            with zipfile.ZipFile(src.path) as archive:
+                return archive.getinfo(src.member).file_size
+        return None if fsutil.compression(src.path) else src.path.stat().st_size
 
 
 def _size(src: _Source) -> int:
