@@ -230,7 +230,7 @@ def _settings(config, seeds, cv) -> dict:
 
 def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "no", tunings=TUNINGS,
             seeds=(1, 2, 3), cv: int | None = None, config=None, mirror=None, progress: bool = True,
-            echo=None) -> CompareReport:
+            echo=None, allow_nonfinite: bool = False) -> CompareReport:
     """Train every cell of the grid that `out` does not hold yet, then write the tables and chart.
 
     Args:
@@ -245,6 +245,7 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
         cv: K-fold cross-validation instead of the fixed seeded split (datasets without a test split).
         config: a `ClassifierConfig` with the shared settings (epochs, hidden size, ...).
         echo: called with a line of text as each cell starts, is reused, or finishes.
+        allow_nonfinite: read vectors files holding NaN or infinity as zero vectors (`io.load`).
     """
     from . import bow, classify
     from .datasets import load_classification
@@ -279,7 +280,7 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
                 vectors = None
                 if cell.embeddings not in PLAIN:
                     if cell.embeddings not in loaded:
-                        loaded[cell.embeddings] = resolve(cell.embeddings)
+                        loaded[cell.embeddings] = resolve(cell.embeddings, allow_nonfinite=allow_nonfinite)
                     vectors = loaded[cell.embeddings]
                 cell_config = replace(config, embeddings=cell.embeddings, cell=cell.cell,
                                       bidirectional=cell.bidirectional,
