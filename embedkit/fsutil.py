@@ -44,15 +44,19 @@ def compression(path) -> str | None:
 
 
 # What decompressors raise on damaged input.
-_DAMAGED = (EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile, gzip.BadGzipFile)
+_DAMAGED = (EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile, gzip.BadGzipFile,
+            UnicodeDecodeError)  # zipfile, on a member name that is not the UTF-8 it claims
 
 
 @contextlib.contextmanager
-def reading(name) -> Iterator[None]:
+def reading(name, *, decompressing: bool = False) -> Iterator[None]:
     """Turn what reading the file `name` can raise into one-line errors naming it.
 
-    Damaged or truncated compressed data (gzip, bzip2, xz, zip) becomes a `FormatError`; any
-    other OSError (permissions, a folder where a file was expected) an `EmbedkitError`.
+    Damaged or truncated compressed data (gzip, bzip2, xz, zip) becomes a `FormatError`, as
+    does an archive of a kind zipfile cannot read; any other OSError (permissions, a folder where
+    a file was expected) an `EmbedkitError`. `decompressing`: the block reads a decompressor's
+    stream, where bz2 reports damaged data ("Invalid data stream") as an OSError without an
+    errno, unlike the errors of the disk below it.
 
     Example:
         >>> with reading("corpus.txt.gz"), gzip.open("corpus.txt.gz") as f:  # doctest: +SKIP
@@ -63,7 +67,13 @@ def reading(name) -> Iterator[None]:
     except _DAMAGED as error:
         raise _damaged(name, error) from None
     except OSError as error:
+        if decompressing and error.errno is None:
+            raise _damaged(name, error) from None
         raise EmbedkitError(_os_message(error, name)) from None
+    except RuntimeError as error:  # zipfile: a newer zip version or method, an encrypted member
+        if not isinstance(error, NotImplementedError) and "encrypted" not in str(error):
+            raise
+        raise FormatError(name, f"an archive embedkit cannot read ({error})") from None
 
 
 def _damaged(name, error: Exception) -> FormatError:
@@ -77,22 +87,8 @@ def _os_message(error: OSError, name) -> str:
     return f"{where}: {error.strerror or error}"
 
 
-@contextlib.contextmanager
-def _decompressing(name) -> Iterator[None]:
-    """`reading`, inside a decompressor's stream, where bz2 reports damaged data ("Invalid data
-    stream") as an OSError without an errno, unlike the errors of the disk below it."""
-    try:
-        yield
-    except _DAMAGED as error:
-        raise _damaged(name, error) from None
-    except OSError as error:
-        if error.errno is None:
-            raise _damaged(name, error) from None
-        raise EmbedkitError(_os_message(error, name)) from None
-
-
 class _Checked(io.BufferedIOBase):
-    """A readable stream whose errors while reading go through `_decompressing(name)`; closing
+    """A readable stream whose errors while reading go through `reading(name)`; closing
     it also closes `owner` (the zip archive a member was opened from)."""
 
     def __init__(self, stream: BinaryIO, name: str, owner=None):
@@ -104,19 +100,19 @@ class _Checked(io.BufferedIOBase):
         return True
 
     def read(self, size: int | None = -1) -> bytes:
-        with _decompressing(self.name):
+        with reading(self.name, decompressing=True):
             return self._stream.read(-1 if size is None else size)
 
     def read1(self, size: int = -1) -> bytes:
-        with _decompressing(self.name):
+        with reading(self.name, decompressing=True):
             return self._stream.read1(size)
 
     def readinto(self, buffer) -> int:
-        with _decompressing(self.name):
+        with reading(self.name, decompressing=True):
             return self._stream.readinto(buffer)
 
     def readline(self, size: int | None = -1) -> bytes:
-        with _decompressing(self.name):
+        with reading(self.name, decompressing=True):
             return self._stream.readline(-1 if size is None else size)
 
     def close(self) -> None:
