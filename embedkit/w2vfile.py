@@ -58,6 +58,9 @@ def read_text(stream: BinaryIO, name: str, *, header: bool, unicode_errors: str 
     if header:
         count, dim = parse_header(first, name)
         line = 2
+        if file_bytes is not None and file_bytes > len(first_block):  # more than one block to read:
+            # can the file hold WORDS lines (a word, DIM separators and digits, a newline)?
+            _check_size(name, count, dim, file_bytes, len(first) + count * (2 * dim + 2), "numbers")
     else:
         count, line = None, 1
         rest = first + b"\n" + rest
@@ -72,9 +75,6 @@ def read_text(stream: BinaryIO, name: str, *, header: bool, unicode_errors: str 
     for block in _chain(rest, blocks):
         if not words:  # the first record, checked against DIM before a fast path allocates for it
             _parse_lines([block.partition(b"\n")[0]], line, dim, name, unicode_errors)
-        elif count is not None and len(parts) == 1:  # before reading on: can the file hold WORDS?
-            # each line: a word, DIM times a separator and a digit, a newline (but the last)
-            _check_size(name, count, dim, file_bytes, len(first) + count * (2 * dim + 2), "numbers")
         block_words, matrix = _parse_block(block, line, dim, name, unicode_errors)
         if count is not None and len(words) + len(block_words) > count:
             raise FormatError(name, f"the header says {count} words but the file holds more",
@@ -113,8 +113,8 @@ def _check_size(name: str, count: int, dim: int, file_bytes: int | None, needed:
                 what: str) -> None:
     """Refuse a header whose WORDS x DIM need more than the `file_bytes` the file holds.
 
-    The readers ask before reading past their first block: a small file that ends early gets the
-    exact message (the line where it ends), a large one is refused before it is read through.
+    The readers ask only of a file longer than their first block: a small file that ends early
+    gets the exact message (the line where it ends), a large one is refused before it is parsed.
     """
     if file_bytes is not None and needed > file_bytes:
         raise FormatError(name, f"the header says {count:,} words of {dim:,} {what}, at least "
@@ -320,6 +320,9 @@ def read_binary(stream: BinaryIO, name: str, *, unicode_errors: str = "strict",
     if cut < 0:  # a file holding only a header, without its newline, or no header at all
         cut = len(data) if len(data) < 200 else 200
     count, dim = parse_header(data[:cut], name)
+    if file_bytes is not None and file_bytes > len(data):  # more than one block to read: can the
+        # file hold WORDS records (a word, a space, DIM float32, maybe a newline)?
+        _check_size(name, count, dim, file_bytes, cut + 1 + count * (4 * dim + 2), "float32")
     if looks_like_text_record(data[cut + 1:], dim):
         raise FormatError(name, "this is a text file, not word2vec binary; use --format word2vec")
     size = 4 * dim  # bytes per vector
@@ -332,9 +335,6 @@ def read_binary(stream: BinaryIO, name: str, *, unicode_errors: str = "strict",
         pos = starts[-1] + size if starts else pos
         if len(words) == count:
             break
-        if offset == 0 and len(data) < (file_bytes or 0):  # before reading on: can the file hold
-            # WORDS records (a word, a space, DIM float32, maybe a newline)?
-            _check_size(name, count, dim, file_bytes, cut + 1 + count * (4 * dim + 2), "float32")
         more = stream.read(block_bytes)
         if not more:
             raise FormatError(name, f"the file ends inside word {len(words) + 1} of {count} "

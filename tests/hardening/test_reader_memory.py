@@ -5,7 +5,10 @@ the peak RSS of each case in a fresh process; this is the quick check for the su
 from __future__ import annotations
 
 import io as pyio
+import subprocess
+import sys
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,6 +22,7 @@ from .conftest import bad_input
 # Every reader reads a block of up to BLOCK_BYTES at once (Python allocates the whole request,
 # touching only what the file fills); anything beyond that and a few MB is out of proportion.
 SLACK = w2vfile.BLOCK_BYTES + (4 << 20)
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "memory_malformed.py"
 
 
 def _peak(function, *args, **kwargs):
@@ -126,3 +130,7 @@ def test_npy_header_claiming_a_huge_matrix_fails_before_allocating(tmp_path):
         peak, error = _peak(io.load, path, mmap=mmap)
         assert error is not None and "truncated" in error.reason
         assert peak < SLACK
+
+
+def test_memory_benchmark_script_runs():
+    assert subprocess.run([sys.executable, BENCH, "--help"], capture_output=True).returncode == 0
