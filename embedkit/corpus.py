@@ -94,19 +94,21 @@ def read_lines(path, chunk_chars: int = CHUNK_CHARS) -> Iterator[tuple[str, bool
 
 def _decoded(path, chunk_bytes: int) -> Iterator[str]:
     """The text of `path`, a chunk of at most `chunk_bytes` bytes at a time (see `read_lines`)."""
-    first = max(chunk_bytes, textfile.SNIFF_BYTES)
+    head = max(chunk_bytes, textfile.SNIFF_BYTES)
     with open_binary(path) as raw:
-        data = raw.read(first)
-        encoding = textfile.sniff(data, complete=len(data) < first)
+        data = raw.read(head)
+        encoding = textfile.sniff(data, complete=len(data) < head)
         textfile.check_text(data, path, encoding)  # before saying how binary data was "read"
         if encoding == "latin-1":
             warnings.warn(f"{path}: not UTF-8, read as Latin-1 (ISO-8859-1)", EmbedkitWarning,
                           stacklevel=3)
         decoder = io.IncrementalNewlineDecoder(codecs.getincrementaldecoder(
             "utf-8-sig" if encoding == "utf-8" else "latin-1")("replace"), translate=True)
-        line, replaced = 1, None
+        line, replaced, first = 1, None, True
         while data:
-            textfile.check_text(data, path, encoding, line=line, whole=len(data) >= 4096)
+            if not first:  # the first piece was checked above
+                textfile.check_text(data, path, encoding, line=line, whole=len(data) >= 4096)
+            first = False
             chunk = decoder.decode(data)
             if encoding == "latin-1":
                 yield chunk.replace("\x85", " ")  # NEL, as textfile.decode reads it

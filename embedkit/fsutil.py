@@ -154,10 +154,13 @@ def open_binary(path, member: str | None = None, *, name: str | None = None) -> 
         if member is not None:
             archive = zipfile.ZipFile(path)
             try:
-                return _Checked(archive.open(member), name, owner=archive)
-            except BaseException:
+                stream = archive.open(member)
+            except BaseException as error:
                 archive.close()
+                if isinstance(error, KeyError):
+                    raise EmbedkitError(f"{path} holds no file {member!r}") from None
                 raise
+            return _Checked(stream, name, owner=archive)
         with open(path, "rb") as f:
             head = f.read(6)
         opener = next((opener for magic, opener in _MAGIC.items() if head.startswith(magic)), open)
