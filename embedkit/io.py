@@ -25,7 +25,12 @@ first line of exactly two whole numbers is a word2vec header, followed by binary
 
 Containers: gzip, bzip2 and xz are read by their magic bytes and written by extension
 (`out.vec.gz`). A zip archive holding one file reads as that file; for an archive holding
-several (Stanford's glove.6B.zip) name the member: `glove.6B.zip:glove.6B.50d.txt`.
+several (Stanford's glove.6B.zip) name the member: `glove.6B.zip:glove.6B.50d.txt`. All of them
+are read through `fsutil.open_binary`, so damaged or truncated data is a `FormatError`.
+
+Vectors holding NaN or infinity are refused by `load` in every format (naming the file and the
+line, or the row where the format has no lines), or read as zero vectors with
+`allow_nonfinite=True`; `info` counts them instead.
 """
 
 from __future__ import annotations
