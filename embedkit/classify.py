@@ -409,7 +409,8 @@ class TrainedClassifier:
         return cls(model, config, meta["classes"], words, meta.get("history"), meta.get("coverage"))
 
 
-def _load_vectors(config: ClassifierConfig, vectors: Vectors | None) -> Vectors | None:
+def _load_vectors(config: ClassifierConfig, vectors: Vectors | None, *,
+                  allow_nonfinite: bool = False) -> Vectors | None:
     if config.embeddings in ("onehot", "random"):
         return None
     if vectors is not None:
@@ -418,7 +419,7 @@ def _load_vectors(config: ClassifierConfig, vectors: Vectors | None) -> Vectors 
         raise EmbedkitError("embeddings='given' means the vectors passed in; pass vectors=")
     from .pretrained import resolve
 
-    return resolve(config.embeddings)
+    return resolve(config.embeddings, allow_nonfinite=allow_nonfinite)
 
 
 def train_classifier(data: ClassificationData, config: ClassifierConfig, *, progress: bool = True,

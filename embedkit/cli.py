@@ -9,11 +9,23 @@ import contextlib
 import signal
 import sys
 import threading
+import warnings
 
 import click
 
 from . import __version__
-from .errors import EmbedkitError
+from .errors import EmbedkitError, EmbedkitWarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """`warnings.showwarning` for the CLI: an `EmbedkitWarning` is one line `Warning: ...`."""
+    if issubclass(category, EmbedkitWarning):
+        click.echo(f"Warning: {message}", err=True)
+    else:
+        _PYTHON_SHOWWARNING(message, category, filename, lineno, file, line)
+
+
+_PYTHON_SHOWWARNING = warnings.showwarning
 
 _STOP_SIGNALS = ("SIGTERM", "SIGHUP")  # stop like Ctrl-C: clean up, say so, exit 128 + signal
 _stopped_by: list[int] = []            # the stop signal received during this command, if any
@@ -55,13 +67,17 @@ def interrupted_status() -> int:
 
 
 class EmbedkitGroup(click.Group):
-    """Runs commands so that input errors end in one line and exit 1, never a traceback; Ctrl-C,
-    SIGTERM and SIGHUP end in "Interrupted." and exit 130 (143, 129)."""
+    """Runs commands so that input errors end in one line and exit 1, never a traceback; warnings
+    about the input (`EmbedkitWarning`) in one line `Warning: ...` each; Ctrl-C, SIGTERM and
+    SIGHUP end in "Interrupted." and exit 130 (143, 129)."""
 
     def invoke(self, ctx):
         with _stop_signals():
             try:
-                return super().invoke(ctx)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("default", EmbedkitWarning)
+                    warnings.showwarning = _show_warning
+                    return super().invoke(ctx)
             except EmbedkitError as error:
                 raise click.ClickException(str(error)) from None
             except KeyboardInterrupt:
@@ -90,8 +106,21 @@ def format_option(function):
              ".tsv, plus .gz/.bz2/.xz).")(function)
 
 
+def nonfinite_option(function):
+    """`--allow-nonfinite` for every command that loads vectors (`io.load(allow_nonfinite=)`)."""
+    return click.option("--allow-nonfinite", is_flag=True,
+                        help="Read vectors holding NaN or infinity as zero vectors (said once) "
+                             "instead of refusing the file.")(function)
+
+
 def read_options(function):
-    """`--from`, `--trust-pickle` and `--unicode-errors` for a command that loads vectors."""
+    """`--from`, `--trust-pickle`, `--unicode-errors` and `--allow-nonfinite` for a command that
+    loads vectors with `io.load`."""
+    return _file_options(nonfinite_option(function))
+
+
+def _file_options(function):
+    """`--from`, `--trust-pickle` and `--unicode-errors`: how to read a vectors file."""
     from .io import FORMATS, UNICODE_ERRORS
 
     function = click.option("--unicode-errors", type=click.Choice(UNICODE_ERRORS), default="strict",
@@ -402,7 +431,9 @@ def corpora_path(name, files, mirror):
 @_MIRROR
 @click.option("--json", "output", flag_value="json", help="Print JSON instead of a table.")
 @click.option("--csv", "output", flag_value="csv", help="Print CSV, one line per cell.")
-def evaluate(vectors, similarity, analogy, restrict, oov, method, case_sensitive, mirror, output):
+@nonfinite_option
+def evaluate(vectors, similarity, analogy, restrict, oov, method, case_sensitive, mirror, output,
+             allow_nonfinite):
     """Score word vectors on similarity and analogy benchmarks, side by side.
 
     VECTORS are files or pretrained names (glove-6b-50d), one column each. Each cell is the
@@ -419,7 +450,7 @@ def evaluate(vectors, similarity, analogy, restrict, oov, method, case_sensitive
 
     result = run(list(vectors), similarity=_names(similarity), analogy=_names(analogy),
                  restrict=restrict, oov=oov, method=method, case_insensitive=not case_sensitive,
-                 mirror=mirror)
+                 mirror=mirror, allow_nonfinite=allow_nonfinite)
     if output == "json":
         click.echo(result.to_json())
     elif output == "csv":
@@ -443,16 +474,19 @@ def _names(values) -> list[str] | None:
 VECTORS_HELP = "VECTORS is a vectors file or the name of a pretrained set (glove-6b-50d)."
 
 
-def _vectors(spec):
+def _vectors(spec, allow_nonfinite: bool = False):
     from .pretrained import resolve
 
-    return resolve(spec)
+    return resolve(spec, allow_nonfinite=allow_nonfinite)
 
 
 def _echo_json(payload) -> None:
+    """Print `payload` as JSON; a float that is not finite (JSON has no NaN) is printed as null."""
     import json
 
-    click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    from .io import json_safe
+
+    click.echo(json.dumps(json_safe(payload), ensure_ascii=False, indent=2, allow_nan=False))
 
 
 def _scored(answers, key: str = "cosine") -> list[dict]:
@@ -467,7 +501,8 @@ def _scored(answers, key: str = "cosine") -> list[dict]:
 @click.option("--restrict", type=click.IntRange(min=1), default=None, metavar="N",
               help="Answer only from the N most frequent words (the first N rows).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see docs/query.md).")
-def neighbors(vectors, words, topn, restrict, as_json):
+@nonfinite_option
+def neighbors(vectors, words, topn, restrict, as_json, allow_nonfinite):
     """Nearest words to each WORD, by cosine similarity.
 
     VECTORS is a vectors file or the name of a pretrained set (glove-6b-50d).
@@ -480,7 +515,7 @@ def neighbors(vectors, words, topn, restrict, as_json):
     from . import query
     from .prompt import neighbors_table
 
-    vecs = _vectors(vectors)
+    vecs = _vectors(vectors, allow_nonfinite)
     answers = query.most_similar_batch(vecs, words, topn=topn, restrict=restrict)
     if as_json:
         _echo_json({"vectors": vectors, "topn": topn, "restrict": restrict,
@@ -500,7 +535,8 @@ def neighbors(vectors, words, topn, restrict, as_json):
 @click.argument("word1")
 @click.argument("word2")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see docs/query.md).")
-def similarity(vectors, word1, word2, as_json):
+@nonfinite_option
+def similarity(vectors, word1, word2, as_json, allow_nonfinite):
     """Cosine similarity of WORD1 and WORD2 (0 when either vector is zero).
 
     VECTORS is a vectors file or the name of a pretrained set (glove-6b-50d).
@@ -512,7 +548,7 @@ def similarity(vectors, word1, word2, as_json):
     from . import query
     from .prompt import similarity_table
 
-    cosine = query.similarity(_vectors(vectors), word1, word2)
+    cosine = query.similarity(_vectors(vectors, allow_nonfinite), word1, word2)
     if as_json:
         _echo_json({"vectors": vectors, "word1": word1, "word2": word2, "cosine": cosine})
     else:
@@ -531,7 +567,8 @@ def similarity(vectors, word1, word2, as_json):
 @click.option("--restrict", type=click.IntRange(min=1), default=None, metavar="N",
               help="Answer only from the N most frequent words (the first N rows).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see docs/query.md).")
-def analogy(vectors, a, b, c, method, topn, restrict, as_json):
+@nonfinite_option
+def analogy(vectors, a, b, c, method, topn, restrict, as_json, allow_nonfinite):
     """A is to B as C is to ?  (the answers never include A, B or C).
 
     VECTORS is a vectors file or the name of a pretrained set (glove-6b-50d).
@@ -544,7 +581,7 @@ def analogy(vectors, a, b, c, method, topn, restrict, as_json):
     from . import query
     from .prompt import neighbors_table
 
-    answers = query.analogy(_vectors(vectors), a, b, c, method=method, topn=topn, restrict=restrict)
+    answers = query.analogy(_vectors(vectors, allow_nonfinite), a, b, c, method=method, topn=topn, restrict=restrict)
     if as_json:
         _echo_json({"vectors": vectors, "a": a, "b": b, "c": c, "method": method, "topn": topn,
                     "restrict": restrict, "answers": _scored(answers, "score")})
@@ -557,7 +594,8 @@ def analogy(vectors, a, b, c, method, topn, restrict, as_json):
 @click.argument("vectors")
 @click.argument("words", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see docs/query.md).")
-def odd_one_out(vectors, words, as_json):
+@nonfinite_option
+def odd_one_out(vectors, words, as_json, allow_nonfinite):
     """The word that does not belong with the others (3 words or more).
 
     Ranks the WORDS by cosine with the mean of their unit vectors; the last is the odd one
@@ -572,7 +610,7 @@ def odd_one_out(vectors, words, as_json):
     from . import query
     from .prompt import centrality_table
 
-    vecs = _vectors(vectors)
+    vecs = _vectors(vectors, allow_nonfinite)
     odd = query.odd_one_out(vecs, words)
     ranking = query.rank_by_centrality(vecs, words)
     if as_json:
@@ -588,7 +626,8 @@ def odd_one_out(vectors, words, as_json):
               help="Answers shown for each question (change it with 'topn N').")
 @click.option("--restrict", type=click.IntRange(min=1), default=None, metavar="N",
               help="Answer only from the N most frequent words.")
-def query_prompt(vectors, topn, restrict):
+@nonfinite_option
+def query_prompt(vectors, topn, restrict, allow_nonfinite):
     """An interactive prompt: neighbours, vector arithmetic, similarity, odd one out.
 
     Type a word, 'king - man + woman', 'sim cat dog' or 'odd breakfast lunch car'; '?' for
@@ -603,7 +642,7 @@ def query_prompt(vectors, topn, restrict):
     """
     from . import prompt
 
-    prompt.run(prompt.QuerySession(_vectors(vectors), topn=topn, restrict=restrict))
+    prompt.run(prompt.QuerySession(_vectors(vectors, allow_nonfinite), topn=topn, restrict=restrict))
 
 
 # -- vector files: convert, info; `format_option` for every command that writes vectors --------
@@ -613,7 +652,7 @@ def query_prompt(vectors, topn, restrict):
 @click.argument("target", metavar="OUT")
 @format_option
 @read_options
-def convert(source, target, fmt, source_format, trust_pickle, unicode_errors):
+def convert(source, target, fmt, source_format, trust_pickle, unicode_errors, allow_nonfinite):
     """Convert word vectors IN to OUT, any format to any format.
 
     IN may be plain, .gz, .bz2, .xz, a .zip holding one file, or ARCHIVE.zip:MEMBER.
@@ -624,7 +663,8 @@ def convert(source, target, fmt, source_format, trust_pickle, unicode_errors):
     from . import io
 
     io.check_output(target, fmt)
-    vectors = io.load(source, source_format, trust_pickle=trust_pickle, unicode_errors=unicode_errors)
+    vectors = io.load(source, source_format, trust_pickle=trust_pickle, unicode_errors=unicode_errors,
+                      allow_nonfinite=allow_nonfinite)
     out = io.save(vectors, target, fmt)
     click.echo(f"{out}: {len(vectors):,} words x {vectors.dim} dims ({io.output_format(out, fmt)[0]})")
 
@@ -632,19 +672,21 @@ def convert(source, target, fmt, source_format, trust_pickle, unicode_errors):
 @main.command()
 @click.argument("path", metavar="FILE")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@read_options
+@_file_options
 def info(path, as_json, source_format, trust_pickle, unicode_errors):
     """Summarise a vectors file: words, dims, format, counts, norms, training config.
 
+    Reads the file as it is: vectors holding NaN or infinity, which other commands refuse (or
+    read as zeros with --allow-nonfinite), are counted and the first is named. JSON output
+    writes a NaN or infinity in the stored metadata (a NaN loss) as null.
+
     Example: embedkit info vectors.ekv --json
     """
-    import json
-
     from . import io
 
     summary = io.info(path, fmt=source_format, trust_pickle=trust_pickle, unicode_errors=unicode_errors)
     if as_json:
-        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        _echo_json(summary)
         return
     norms = summary["norms"]
     rows = [
@@ -659,7 +701,11 @@ def info(path, as_json, source_format, trust_pickle, unicode_errors):
         ("file size", _file_size(summary["file_bytes"])),
     ]
     if summary["non_finite_vectors"]:
-        rows.append(("NaN/inf vectors", summary["non_finite_vectors"]))
+        first = summary["first_non_finite"]
+        where = f"line {first['line']}" if first["line"] is not None else f"row {first['row']}"
+        rows.append(("NaN/inf vectors", f"{summary['non_finite_vectors']:,} (the first: "
+                                        f"{first['word']!r}, {where}); other commands refuse "
+                                        "them, or read them as zeros with --allow-nonfinite"))
     if summary["training"]:
         rows.append(("training", ", ".join(f"{k}={v}" for k, v in summary["training"].items())
                      if isinstance(summary["training"], dict) else summary["training"]))
@@ -725,8 +771,9 @@ def _picture_size(ctx, param, value):
 @click.option("--name", help="What to call the vectors in the title. [default: their source]")
 @click.option("-v", "--verbose", is_flag=True,
               help="Report the time of each step, with numba's compile time apart from UMAP's run time.")
+@nonfinite_option
 def plot_command(vectors, out, method, top, words, words_file, neighbors_of, topn, clusters, analogy,
-                 labels, seed, size, dpi, name, verbose):
+                 labels, seed, size, dpi, name, verbose, allow_nonfinite):
     """Project word vectors to 2-D (UMAP, PCA, t-SNE) and draw them: PNG, SVG, PDF or an HTML page.
 
     VECTORS is a vectors file or the name glove-6b-50d. The picture labels as many words as fit
@@ -749,7 +796,7 @@ def plot_command(vectors, out, method, top, words, words_file, neighbors_of, top
     output_format(out)  # a bad extension or output fails before the vectors load
     check_output(out)
     start = time.perf_counter()
-    loaded = resolve(vectors)
+    loaded = resolve(vectors, allow_nonfinite=allow_nonfinite)
     seconds = time.perf_counter() - start
     if verbose:
         click.echo(f"loaded {vectors}: {len(loaded):,} words x {loaded.dim} dims ({seconds:.1f} s)", err=True)
@@ -803,8 +850,10 @@ def plot_command(vectors, out, method, top, words, words_file, neighbors_of, top
               help="Write the first seed's model to this folder (config.json, vocab.txt, weights.pt).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@nonfinite_option
 def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, dim, hidden, dropout, forget_bias,
-             epochs, patience, batch_size, lr, seeds, cv, device, threads, mirror, save, as_json, quiet):
+             epochs, patience, batch_size, lr, seeds, cv, device, threads, mirror, save, as_json, quiet,
+             allow_nonfinite):
     """Train a recurrent classifier on DATASET and report test accuracy and macro-F1 (mean +- std over seeds).
 
     DATASET is a registry name (mr, sst2, sst5, subj, trec, cr, mpqa) or a file: label<TAB>text
@@ -843,7 +892,7 @@ def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, 
                                   forget_bias=forget_bias, epochs=epochs, patience=patience, batch_size=batch_size,
                                   lr=lr, device=device)
         config.check()
-        vectors = _load_vectors(config, None)
+        vectors = _load_vectors(config, None, allow_nonfinite=allow_nonfinite)
         result = run_seeds(data, config, tuple(range(1, seeds + 1)), vectors=vectors, progress=not quiet,
                            cv=cv, keep_models=bool(save))
         if save:
@@ -898,8 +947,9 @@ def _list(value: str) -> list[str]:
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="Report folder: results.md/.csv/.json/.png, and cells/ (finished cells are not retrained).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+@nonfinite_option
 def compare(dataset, embeddings, cells, bidirectional, tuning, seeds, cv, pooling, hidden, epochs, patience,
-            device, threads, mirror, output, quiet):
+            device, threads, mirror, output, quiet, allow_nonfinite):
     """Train the grid embeddings x cells (x directions) on DATASET and write one table and chart.
 
     Resumable: each finished cell is saved in DIR/cells/ at once, and a rerun with the same
@@ -922,7 +972,8 @@ def compare(dataset, embeddings, cells, bidirectional, tuning, seeds, cv, poolin
     config = ClassifierConfig(pooling=pooling, hidden=hidden, epochs=epochs, patience=patience, device=device)
     report = run_compare(dataset, _list(embeddings), _list(cells), out=output, bidirectional=bidirectional,
                          tunings=tuple(_list(tuning)), seeds=range(1, seeds + 1), cv=cv, config=config,
-                         mirror=mirror, progress=not quiet, echo=lambda line: click.echo(line, err=True))
+                         mirror=mirror, progress=not quiet, echo=lambda line: click.echo(line, err=True),
+                         allow_nonfinite=allow_nonfinite)
     click.echo(report.markdown(), nl=False)
     click.echo(f"Wrote {output}/results.md, results.csv, results.json, results.png", err=True)
 

@@ -230,7 +230,7 @@ def _settings(config, seeds, cv) -> dict:
 
 def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "no", tunings=TUNINGS,
             seeds=(1, 2, 3), cv: int | None = None, config=None, mirror=None, progress: bool = True,
-            echo=None) -> CompareReport:
+            echo=None, allow_nonfinite: bool = False) -> CompareReport:
     """Train every cell of the grid that `out` does not hold yet, then write the tables and chart.
 
     Args:
@@ -246,6 +246,7 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
         cv: K-fold cross-validation instead of the fixed seeded split (datasets without a test split).
         config: a `ClassifierConfig` with the shared settings (epochs, hidden size, ...).
         echo: called with a line of text as each cell starts, is reused, or finishes.
+        allow_nonfinite: read vectors files holding NaN or infinity as zero vectors (`io.load`).
     """
     from . import bow, classify
     from .datasets import load_classification
@@ -267,7 +268,7 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
     done = {cell: _reuse(out / "cells" / f"{cell.key}.json", settings) for cell in todo}
     needed = dict.fromkeys(cell.embeddings for cell in todo
                            if done[cell] is None and cell.embeddings not in (*PLAIN, BASELINE))
-    loaded = {spec: resolve(spec) for spec in needed}
+    loaded = {spec: resolve(spec, allow_nonfinite=allow_nonfinite) for spec in needed}
     try:
         (out / "cells").mkdir(parents=True, exist_ok=True)
     except OSError as error:

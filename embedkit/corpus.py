@@ -12,16 +12,19 @@ unigram^0.75 noise distribution of negative sampling.
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import re
+import warnings
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from .errors import EmbedkitError
+from . import textfile
+from .errors import EmbedkitError, EmbedkitWarning, FormatError
 from .fsutil import open_binary
 
 # Word characters, with apostrophes and hyphens allowed inside a word: "don't", "state-of-the-art".
@@ -58,31 +61,71 @@ def corpus_files(source) -> list[Path]:
 
 
 def read_lines(path, chunk_chars: int = CHUNK_CHARS) -> Iterator[tuple[str, bool]]:
-    """Yield (text, ends_line) pieces of a file, decoding UTF-8 with invalid bytes replaced.
+    """Yield (text, ends_line) pieces of a file, decoded as `embedkit.textfile` decodes text.
+
+    The encoding is decided from the first bytes (`textfile.sniff`): UTF-8, else ISO-8859-1, which
+    is said once as an `EmbedkitWarning` ("corpus.txt: not UTF-8, read as Latin-1"). In a UTF-8
+    file, later bytes that are not UTF-8 become U+FFFD (never part of a token), said once too.
+    Binary data (NUL bytes, a high share of control characters or of bytes that do not decode) is
+    refused. Line ends are LF, CRLF or CR.
 
     Lines come whole unless longer than `chunk_chars`; a longer line is cut at whitespace into
     pieces with ends_line=False, so no line, however long, is held in memory at once.
+
+    Raises:
+        FormatError: binary data, or damaged compressed data, naming the file (and the line).
     """
+    pending = ""
+    for chunk in _decoded(path, chunk_chars):
+        pending += chunk
+        lines = pending.split("\n")
+        pending = lines.pop()
+        for line in lines:
+            yield line, True
+        if len(pending) > chunk_chars:  # a very long line: emit it up to its last whitespace
+            cut = max(pending.rfind(" "), pending.rfind("\t"))
+            if cut <= 0:
+                cut = len(pending)
+            yield pending[:cut], False
+            pending = pending[cut:]
+    if pending:
+        yield pending, True
+
+
+def _decoded(path, chunk_bytes: int) -> Iterator[str]:
+    """The text of `path`, a chunk of at most `chunk_bytes` bytes at a time (see `read_lines`)."""
+    head = max(chunk_bytes, textfile.SNIFF_BYTES)
     with open_binary(path) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline=None)
-        pending = ""
-        while True:
-            chunk = text.read(chunk_chars)
-            if not chunk:
-                break
-            pending += chunk
-            lines = pending.split("\n")
-            pending = lines.pop()
-            for line in lines:
-                yield line, True
-            if len(pending) > chunk_chars:  # a very long line: emit it up to its last whitespace
-                cut = max(pending.rfind(" "), pending.rfind("\t"))
-                if cut <= 0:
-                    cut = len(pending)
-                yield pending[:cut], False
-                pending = pending[cut:]
-        if pending:
-            yield pending, True
+        data = raw.read(head)
+        encoding = textfile.sniff(data, complete=len(data) < head)
+        textfile.check_text(data, path, encoding)  # before saying how binary data was "read"
+        if encoding == "latin-1":
+            warnings.warn(f"{path}: not UTF-8, read as Latin-1 (ISO-8859-1)", EmbedkitWarning,
+                          stacklevel=3)
+        decoder = io.IncrementalNewlineDecoder(codecs.getincrementaldecoder(
+            "utf-8-sig" if encoding == "utf-8" else "latin-1")("replace"), translate=True)
+        line, replaced, first = 1, None, True
+        while data:
+            if not first:  # the first piece was checked above
+                textfile.check_text(data, path, encoding, line=line, whole=len(data) >= 4096)
+            first = False
+            chunk = decoder.decode(data)
+            if encoding == "latin-1":
+                yield chunk.replace("\x85", " ")  # NEL, as textfile.decode reads it
+            else:
+                bad = chunk.count("\ufffd") - data.count("\ufffd".encode())  # not a real U+FFFD
+                if bad > textfile.CONTROL_SHARE * len(data) and len(data) >= 4096:
+                    raise FormatError(path, f"binary data ({bad:,} of {len(data):,} bytes are not "
+                                            "UTF-8), not a text file", line=line)
+                if bad > 0 and replaced is None:
+                    replaced = line + chunk[:chunk.index("\ufffd")].count("\n")
+                yield chunk
+            line += data.count(b"\n")
+            data = raw.read(chunk_bytes)
+        yield decoder.decode(b"", final=True)
+    if replaced is not None:
+        warnings.warn(f"{path}: bytes that are not UTF-8 (the first on line {replaced}) were "
+                      "replaced and left out of the tokens", EmbedkitWarning, stacklevel=3)
 
 
 class Corpus:

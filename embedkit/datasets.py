@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import registry
 from .errors import EmbedkitError, FormatError
-from .fsutil import open_binary
+from .fsutil import open_binary, reading
 from .textfile import decode, read_lines
 
 
@@ -108,16 +108,16 @@ def read_trec(path, labels: str = "coarse") -> LabelledTexts:
 def read_zipped_documents(path) -> LabelledTexts:
     """A zip of ``<name>/<label>/<file>.txt`` documents (NLTK's movie_reviews), one text per file."""
     texts, labels = [], []
-    try:
-        with zipfile.ZipFile(path) as z:
-            for member in sorted(z.namelist()):
-                parts = member.split("/")
-                if len(parts) == 3 and parts[2].endswith(".txt"):
+    if not zipfile.is_zipfile(path):
+        raise EmbedkitError(f"{path}: not a readable zip archive")
+    with reading(path), zipfile.ZipFile(path) as z:
+        for member in sorted(z.namelist()):
+            parts = member.split("/")
+            if len(parts) == 3 and parts[2].endswith(".txt"):
+                with reading(f"{path}:{member}"):  # a damaged member: a FormatError naming it
                     text, _ = decode(z.read(member))
-                    texts.append(text.strip())
-                    labels.append(parts[1])
-    except zipfile.BadZipFile as error:
-        raise EmbedkitError(f"{path}: not a readable zip archive: {error}") from None
+                texts.append(text.strip())
+                labels.append(parts[1])
     if not texts:
         raise FormatError(path, "no <name>/<label>/<file>.txt documents in the archive")
     return LabelledTexts(texts, labels)

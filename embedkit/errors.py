@@ -1,7 +1,9 @@
 """The exceptions embedkit raises for bad input.
 
 Every error a user can cause derives from `EmbedkitError`; the CLI turns it into a one-line
-`Error: ...` and exit status 1, with no traceback. Anything else escaping is a bug.
+`Error: ...` and exit status 1, with no traceback. Anything else escaping is a bug. What the user
+should know but that is no error (a corpus read as Latin-1, vectors whose NaN were set to zero) is
+an `EmbedkitWarning`, which the CLI prints as one line `Warning: ...` on stderr.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ class FormatError(EmbedkitError, ValueError):
         self.reason = message
         where = f"{self.path}, line {line}" if line is not None else self.path
         super().__init__(f"{where}: {message}")
+
+
+class EmbedkitWarning(UserWarning):
+    """Something about the input the user should know, that did not stop the work."""
 
 
 class UnknownWordError(EmbedkitError, KeyError):

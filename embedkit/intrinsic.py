@@ -341,7 +341,8 @@ def _benchmark_file(spec, kind: str, mirror, fetch: bool) -> tuple[str, Path]:
 
 
 def evaluate(vectors, similarity=None, analogy=None, *, restrict: int | None = 30000, oov: str = "skip",
-             method: str = "3cosadd", case_insensitive: bool = True, mirror=None) -> EvaluationResult:
+             method: str = "3cosadd", case_insensitive: bool = True, mirror=None,
+             allow_nonfinite: bool = False) -> EvaluationResult:
     """Score each of `vectors` on word-similarity and analogy benchmarks; one column per vectors.
 
     Args:
@@ -358,6 +359,7 @@ def evaluate(vectors, similarity=None, analogy=None, *, restrict: int | None = 3
         method: '3cosadd' (gensim's ``evaluate_word_analogies``) or '3cosmul'.
         case_insensitive: match words by their upper-case form, as gensim does by default.
         mirror: folder holding registry datasets (else ``EMBEDKIT_MIRROR``, the cache, gensim).
+        allow_nonfinite: read vectors files holding NaN or infinity as zero vectors (`io.load`).
 
     Returns:
         EvaluationResult: ``print(result)`` shows the table; ``.to_json()``, ``.to_csv()``.
@@ -405,7 +407,7 @@ def evaluate(vectors, similarity=None, analogy=None, *, restrict: int | None = 3
         rows += mine
         plan.append((kind, data, mine))
     for spec in specs:
-        vecs = resolve(spec)
+        vecs = resolve(spec, allow_nonfinite=allow_nonfinite)
         lookup = vocabulary_lookup(vecs.words, None, case_insensitive)
         for kind, data, mine in plan:
             if kind == "similarity":

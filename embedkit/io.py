@@ -25,7 +25,12 @@ first line of exactly two whole numbers is a word2vec header, followed by binary
 
 Containers: gzip, bzip2 and xz are read by their magic bytes and written by extension
 (`out.vec.gz`). A zip archive holding one file reads as that file; for an archive holding
-several (Stanford's glove.6B.zip) name the member: `glove.6B.zip:glove.6B.50d.txt`.
+several (Stanford's glove.6B.zip) name the member: `glove.6B.zip:glove.6B.50d.txt`. All of them
+are read through `fsutil.open_binary`, so damaged or truncated data is a `FormatError`.
+
+Vectors holding NaN or infinity are refused by `load` in every format (naming the file and the
+line, or the row where the format has no lines), or read as zero vectors with
+`allow_nonfinite=True`; `info` counts them instead.
 """
 
 from __future__ import annotations
@@ -34,8 +39,8 @@ import bz2
 import contextlib
 import gzip
 import lzma
+import warnings
 import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -43,8 +48,8 @@ from typing import BinaryIO, Iterator
 import numpy as np
 
 from . import folders, fsutil, w2vfile
-from .errors import EmbedkitError, FormatError
-from .vectors import Vectors
+from .errors import EmbedkitError, EmbedkitWarning, FormatError
+from .vectors import Vectors, nonfinite_rows, zero_rows
 
 FORMATS = ("embedkit", "word2vec", "word2vec-binary", "glove", "projector", "gensim")
 WRITE_FORMATS = FORMATS[:-1]  # for click.Choice in commands that save vectors
@@ -66,14 +71,8 @@ class _Source:
     def name(self) -> str:
         return f"{self.path}:{self.member}" if self.member else str(self.path)
 
-    @contextlib.contextmanager
-    def open(self) -> Iterator[BinaryIO]:
-        if self.member is None:
-            with fsutil.open_binary(self.path) as stream:
-                yield stream
-        else:
-            with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as stream:
-                yield stream
+    def open(self) -> BinaryIO:
+        return fsutil.open_binary(self.path, self.member)
 
 
 def _source(path) -> _Source:
@@ -85,14 +84,14 @@ def _source(path) -> _Source:
     if not path.exists():
         raise EmbedkitError(f"{path}: no such file or folder")
     if path.is_file():
-        with _reading(path), open(path, "rb") as f:
+        with fsutil.reading(path), open(path, "rb") as f:
             if f.read(4) == b"PK\x03\x04":
                 return _zip_member(path, None)
     return _Source(path)
 
 
 def _zip_member(archive: Path, member: str | None) -> _Source:
-    with _reading(archive), zipfile.ZipFile(archive) as z:
+    with fsutil.reading(archive), zipfile.ZipFile(archive) as z:
         names = [i.filename for i in z.infolist() if not i.is_dir()
                  and not i.filename.startswith("__MACOSX/")
                  and not Path(i.filename).name.startswith(".")]
@@ -106,17 +105,6 @@ def _zip_member(archive: Path, member: str | None) -> _Source:
     elif member not in names:
         raise EmbedkitError(f"{archive} holds no file {member!r}; it holds: {listing}")
     return _Source(archive, member)
-
-
-@contextlib.contextmanager
-def _reading(name):
-    """Turn damaged archives and unreadable files into one-line errors naming the file."""
-    try:
-        yield
-    except (EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile, gzip.BadGzipFile) as error:
-        raise FormatError(name, f"damaged or truncated compressed data ({error})") from None
-    except OSError as error:
-        raise EmbedkitError(f"{error.filename or name}: {error.strerror or error}") from None
 
 
 # -- formats -----------------------------------------------------------------------------------
@@ -140,7 +128,7 @@ def _detect(src: _Source) -> str:
                             "projector one (vectors.tsv and metadata.tsv)")
     if src.member is None and src.path.suffix.lower() == ".tsv":
         return "projector"
-    with _reading(src.name), src.open() as stream:
+    with src.open() as stream:
         head = stream.read(1 << 16)
     if not head.strip():
         raise FormatError(src.name, "empty file")
@@ -154,9 +142,9 @@ def _detect(src: _Source) -> str:
                             "it belongs to, or save vectors with embedkit")
     first, _, rest = head.partition(b"\n")
     tokens = first.removeprefix(b"\xef\xbb\xbf").split()
-    if len(tokens) == 2 and all(t.isdigit() for t in tokens):
-        binary = w2vfile.looks_binary(rest[:4096], int(tokens[1]))
-        return "word2vec-binary" if binary else "word2vec"
+    dim = w2vfile.header_dim(first)
+    if dim is not None:
+        return "word2vec-binary" if w2vfile.looks_binary(rest[:4096], dim) else "word2vec"
     text = w2vfile.looks_like_text_record(first, len(tokens) - 1)
     if not text and w2vfile.has_control_bytes(first[:4096]):
         raise EmbedkitError(f"{src.name}: not a word-vectors file embedkit reads (binary data "
@@ -188,8 +176,12 @@ def output_format(path, fmt: str | None = None) -> tuple[str, str | None]:
 # -- load and save -----------------------------------------------------------------------------
 
 def load(path, fmt: str | None = None, *, trust_pickle: bool = False, mmap: bool = True,
-         unicode_errors: str = "strict") -> Vectors:
+         unicode_errors: str = "strict", allow_nonfinite: bool = False) -> Vectors:
     """Read word vectors from `path` in any of `FORMATS` (detected when `fmt` is None).
+
+    Vectors holding NaN or infinity are refused, whatever the format: nothing downstream (cosine,
+    neighbours, plots, classifiers) means anything with them. With `allow_nonfinite` they are read
+    as zero vectors instead (cosine 0 with every word), said once as an `EmbedkitWarning`.
 
     Args:
         path: a file (plain, .gz, .bz2, .xz, .zip or `archive.zip:member`) or a folder.
@@ -198,14 +190,44 @@ def load(path, fmt: str | None = None, *, trust_pickle: bool = False, mmap: bool
         mmap: memory-map the matrix of an embedkit folder (read-only, opens in milliseconds).
         unicode_errors: "strict" (a word that is not UTF-8 is an error naming its line),
             "replace" or "ignore".
+        allow_nonfinite: read vectors holding NaN or infinity as zero vectors, rather than refuse.
     Returns:
         `Vectors`; `meta` is what an embedkit folder stored, else {"source", "source_format"}.
     Raises:
-        FormatError: malformed input, naming the file and the line.
+        FormatError: malformed input, naming the file and the line; a vector holding NaN or
+            infinity (naming its line, or its row in formats without lines).
         EmbedkitError: a missing file, an unknown format, a pickle without `trust_pickle`.
     Example:
         >>> vectors = load("glove.6B.zip:glove.6B.50d.txt")
     """
+    vectors, rows = _load(path, fmt, trust_pickle=trust_pickle, mmap=mmap, unicode_errors=unicode_errors)
+    bad = nonfinite_rows(vectors.matrix)
+    if not len(bad):
+        return vectors
+    first = int(bad[0])
+    where, line = rows.name, None if rows.first_line is None else rows.first_line + first
+    what = f"the vector of {vectors.words[first]!r}" + ("" if line is not None else f" (row {first + 1})")
+    others = "" if len(bad) == 1 else f" (and {len(bad) - 1:,} more)"
+    if not allow_nonfinite:
+        raise FormatError(where, f"{what} holds NaN or infinity{others}; pass --allow-nonfinite "
+                                 "(allow_nonfinite=True) to read such vectors as zeros", line=line)
+    at = f", line {line}" if line is not None else ""
+    warnings.warn(f"{where}{at}: {what} holds NaN or infinity{others}; read as zero vectors",
+                  EmbedkitWarning, stacklevel=2)
+    return Vectors(vectors.words, zero_rows(vectors.matrix, bad), vectors.counts, vectors.meta,
+                   check=False)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Where the rows of loaded vectors are, for messages: the file, and the line of row 0."""
+
+    name: str
+    first_line: int | None = None  # None: a format without lines (binary, .npy, pickles)
+
+
+def _load(path, fmt, *, trust_pickle: bool, mmap: bool, unicode_errors: str) -> tuple[Vectors, _Rows]:
+    """`load` without the NaN policy: the vectors as the file holds them, and where their rows are."""
     src = _source(path)
     fmt = fmt or _detect(src)
     if fmt not in FORMATS:
@@ -213,30 +235,33 @@ def load(path, fmt: str | None = None, *, trust_pickle: bool = False, mmap: bool
     if unicode_errors not in UNICODE_ERRORS:
         raise EmbedkitError(f"unicode_errors must be one of {', '.join(UNICODE_ERRORS)}")
     if fmt == "gensim":
-        return _load_gensim(src, trust_pickle)
+        return _load_gensim(src, trust_pickle), _Rows(src.name)
     if fmt in _FOLDERS and src.member:
         raise EmbedkitError(f"{src.name}: cannot read the {fmt} format from inside a zip archive")
     if fmt == "embedkit" and not src.path.is_dir():
         raise EmbedkitError(f"{src.name}: the embedkit format is a folder (NAME.ekv/), not a file")
     if fmt == "embedkit":
-        with _reading(src.name):
+        with fsutil.reading(src.name):
             vectors = folders.load_ekv(src.path, mmap)
         vectors.meta.setdefault("source", src.name)  # a saved set keeps the source it was made from
-        return vectors
+        return vectors, _Rows(str(src.path / ("vectors.npz" if vectors.is_sparse else "vectors.npy")))
     if fmt == "projector":
-        with _reading(src.name):
+        with fsutil.reading(src.name):
             words, matrix, counts, metadata, first = folders.read_projector(src.path)
         meta = {"source": src.name, "source_format": "projector"}
-        return _vectors(words, matrix, str(metadata), meta, counts, first_line=first)
-    with _reading(src.name), src.open() as stream:
+        numbers = src.path / "vectors.tsv" if src.path.is_dir() else src.path
+        return (_vectors(words, matrix, str(metadata), meta, counts, first_line=first),
+                _Rows(str(numbers), 1))
+    with src.open() as stream:
         if fmt == "word2vec-binary":
-            words, matrix = w2vfile.read_binary(stream, src.name, unicode_errors=unicode_errors)
+            words, matrix = w2vfile.read_binary(stream, src.name, unicode_errors=unicode_errors,
+                                                file_bytes=_plain_size(src))
         else:
             words, matrix = w2vfile.read_text(stream, src.name, header=fmt == "word2vec",
-                                              unicode_errors=unicode_errors)
+                                              unicode_errors=unicode_errors, file_bytes=_plain_size(src))
     first_line = {"word2vec": 2, "glove": 1}.get(fmt)
-    return _vectors(words, matrix, src.name, {"source": src.name, "source_format": fmt},
-                    first_line=first_line)
+    return (_vectors(words, matrix, src.name, {"source": src.name, "source_format": fmt},
+                     first_line=first_line), _Rows(src.name, first_line))
 
 
 DENSE_LIMIT = 100_000_000  # numbers a sparse (one-hot) matrix may expand to in a dense format
@@ -433,19 +458,33 @@ def info(path, fmt: str | None = None, *, trust_pickle: bool = False,
          unicode_errors: str = "strict") -> dict:
     """A JSON-serialisable summary of the vectors at `path`.
 
+    Reads the file as it is: vectors holding NaN or infinity are counted, not refused (nor set
+    to zero) as `load` would; the summary says where the first one is.
+
     Keys: path, format, words, dim, sparse, counts_known, norms (min, mean, max of the finite
-    norms), zero_vectors, non_finite_vectors, file_bytes, training (meta["training"] or
-    meta["config"], else None), meta, first_words (up to 10).
-    Example: ``info("vectors.ekv")["words"]``
+    norms), zero_vectors, non_finite_vectors, first_non_finite (None, or {"word", "row", "line"}
+    of the first vector holding NaN or infinity; "line" None in formats without lines),
+    file_bytes, training (meta["training"] or meta["config"], else None), meta, first_words (up
+    to 10). `meta` is as stored, a NaN loss and all: `json_safe` makes the summary strict JSON.
+    Example: ``json.dumps(json_safe(info("vectors.ekv")), allow_nan=False)``
     """
     src = _source(path)
     fmt = fmt or _detect(src)
-    vectors = load(path, fmt, trust_pickle=trust_pickle, unicode_errors=unicode_errors)
+    vectors, rows = _load(path, fmt, trust_pickle=trust_pickle, mmap=True, unicode_errors=unicode_errors)
+    bad = nonfinite_rows(vectors.matrix)
     norms = np.asarray(vectors.norms, dtype=np.float64)  # (n,)
-    finite = norms[np.isfinite(norms)]
+    finite = np.ones(len(norms), bool)
+    finite[bad] = False
+    finite &= np.isfinite(norms)  # a norm beyond float32 of finite numbers: not summarised either
     summary = None
-    if len(finite):
-        summary = {"min": float(finite.min()), "mean": float(finite.mean()), "max": float(finite.max())}
+    if finite.any():
+        kept = norms[finite]
+        summary = {"min": float(kept.min()), "mean": float(kept.mean()), "max": float(kept.max())}
+    first = None
+    if len(bad):
+        row = int(bad[0])
+        first = {"word": vectors.words[row], "row": row + 1,
+                 "line": None if rows.first_line is None else rows.first_line + row}
     return {
         "path": src.name,
         "format": fmt,
@@ -455,12 +494,34 @@ def info(path, fmt: str | None = None, *, trust_pickle: bool = False,
         "counts_known": vectors.counts is not None,
         "norms": summary,
         "zero_vectors": int((norms == 0).sum()),
-        "non_finite_vectors": int(len(norms) - len(finite)),
+        "non_finite_vectors": int(len(bad)),
+        "first_non_finite": first,
         "file_bytes": _size(src),
         "training": vectors.meta.get("training") or vectors.meta.get("config"),
         "meta": vectors.meta,
         "first_words": vectors.words[:10],
     }
+
+
+def json_safe(value):
+    """`value` with every float that is not finite (NaN, infinity) replaced by None, so that
+    `json.dumps(..., allow_nan=False)` writes it: JSON has no NaN."""
+    if isinstance(value, float):
+        return value if np.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(item) for item in value]
+    return value
+
+
+def _plain_size(src: _Source) -> int | None:
+    """The bytes a reader of `src` sees, when known without reading them (not for gzip, bzip2, xz)."""
+    with fsutil.reading(src.name):
+        if src.member:
+            with zipfile.ZipFile(src.path) as archive:
+                return archive.getinfo(src.member).file_size
+        return None if fsutil.compression(src.path) else src.path.stat().st_size
 
 
 def _size(src: _Source) -> int:

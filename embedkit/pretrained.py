@@ -73,11 +73,12 @@ def load_pretrained(name: str) -> Vectors:
     return loader()
 
 
-def resolve(spec, *, trust_pickle: bool = False) -> Vectors:
+def resolve(spec, *, trust_pickle: bool = False, allow_nonfinite: bool = False) -> Vectors:
     """`Vectors` from a pretrained name or a file path (any format `embedkit.io.load` reads).
 
     A name wins only when no file of that name exists, so a local file called `glove-6b-50d`
-    still loads as a file.
+    still loads as a file. `trust_pickle` and `allow_nonfinite` are `embedkit.io.load`'s: files
+    holding NaN or infinity are refused unless `allow_nonfinite` reads them as zero vectors.
     """
     if isinstance(spec, Vectors):
         return spec
@@ -86,4 +87,4 @@ def resolve(spec, *, trust_pickle: bool = False) -> Vectors:
         return load_pretrained(spec)
     from . import io
 
-    return io.load(spec, trust_pickle=trust_pickle)
+    return io.load(spec, trust_pickle=trust_pickle, allow_nonfinite=allow_nonfinite)

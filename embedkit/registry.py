@@ -42,7 +42,7 @@ from typing import Callable
 
 from . import __version__
 from .errors import EmbedkitError, close_spellings
-from .fsutil import atomic_output
+from .fsutil import atomic_output, open_binary, reading
 
 KINDS = ("similarity", "analogy", "classification", "corpus")
 _CHUNK = 1 << 20
@@ -315,7 +315,8 @@ def _mirror_source(mirror: str | None, f: DataFile) -> str | None:
 def _open(source: str):
     """(stream, declared length or None) for a local path or a URL."""
     if not _is_url(source):
-        return open(source, "rb"), os.path.getsize(source)
+        with reading(source):  # a folder where the file should be, a file we may not read
+            return open(source, "rb"), os.path.getsize(source)
     request = urllib.request.Request(source, headers={"User-Agent": f"embedkit/{__version__}"})
     try:
         response = urllib.request.urlopen(request, timeout=60)
@@ -378,13 +379,15 @@ def _download_archive(url: str, cache: Path) -> Path:
 
 def _extract(archive: Path, member: str, target: Path, f: DataFile, url: str) -> None:
     source = f"{url} ({member})"
-    try:
-        with zipfile.ZipFile(archive) as z, z.open(member) as stream, \
-                atomic_output(target) as tmp, open(tmp, "wb") as out:
-            received, digest = _copy(stream, out, source, None)
-            _check(f, source, received, digest)
-    except KeyError:
-        raise EmbedkitError(f"{f.path}: the archive {url} has no member {member}") from None
-    except zipfile.BadZipFile as error:
-        raise EmbedkitError(f"{f.path}: {url} is not a readable zip archive: {error}") from None
+    if not zipfile.is_zipfile(archive):
+        raise EmbedkitError(f"{f.path}: {url} is not a readable zip archive")
+    with reading(url), zipfile.ZipFile(archive) as z:
+        names = z.namelist()
+    if member not in names:
+        raise EmbedkitError(f"{f.path}: the archive {url} has no member {member}")
+    # open_binary's stream: a damaged member is a FormatError naming it, and nothing is kept
+    with open_binary(archive, member, name=source) as stream, \
+            atomic_output(target) as tmp, open(tmp, "wb") as out:
+        received, digest = _copy(stream, out, source, None)
+        _check(f, source, received, digest)
 

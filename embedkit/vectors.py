@@ -15,6 +15,47 @@ import scipy.sparse as sp
 
 from .errors import UnknownWordError, close_spellings
 
+_ROWS_AT_A_TIME = 1 << 16  # rows per block when looking for NaN and infinity
+
+
+def nonfinite_rows(matrix) -> np.ndarray:
+    """Rows of `matrix` (dense, memory-mapped or sparse) holding NaN or infinity, int64 (k,).
+
+    One pass without a copy: a float32 sum is finite only if every number is (NaN and infinity
+    survive addition), so clean matrices cost one sum; only a sum that is not finite (which a
+    float32 overflow can also cause) is followed by the exact search, a block of rows at a time.
+
+    Example:
+        >>> nonfinite_rows(np.array([[1, 2], [np.nan, 0], [3, np.inf]], dtype=np.float32)).tolist()
+        [1, 2]
+    """
+    if sp.issparse(matrix):
+        matrix = sp.csr_matrix(matrix)
+        bad = ~np.isfinite(matrix.data)
+        if not bad.any():
+            return np.zeros(0, np.int64)
+        row_of = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))  # (nnz,)
+        return np.unique(row_of[bad]).astype(np.int64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(matrix, dtype=np.float32)):
+            return np.zeros(0, np.int64)
+    found = [start + np.flatnonzero(~np.isfinite(matrix[start:start + _ROWS_AT_A_TIME]).all(axis=1))
+             for start in range(0, matrix.shape[0], _ROWS_AT_A_TIME)]
+    return np.concatenate(found).astype(np.int64) if found else np.zeros(0, np.int64)
+
+
+def zero_rows(matrix, rows: np.ndarray):
+    """A copy of `matrix` (dense or sparse) whose `rows` are zero vectors."""
+    if sp.issparse(matrix):
+        matrix = sp.csr_matrix(matrix, dtype=np.float32, copy=True)
+        for row in rows.tolist():
+            matrix.data[matrix.indptr[row]:matrix.indptr[row + 1]] = 0
+        matrix.eliminate_zeros()
+        return matrix
+    matrix = np.array(matrix, dtype=np.float32)  # (n, dim), writable, whatever it was
+    matrix[rows] = 0
+    return matrix
+
 
 # The keys `Vectors.meta` may hold, each a JSON value: what they mean and who writes them.
 META_KEYS = {

@@ -10,6 +10,12 @@ identical float32, so GloVe's `0.418` stays `0.418` and a round trip is bit for 
 
 Words are UTF-8. A word that does not decode is an error naming its line unless
 `unicode_errors` is "replace" or "ignore" (passed to `bytes.decode`).
+
+Memory stays proportional to the file, whatever its header claims: the first record is checked
+against the header's DIM before anything of that size exists, a header's WORDS x DIM is checked
+against the file's size where it is known, the slow path keeps only rows it has checked, and
+pyarrow (which costs some kilobytes per column) parses only tables of at most `ARROW_MAX_DIM`
+columns.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from .errors import FormatError
 
 BLOCK_BYTES = 16 << 20
 ARROW = True  # parse numbers with pyarrow.csv when it is installed; False: always np.loadtxt
+ARROW_MAX_DIM = 4096  # wider tables go to np.loadtxt: pyarrow's per-column cost would dominate
+_MAX_DIGITS = 18      # header numbers beyond this are no count of anything a file holds
 FORBIDDEN = " \t\n\r\x0b\x0c\x00"  # characters a word cannot hold in these formats
 _BOM = b"\xef\xbb\xbf"
 _USE_BINARY = "if it is a word2vec binary file, use --format word2vec-binary"
@@ -33,11 +41,13 @@ _USE_BINARY = "if it is a word2vec binary file, use --format word2vec-binary"
 # -- reading text -------------------------------------------------------------------------------
 
 def read_text(stream: BinaryIO, name: str, *, header: bool, unicode_errors: str = "strict",
-              block_bytes: int = BLOCK_BYTES) -> tuple[list[str], np.ndarray]:
+              block_bytes: int = BLOCK_BYTES, file_bytes: int | None = None) -> tuple[list[str], np.ndarray]:
     """Words and their (n, dim) float32 matrix from word2vec text (`header=True`) or GloVe.
 
     word2vec text starts with a line `WORDS DIM`; GloVe has no header and takes DIM from its
     first line (a word, then DIM numbers). Each later line is a word and exactly DIM numbers.
+    `file_bytes`, the bytes the stream holds when known, lets a header that claims more than the
+    file can hold fail before the file is read through.
     """
     blocks = _line_blocks(stream, block_bytes)
     first_block = next(blocks, None)
@@ -48,6 +58,9 @@ def read_text(stream: BinaryIO, name: str, *, header: bool, unicode_errors: str 
     if header:
         count, dim = parse_header(first, name)
         line = 2
+        if file_bytes is not None and file_bytes > len(first_block):  # more than one block to read:
+            # can the file hold WORDS lines (a word, DIM separators and digits, a newline)?
+            _check_size(name, count, dim, file_bytes, len(first) + count * (2 * dim + 2), "numbers")
     else:
         count, line = None, 1
         rest = first + b"\n" + rest
@@ -60,6 +73,8 @@ def read_text(stream: BinaryIO, name: str, *, header: bool, unicode_errors: str 
     words: list[str] = []
     parts: list[np.ndarray] = []
     for block in _chain(rest, blocks):
+        if not words:  # the first record, checked against DIM before a fast path allocates for it
+            _parse_lines([block.partition(b"\n")[0]], line, dim, name, unicode_errors)
         block_words, matrix = _parse_block(block, line, dim, name, unicode_errors)
         if count is not None and len(words) + len(block_words) > count:
             raise FormatError(name, f"the header says {count} words but the file holds more",
@@ -77,11 +92,34 @@ def read_text(stream: BinaryIO, name: str, *, header: bool, unicode_errors: str 
 def parse_header(first: bytes, name: str) -> tuple[int, int]:
     """(words, dim) from a word2vec header line `WORDS DIM`."""
     tokens = first.split()
-    if len(tokens) != 2 or not all(t.isdigit() for t in tokens) or int(tokens[1]) == 0:
+    if (len(tokens) != 2 or not all(t.isdigit() and len(t) <= _MAX_DIGITS for t in tokens)
+            or int(tokens[1]) == 0):
         shown = first[:60].decode("utf-8", "replace")
         raise FormatError(name, f"expected a header 'WORDS DIM' (two whole numbers), found {shown!r}",
                           line=1)
     return int(tokens[0]), int(tokens[1])
+
+
+def header_dim(first: bytes) -> int | None:
+    """DIM if `first` is a word2vec header line `WORDS DIM` (any two whole numbers), else None;
+    0 for a DIM too long to be one."""
+    tokens = first.removeprefix(_BOM).split()
+    if len(tokens) != 2 or not all(t.isdigit() for t in tokens):
+        return None
+    return int(tokens[1]) if len(tokens[1]) <= _MAX_DIGITS else 0
+
+
+def _check_size(name: str, count: int, dim: int, file_bytes: int | None, needed: int,
+                what: str) -> None:
+    """Refuse a header whose WORDS x DIM need more than the `file_bytes` the file holds.
+
+    The readers ask only of a file longer than their first block: a small file that ends early
+    gets the exact message (the line where it ends), a large one is refused before it is parsed.
+    """
+    if file_bytes is not None and needed > file_bytes:
+        raise FormatError(name, f"the header says {count:,} words of {dim:,} {what}, at least "
+                                f"{needed:,} bytes, but the file holds {file_bytes:,}: the header "
+                                "is wrong or the file is cut short", line=1)
 
 
 def _line_blocks(stream: BinaryIO, block_bytes: int) -> Iterator[bytes]:
@@ -174,8 +212,11 @@ def _arrow_table(data: bytes, rows: int, dim: int, sep: str,
                  words: bool) -> tuple[list[bytes] | None, np.ndarray] | None:
     """(the first column as bytes if `words`, the (rows, dim) float32 numbers) by pyarrow.csv.
 
-    None when pyarrow is missing or `data` is not exactly that table (then a slower path decides).
+    None when pyarrow is missing, the table is wider than `ARROW_MAX_DIM`, or `data` is not
+    exactly that table (then a slower path decides).
     """
+    if dim > ARROW_MAX_DIM:
+        return None
     try:
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -209,9 +250,13 @@ def _arrow_table(data: bytes, rows: int, dim: int, sep: str,
 
 def _parse_lines(lines: list[bytes], line: int, dim: int, name: str,
                  unicode_errors: str) -> tuple[list[str], np.ndarray]:
-    """The slow path: one line at a time, raising `FormatError` at the first bad one."""
+    """The slow path: one line at a time, raising `FormatError` at the first bad one.
+
+    Each row is checked before its numbers are stored, so memory follows what the lines hold,
+    not what the header says they should.
+    """
     words: list[str] = []
-    matrix = np.empty((len(lines), dim), dtype=np.float32)
+    rows: list[np.ndarray] = []
     for row, text in enumerate(lines):
         here = line + row
         if b"\x00" in text:
@@ -228,7 +273,7 @@ def _parse_lines(lines: list[bytes], line: int, dim: int, name: str,
                               line=here)
         try:
             with np.errstate(over="ignore"):
-                matrix[row] = [float(x) for x in numbers]
+                rows.append(np.array([float(x) for x in numbers], dtype=np.float32))
         except ValueError:
             bad = next(x for x in numbers if not _is_number(x))
             shown = bad[:40].decode("utf-8", "replace")
@@ -241,6 +286,7 @@ def _parse_lines(lines: list[bytes], line: int, dim: int, name: str,
                               line=here) from None
         if not words[-1]:
             raise FormatError(name, "the word is empty once its invalid bytes are dropped", line=here)
+    matrix = np.stack(rows) if rows else np.zeros((0, dim), np.float32)  # (n, dim)
     return words, matrix
 
 
@@ -259,12 +305,13 @@ def _is_number(token: bytes) -> bool:
 # -- reading binary -----------------------------------------------------------------------------
 
 def read_binary(stream: BinaryIO, name: str, *, unicode_errors: str = "strict",
-                block_bytes: int = BLOCK_BYTES) -> tuple[list[str], np.ndarray]:
+                block_bytes: int = BLOCK_BYTES, file_bytes: int | None = None) -> tuple[list[str], np.ndarray]:
     """Words and their (n, dim) float32 matrix from a word2vec binary file.
 
     Layout (word2vec.c, gensim): a text line `WORDS DIM`, then per word its UTF-8 bytes, a space
     and DIM little-endian float32; a newline after each vector is optional (word2vec.c writes
-    one, gensim does not), both read.
+    one, gensim does not), both read. `file_bytes`, the bytes the stream holds when known, lets
+    a header that claims more than the file can hold fail before the file is read through.
     """
     data = stream.read(block_bytes)
     if not data.strip():
@@ -273,6 +320,9 @@ def read_binary(stream: BinaryIO, name: str, *, unicode_errors: str = "strict",
     if cut < 0:  # a file holding only a header, without its newline, or no header at all
         cut = len(data) if len(data) < 200 else 200
     count, dim = parse_header(data[:cut], name)
+    if file_bytes is not None and file_bytes > len(data):  # more than one block to read: can the
+        # file hold WORDS records (a word, a space, DIM float32, maybe a newline)?
+        _check_size(name, count, dim, file_bytes, cut + 1 + count * (4 * dim + 2), "float32")
     if looks_like_text_record(data[cut + 1:], dim):
         raise FormatError(name, "this is a text file, not word2vec binary; use --format word2vec")
     size = 4 * dim  # bytes per vector
@@ -439,8 +489,8 @@ def read_table(stream: BinaryIO, name: str, *, block_bytes: int = BLOCK_BYTES) -
         if dim is None:
             dim = len(lines[0].split(b"\t"))
         matrix = parse_numbers(block, len(lines), dim, sep="\t")
-        if matrix is None:
-            matrix = np.empty((len(lines), dim), dtype=np.float32)
+        if matrix is None:  # line by line, each row checked before it is stored
+            rows = []
             for row, text in enumerate(lines):
                 numbers = text.rstrip(b"\r").split(b"\t")
                 if len(numbers) != dim:
@@ -450,7 +500,9 @@ def read_table(stream: BinaryIO, name: str, *, block_bytes: int = BLOCK_BYTES) -
                 if bad is not None:
                     shown = bad[:40].decode("utf-8", "replace")
                     raise FormatError(name, f"{shown!r} is not a number", line=line + row)
-                matrix[row] = [float(x) for x in numbers]
+                with np.errstate(over="ignore"):
+                    rows.append(np.array([float(x) for x in numbers], dtype=np.float32))
+            matrix = np.stack(rows)
         parts.append(matrix)
         line += len(lines)
     if dim is None:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from embedkit.corpus import Corpus, Vocab, read_lines, tokenize
-from embedkit.errors import EmbedkitError
+from embedkit.errors import EmbedkitError, EmbedkitWarning
 
 
 def test_tokenize_keeps_inword_apostrophes_and_hyphens():
@@ -41,10 +41,11 @@ def test_folder_is_walked_in_sorted_order_skipping_hidden(tmp_path):
     assert list(Corpus(tmp_path)) == [["one"], ["two"]]
 
 
-def test_invalid_utf8_is_replaced_not_fatal(tmp_path):
+def test_a_file_that_is_not_utf8_is_read_as_latin1_and_said(tmp_path):
     path = tmp_path / "bad.txt"
     path.write_bytes(b"caf\xe9 ok\n\xff\xfe more\n")
-    assert list(Corpus(path)) == [["caf", "ok"], ["more"]]
+    with pytest.warns(EmbedkitWarning, match="bad.txt: not UTF-8, read as Latin-1"):
+        assert list(Corpus(path)) == [["café", "ok"], ["ÿþ", "more"]]
 
 
 def test_missing_file_and_empty_folder_are_clear_errors(tmp_path):
