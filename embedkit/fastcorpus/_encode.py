@@ -34,9 +34,12 @@ class ScanResult:
     sentences: int
     reference_files: list[Path] = field(default_factory=list)  # files read by corpus.Corpus instead
     reference_runs: int = 0     # whitespace-delimited runs tokenised by corpus.tokenize (U+0130, U+03A3)
-    read_seconds: float = 0.0   # reading the files (and decompressing them)
-    scan_seconds: float = 0.0   # tokenising, counting and numbering, reading left out
+    read_seconds: float = 0.0   # reading the files (and decompressing them), in a thread of its own
+    wait_seconds: float = 0.0   # ... of which the pass waited for (the rest overlapped with scanning)
+    scan_seconds: float = 0.0   # tokenising, counting and numbering: the pass, waiting left out
     encode_seconds: float = 0.0  # the vocabulary and the final ids
+    cpu_seconds: float = 0.0    # CPU time of the whole pass, the reader thread included
+    main_cpu_seconds: float = 0.0  # ... of the calling thread alone: everything but reading
 
 
 def scan(source, folder, *, lowercase: bool = True, min_count: int = 5, max_vocab: int | None = None,
@@ -72,7 +75,7 @@ def scan(source, folder, *, lowercase: bool = True, min_count: int = 5, max_voca
     paths = [source] if isinstance(source, (str, Path)) else list(source)
     files = [f for p in paths for f in corpus_files(p)]
     folder = Path(folder)
-    started = time.perf_counter()
+    started, cpu, main_cpu = time.perf_counter(), time.process_time(), time.thread_time()
     state = _Pass(folder, lowercase, max_sentence_length)
     try:
         for path in files:
@@ -89,8 +92,9 @@ def scan(source, folder, *, lowercase: bool = True, min_count: int = 5, max_voca
     encoded = EncodedCorpus(_mapped(folder / "ids.int32", np.int32), _mapped(folder / "starts.int64", np.int64),
                             _mapped(folder / "raw_before.int64", np.int64))
     return ScanResult(vocab, encoded, int(state.state[k.TOTAL]), encoded.sentences, state.reference_files,
-                      state.reference_runs, state.read_seconds, read_done - started - state.read_seconds,
-                      time.perf_counter() - read_done)
+                      state.reference_runs, state.read_seconds, state.wait_seconds,
+                      read_done - started - state.wait_seconds, time.perf_counter() - read_done,
+                      time.process_time() - cpu, time.thread_time() - main_cpu)
 
 
 def scan_corpus(corpus: reference.Corpus, folder, *, min_count: int = 5, max_vocab: int | None = None) -> ScanResult:

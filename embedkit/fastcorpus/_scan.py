@@ -16,6 +16,8 @@ Where the byte tables cannot follow `corpus.tokenize` alone, the reference code 
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from . import _kernels as k
 from ._unicode import ascii_tables, lower_tables, raw_classes
 
 BLOCK_BYTES = 1 << 22       # bytes read at a time
+AHEAD = 2                   # blocks read ahead
 OUT_TOKENS = 1 << 20        # provisional ids buffered before they are appended to their file
 OUT_SENTENCES = 1 << 16     # sentence ends buffered likewise
 FEED_TOKENS = 1 << 16       # tokens of the reference reader handed to the kernel at a time
@@ -37,6 +40,63 @@ PROVISIONAL = "provisional.int32"
 
 class _Fallback(Exception):
     """This file must be read by the reference reader."""
+
+
+class _BlockReader:
+    """The (decompressed) bytes of a file in blocks, read ahead by a helper thread.
+
+    The kernels release the GIL and so do Python's gzip, bz2 and lzma decompressors, so the next
+    block is read while this one is scanned. At most `AHEAD` blocks wait in memory; an empty
+    block ends the file. Errors of the reader are raised in the thread that iterates.
+    """
+
+    def __init__(self, path: Path, size: int):
+        self.raw = open_binary(path)
+        self.size = size
+        self.blocks: queue.Queue = queue.Queue(maxsize=AHEAD)
+        self.stop = threading.Event()
+        self.read_seconds = self.wait_seconds = 0.0
+        self.thread = threading.Thread(target=self._read, name="embedkit-corpus-reader", daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        try:
+            while not self.stop.is_set():
+                started = time.perf_counter()
+                data = self.raw.read(self.size)
+                self.read_seconds += time.perf_counter() - started
+                self._put(data)
+                if not data:
+                    return
+        except BaseException as error:  # noqa: BLE001  raised again by __iter__
+            self._put(error)
+
+    def _put(self, item) -> None:
+        while not self.stop.is_set():
+            try:
+                self.blocks.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+
+    def __iter__(self):
+        while True:
+            started = time.perf_counter()
+            item = self.blocks.get()
+            self.wait_seconds += time.perf_counter() - started
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+            if not item:
+                return
+
+    def __enter__(self) -> "_BlockReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.raw.close()
 
 
 class _Pass:
@@ -73,7 +133,8 @@ class _Pass:
         self.tokens_written, self.bounds_written = 0, 1
         self.reference_files: list[Path] = []
         self.reference_runs = 0
-        self.read_seconds = 0.0
+        self.read_seconds = 0.0    # spent reading (and decompressing), by the reader thread
+        self.wait_seconds = 0.0    # spent waiting for it
 
     def close(self) -> None:
         self.prov.close()
@@ -94,24 +155,22 @@ class _Pass:
             self._read_reference(path)
 
     def _read_fast(self, path: Path) -> None:
-        buf, view = self.buf, memoryview(self.buf)
-        with open_binary(path) as raw:
+        buf = self.buf
+        with _BlockReader(path, BLOCK_BYTES) as blocks:
             carry = 0
-            while True:
-                started = time.perf_counter()
-                got = raw.readinto(view[carry:carry + BLOCK_BYTES])
-                self.read_seconds += time.perf_counter() - started
-                end = carry + got
-                final = got == 0
+            for data in blocks:
+                end = carry + len(data)
+                buf[carry:end] = np.frombuffer(data, np.uint8)
+                final = not data
                 limit = end if final else k.last_space(buf, end) + 1
                 if limit > 0:
                     self._scan(limit, final)
                 carry = end - limit
                 if carry >= self.run_cap:
                     raise _Fallback
-                if final:
-                    break
                 buf[:carry] = buf[limit:end]
+        self.read_seconds += blocks.read_seconds
+        self.wait_seconds += blocks.wait_seconds
         self.add_text(b"\n")  # the end of the file ends its last sentence
 
     def _scan(self, limit: int, final: bool) -> None:
