@@ -8,10 +8,12 @@ the loss sample, and the corpus as word ids (ids.int32, starts.int64, raw_before
   fast    fastcorpus.scan (one numba pass over the bytes -> counts and provisional ids, then the
           vocabulary and the final ids), then reservoir_sentences + draw_loss_sample
 
-Every run is a fresh subprocess (the median of --repeats of them is shown), so its peak RSS (ru_maxrss) is its own; "base RSS" is the
-process after its imports, before the pass, and "pass RSS" the difference: what the pass itself
-holds at its peak. The fast runs first load the numba kernels from
-numba's cache and build the Unicode tables on a tiny file ("setup s", apart from the pass).
+Every run is a fresh subprocess (the median of --repeats of them is shown). "base RSS" is the
+process after its imports (and the fast pass's setup), just before the pass; the peak is then
+reset (/proc/self/clear_refs), so "peak RSS" (VmHWM) is the pass's own peak, and "pass RSS" the
+difference: what the pass itself holds at its peak (Linux only). The fast runs first load the
+numba kernels from numba's cache and build the Unicode tables on a tiny file ("setup s", apart
+from the pass).
 The parent checks that both give the same vocabulary, counts, loss sample and id files.
 
 Input: plain copies of the parts, decompressed once into a temp folder (the main numbers), and
@@ -28,7 +30,7 @@ import argparse
 import json
 import lzma
 import os
-import resource
+import re
 import subprocess
 import sys
 import tempfile
@@ -41,8 +43,21 @@ CORPUS = ROOT.parent / "shared" / "datasets" / "corpus"
 PARTS = "enwiki2015_text8style.part*.txt.xz"
 
 
+def _status_mb(key: str) -> float:
+    with open("/proc/self/status") as f:
+        return int(re.search(key + r":\s+(\d+)", f.read()).group(1)) / 1024
+
+
+def _base_rss_mb() -> float:
+    """This process's RSS now; its peak is reset to it, so that _rss_mb() is the peak from here on."""
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    return _status_mb("VmRSS")
+
+
 def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak RSS of this process (VmHWM: ru_maxrss would carry over the parent's peak)."""
+    return _status_mb("VmHWM")
 
 
 def child(method: str, files: list[Path], out: Path) -> dict:
@@ -58,7 +73,7 @@ def child(method: str, files: list[Path], out: Path) -> dict:
         from embedkit.engines.native import encode
         from embedkit.train import prepare
 
-        info["base_rss_mb"] = _rss_mb()
+        info["base_rss_mb"] = _base_rss_mb()
         wall, cpu = time.perf_counter(), time.process_time()
         prepared = prepare(Corpus(files), config, out)
         info["prepare_s"] = time.perf_counter() - wall
@@ -72,7 +87,7 @@ def child(method: str, files: list[Path], out: Path) -> dict:
             (Path(tmp) / "w.txt").write_text("warm up\n")
             scan(Path(tmp) / "w.txt", tmp, min_count=1)
         info["setup_s"] = time.perf_counter() - started
-        info["base_rss_mb"] = _rss_mb()
+        info["base_rss_mb"] = _base_rss_mb()
         wall, cpu = time.perf_counter(), time.process_time()
         result = scan(files, out, min_count=config.min_count)
         loss_started = time.perf_counter()
@@ -82,11 +97,12 @@ def child(method: str, files: list[Path], out: Path) -> dict:
         vocab, encoded, total, sentences = result.vocab, result.corpus, result.total_words, result.sentences
         info.update(read_s=result.read_seconds, waited_s=result.wait_seconds, scan_s=result.scan_seconds,
                     encode_s=result.encode_seconds, pass_cpu_s=result.cpu_seconds,
-                    main_cpu_s=result.main_cpu_seconds, reference_files=len(result.reference_files))
+                    main_cpu_s=result.main_cpu_seconds, reference_files=len(result.reference_files),
+                    types=result.types)
     else:  # decompress only: the bytes through fsutil.open_binary, nothing else
         from embedkit.fsutil import open_binary
 
-        info["base_rss_mb"] = _rss_mb()
+        info["base_rss_mb"] = _base_rss_mb()
         wall, cpu = time.perf_counter(), time.process_time()
         size = 0
         for path in files:
@@ -163,7 +179,7 @@ def main() -> None:
                     else:
                         detail = (f"read {r['read_s']:.2f} s (waited {r['waited_s']:.2f}), scan {r['scan_s']:.2f} s, "
                                   f"vocab+ids {r['encode_s']:.2f} s, loss sample {r['loss_s']:.2f} s; "
-                                  f"setup {r['setup_s']:.2f} s")
+                                  f"setup {r['setup_s']:.2f} s; {r['types']:,} types")
                     print(f"{method + ', ' + kind + ', ' + str(n) + ' part(s)':<28} {r['words']:>11,} "
                           f"{r['wall_s']:>7.2f} {r['cpu_s']:>6.2f} {r['words'] / r['wall_s']:>11,.0f} "
                           f"{r['words'] / r['cpu_s']:>12,.0f} {r['base_rss_mb']:>7.0f}MB {r['peak_rss_mb']:>7.0f}MB "

@@ -21,7 +21,8 @@ from ..engines.native import EncodedCorpus
 from . import _kernels as k
 from ._scan import OUT_TOKENS, _Pass
 
-CHUNK = 1 << 20  # ids and sentence ends read or written at a time while remapping
+CHUNK = 1 << 20            # ids written at a time while remapping
+SENTENCE_CHUNK = 1 << 16   # sentence ends read, and sentence starts written, at a time
 
 
 @dataclass
@@ -32,6 +33,7 @@ class ScanResult:
     corpus: EncodedCorpus       # ids.int32, starts.int64, raw_before.int64 in the folder, memory-mapped
     total_words: int            # tokens in the corpus, in the vocabulary or not
     sentences: int
+    types: int = 0              # distinct tokens, kept or not: what the pass's memory grows with
     reference_files: list[Path] = field(default_factory=list)  # files read by corpus.Corpus instead
     reference_runs: int = 0     # whitespace-delimited runs tokenised by corpus.tokenize (U+0130, U+03A3)
     read_seconds: float = 0.0   # reading the files (and decompressing them), in a thread of its own
@@ -91,10 +93,12 @@ def scan(source, folder, *, lowercase: bool = True, min_count: int = 5, max_voca
         state.prov_path.unlink(missing_ok=True)
     encoded = EncodedCorpus(_mapped(folder / "ids.int32", np.int32), _mapped(folder / "starts.int64", np.int64),
                             _mapped(folder / "raw_before.int64", np.int64))
-    return ScanResult(vocab, encoded, int(state.state[k.TOTAL]), encoded.sentences, state.reference_files,
-                      state.reference_runs, state.read_seconds, state.wait_seconds,
-                      read_done - started - state.wait_seconds, time.perf_counter() - read_done,
-                      time.process_time() - cpu, time.thread_time() - main_cpu)
+    return ScanResult(vocab, encoded, int(state.state[k.TOTAL]), encoded.sentences,
+                      types=int(state.state[k.N_IDS]), reference_files=state.reference_files,
+                      reference_runs=state.reference_runs, read_seconds=state.read_seconds,
+                      wait_seconds=state.wait_seconds, scan_seconds=read_done - started - state.wait_seconds,
+                      encode_seconds=time.perf_counter() - read_done, cpu_seconds=time.process_time() - cpu,
+                      main_cpu_seconds=time.thread_time() - main_cpu)
 
 
 def scan_corpus(corpus: reference.Corpus, folder, *, min_count: int = 5, max_vocab: int | None = None) -> ScanResult:
@@ -127,9 +131,9 @@ def _vocabulary(state: _Pass, min_count: int, max_vocab: int | None) -> tuple[Vo
 def _write_final_ids(state: _Pass, remap: np.ndarray, folder: Path) -> None:
     """ids.int32 and starts.int64 from the provisional ids and raw_before.int64, in chunks."""
     prov = np.empty(OUT_TOKENS, np.int32)
-    bounds = np.empty(CHUNK, np.int64)
+    bounds = np.empty(SENTENCE_CHUNK, np.int64)
     out_ids = np.empty(CHUNK, np.int32)
-    out_starts = np.empty(CHUNK, np.int64)
+    out_starts = np.empty(SENTENCE_CHUNK, np.int64)
     merge = np.zeros(6, np.int64)
     n_prov = n_bounds = 0
     with open(state.prov_path, "rb") as prov_file, open(state.bounds_path, "rb") as bounds_file, \
