@@ -13,7 +13,8 @@ process after its imports (and the fast pass's setup), just before the pass; the
 reset (/proc/self/clear_refs), so "peak RSS" (VmHWM) is the pass's own peak, and "pass RSS" the
 difference: what the pass itself holds at its peak (Linux only). The fast runs first load the
 numba kernels from numba's cache and build the Unicode tables on a tiny file ("setup s", apart
-from the pass).
+from the pass). The row "part 1 xN" reads part 1 N times: N parts' words with one part's
+vocabulary, to tell growth with the corpus from growth with its vocabulary.
 The parent checks that both give the same vocabulary, counts, loss sample and id files.
 
 Input: plain copies of the parts, decompressed once into a temp folder (the main numbers), and
@@ -195,6 +196,12 @@ def main() -> None:
                       f"counts, loss sample and id files {'identical' if same else 'DIFFERENT'}", flush=True)
                 if not same:
                     raise SystemExit(1)
+            if n > 1:  # as many words, the vocabulary of one part: memory follows the vocabulary
+                r = run_child("fast", [plain[0]] * n, Path(tmp) / f"fast-same-{n}", args.repeats)
+                print(f"{'fast, plain, part 1 x' + str(n):<28} {r['words']:>11,} {r['wall_s']:>7.2f} {r['cpu_s']:>6.2f} "
+                      f"{r['words'] / r['wall_s']:>11,.0f} {r['words'] / r['cpu_s']:>12,.0f} {r['base_rss_mb']:>7.0f}MB "
+                      f"{r['peak_rss_mb']:>7.0f}MB {r['peak_rss_mb'] - r['base_rss_mb']:>7.0f}MB  "
+                      f"{r['types']:,} types", flush=True)
             if args.xz:
                 r = run_child("decompress", parts[:n], Path(tmp) / f"decompress-{n}", args.repeats)
                 print(f"{'decompress only, xz, ' + str(n) + ' part(s)':<28} {'':>11} {r['wall_s']:>7.2f} "

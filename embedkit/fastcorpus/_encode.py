@@ -42,6 +42,7 @@ class ScanResult:
     encode_seconds: float = 0.0  # the vocabulary and the final ids
     cpu_seconds: float = 0.0    # CPU time of the whole pass, the reader thread included
     main_cpu_seconds: float = 0.0  # ... of the calling thread alone: everything but reading
+    folder: Path | None = None  # where the three files are (set by scan)
 
 
 def scan(source, folder, *, lowercase: bool = True, min_count: int = 5, max_vocab: int | None = None,
@@ -98,7 +99,7 @@ def scan(source, folder, *, lowercase: bool = True, min_count: int = 5, max_voca
                       reference_runs=state.reference_runs, read_seconds=state.read_seconds,
                       wait_seconds=state.wait_seconds, scan_seconds=read_done - started - state.wait_seconds,
                       encode_seconds=time.perf_counter() - read_done, cpu_seconds=time.process_time() - cpu,
-                      main_cpu_seconds=time.thread_time() - main_cpu)
+                      main_cpu_seconds=time.thread_time() - main_cpu, folder=folder)
 
 
 def scan_corpus(corpus: reference.Corpus, folder, *, min_count: int = 5, max_vocab: int | None = None) -> ScanResult:
@@ -186,8 +187,17 @@ def reservoir_sentences(result: ScanResult, size: int, rng: np.random.Generator)
     """The reservoir of `train.prepare` as lists of in-vocabulary words, ready for draw_loss_sample.
 
     Words outside the vocabulary are left out: draw_loss_sample drops them anyway
-    (`Vocab.encode`), so the loss sample it draws is the same.
+    (`Vocab.encode`), so the loss sample it draws is the same. The sentences are read from the
+    files with small reads, not through the memory maps, so that touching a few thousand
+    sentences does not map the whole corpus into memory.
     """
-    words, ids, starts = result.vocab.words, result.corpus.ids, result.corpus.starts
-    return [[words[i] for i in ids[starts[s]:starts[s + 1]].tolist()]
-            for s in reservoir_indices(result.sentences, size, rng)]
+    words = result.vocab.words
+    chosen = reservoir_indices(result.sentences, size, rng)
+    out = []
+    with open(result.folder / "starts.int64", "rb") as starts, open(result.folder / "ids.int32", "rb") as ids:
+        for s in chosen:
+            starts.seek(8 * s)
+            first, stop = np.frombuffer(starts.read(16), np.int64).tolist()
+            ids.seek(4 * first)
+            out.append([words[i] for i in np.frombuffer(ids.read(4 * (stop - first)), np.int32).tolist()])
+    return out
