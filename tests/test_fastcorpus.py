@@ -332,3 +332,23 @@ def test_bench_corpus_pass_help():
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "corpus_pass.py"), "--help"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "--parts" in done.stdout
+
+
+def test_reservoir_indices_in_chunks(monkeypatch):
+    from embedkit.fastcorpus import _encode
+
+    expected = reservoir_indices(5000, 40, np.random.default_rng(9))
+    monkeypatch.setattr(_encode, "SENTENCE_CHUNK", 7)
+    assert reservoir_indices(5000, 40, np.random.default_rng(9)) == expected
+
+
+def test_a_broken_compressed_file_is_left_to_the_reference_reader(tmp_path):
+    good = tmp_path / "a.txt"
+    good.write_text("some words\n", encoding="utf-8")
+    broken = tmp_path / "b.gz"
+    broken.write_bytes(gzip.compress(b"more words here\n" * 1000)[:-20])  # cut short
+    with pytest.raises(Exception) as reference:
+        list(Corpus([good, broken]))
+    with pytest.raises(type(reference.value)) as fast:
+        scan([good, broken], tmp_path)
+    assert str(fast.value) == str(reference.value)

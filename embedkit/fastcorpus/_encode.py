@@ -105,8 +105,18 @@ def scan(source, folder, *, lowercase: bool = True, min_count: int = 5, max_voca
 def scan_corpus(corpus: reference.Corpus, folder, *, min_count: int = 5, max_vocab: int | None = None) -> ScanResult:
     """`scan` of a `corpus.Corpus` of files, with its lowercase and max_sentence_length.
 
+    Args:
+        corpus: a Corpus made from files or folders.
+        folder, min_count, max_vocab: as for `scan`.
+
+    Returns:
+        ScanResult: as `scan`.
+
     Raises:
         ValueError: the corpus is in-memory sentences, not files.
+
+    Example:
+        >>> result = scan_corpus(Corpus("corpora/sample.txt"), workdir, min_count=1)  # doctest: +SKIP
     """
     if corpus.sentences is not None:
         raise ValueError("scan reads files; this corpus is in-memory sentences")
@@ -173,13 +183,25 @@ def reservoir_indices(sentences: int, size: int, rng: np.random.Generator) -> li
     """The sentences `train.prepare` keeps in its reservoir (Algorithm R), with the same draws.
 
     prepare draws `rng.integers(0, s)` for the s-th sentence once the reservoir is full; the
-    same draws made at once leave `rng` in the same state.
+    same draws made in chunks of `SENTENCE_CHUNK` leave `rng` in the same state.
+
+    Args:
+        sentences: sentences in the corpus.
+        size: the reservoir's size (prepare's `reservoir_size`).
+        rng: the generator prepare would use, in the state it would be in; it is advanced.
+
+    Returns:
+        list[int]: sentence indices, in the reservoir's order.
+
+    Example:
+        >>> reservoir_indices(3, 5, np.random.default_rng(1))
+        [0, 1, 2]
     """
     reservoir = list(range(min(sentences, size)))
-    if sentences > size:
-        draws = rng.integers(0, np.arange(size + 1, sentences + 1))
+    for first in range(size, sentences, SENTENCE_CHUNK):
+        draws = rng.integers(0, np.arange(first + 1, min(first + SENTENCE_CHUNK, sentences) + 1))
         for s in np.flatnonzero(draws < size).tolist():
-            reservoir[int(draws[s])] = size + s
+            reservoir[int(draws[s])] = first + s
     return reservoir
 
 
@@ -190,6 +212,18 @@ def reservoir_sentences(result: ScanResult, size: int, rng: np.random.Generator)
     (`Vocab.encode`), so the loss sample it draws is the same. The sentences are read from the
     files with small reads, not through the memory maps, so that touching a few thousand
     sentences does not map the whole corpus into memory.
+
+    Args:
+        result: what `scan` returned.
+        size: the reservoir's size.
+        rng: as for `reservoir_indices`; pass the same generator on to draw_loss_sample.
+
+    Returns:
+        list[list[str]]: the sentences, in the reservoir's order.
+
+    Example:
+        >>> rng = np.random.default_rng(config.seed)                       # doctest: +SKIP
+        >>> sample = draw_loss_sample(reservoir_sentences(result, 2000, rng), result.vocab, config, rng)  # doctest: +SKIP
     """
     words = result.vocab.words
     chosen = reservoir_indices(result.sentences, size, rng)

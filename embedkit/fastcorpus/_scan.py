@@ -9,9 +9,10 @@ Where the byte tables cannot follow `corpus.tokenize` alone, the reference code 
 
 * a whitespace-delimited run holding U+0130 or U+03A3 while lower-casing: decoded and tokenised
   by `corpus.tokenize` (the tokens the kernel already counted from that run are skipped);
-* a file that is not valid UTF-8, or holds a run of CHUNK_CHARS bytes or more without space,
-  tab or line end (where `corpus.read_lines` may cut a word in two): what the kernel counted of
-  that file is taken back (`_Pass.rollback`), and `corpus.Corpus` reads the file instead.
+* a file that is not valid UTF-8, holds a run of CHUNK_CHARS bytes or more without space, tab
+  or line end (where `corpus.read_lines` may cut a word in two), or fails to read or decompress:
+  what the kernel counted of that file is taken back (`_Pass.rollback`), and `corpus.Corpus`
+  reads the file instead (and raises whatever it raises for a broken file).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import corpus as reference
+from ..errors import EmbedkitError
 from ..fsutil import open_binary
 from . import _kernels as k
 from ._unicode import ascii_tables, lower_tables, raw_classes
@@ -85,6 +87,8 @@ class _BlockReader:
             item = self.blocks.get()
             self.wait_seconds += time.perf_counter() - started
             if isinstance(item, BaseException):
+                if isinstance(item, Exception) and not isinstance(item, EmbedkitError):
+                    raise _Fallback from item  # a broken file: the reference reader says what it says
                 raise item
             yield item
             if not item:
