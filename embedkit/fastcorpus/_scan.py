@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import corpus as reference
+from ..textfile import _CONTROL
 from ..errors import EmbedkitError
 from ..fsutil import open_binary
 from . import _kernels as k
@@ -163,6 +164,8 @@ class _Pass:
         with _BlockReader(path, BLOCK_BYTES) as blocks:
             carry = 0
             for data in blocks:
+                if len(data.translate(None, b"\x00" + _CONTROL)) != len(data):
+                    raise _Fallback  # NUL or control bytes: the reference decides whether this is text
                 end = carry + len(data)
                 buf[carry:end] = np.frombuffer(data, np.uint8)
                 final = not data
