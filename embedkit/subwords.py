@@ -348,15 +348,6 @@ class SubwordModel:
         """True when `word` is not in the vocabulary: its vector comes from its n-grams alone."""
         return word not in self.index
 
-    def _rows(self, word: str) -> np.ndarray:
-        grams = self.ngram_rows(ngram_buckets(word, self.settings))
-        own = self.index.get(word)
-        if own is not None:
-            return np.concatenate([[own], grams])
-        if not np.any(grams >= 0):
-            raise UnknownWordError(word, close_spellings(word, self.index))
-        return grams
-
     def vector(self, word: str) -> np.ndarray:
         """The vector of any word, (dim,) float32: the mean of its rows (see the module).
 
@@ -366,11 +357,23 @@ class SubwordModel:
 
     def vectors(self, words: Iterable[str]) -> np.ndarray:
         """The vectors of several words, (n, dim) float32; see `vector`."""
-        lists = [self._rows(w) for w in words]
-        offsets = np.zeros(len(lists) + 1, dtype=np.int64)
-        np.cumsum([len(rows) for rows in lists], out=offsets[1:])
-        rows = np.concatenate(lists).astype(np.int64) if lists else np.zeros(0, np.int64)
-        out = np.empty((len(lists), self.dim), dtype=np.float32)
+        words = list(words)
+        starts, buckets = bucket_lists(words, self.settings)
+        own = np.fromiter((self.index.get(w, -1) for w in words), dtype=np.int64, count=len(words))
+        known = own >= 0
+        lengths = np.diff(starts) + known
+        offsets = np.zeros(len(words) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        rows = np.empty(int(offsets[-1]), dtype=np.int64)
+        is_gram = np.ones(rows.shape[0], dtype=bool)
+        is_gram[offsets[:-1][known]] = False
+        rows[~is_gram] = own[known]
+        rows[is_gram] = self.ngram_rows(buckets)
+        trained = np.bincount(np.repeat(np.arange(len(words)), lengths), weights=rows >= 0, minlength=len(words))
+        if np.any(trained == 0):
+            word = words[int(np.flatnonzero(trained == 0)[0])]
+            raise UnknownWordError(word, close_spellings(word, self.index))
+        out = np.empty((len(words), self.dim), dtype=np.float32)
         mean_rows(self.input_matrix, offsets, rows, out)
         return out
 
