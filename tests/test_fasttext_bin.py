@@ -1,6 +1,7 @@
 """fastText .bin files: round trips with gensim, every way a file can be bad, and a fuzz."""
 
 import gzip
+import json
 import struct
 import subprocess
 import sys
@@ -58,6 +59,25 @@ def test_our_writer_writes_gensims_bytes(gensim_file, tmp_path):
     out = write(tmp_path / "again.bin", found.model(), counts=found.counts, output_matrix=found.output_matrix,
                 args=found.args, ntokens=found.ntokens)
     assert out.read_bytes() == gensim_file.read_bytes()
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def test_a_file_fasttext_wrote_gives_fasttexts_vectors(tmp_path):
+    """tests/data/fasttext_tiny.bin was trained by Facebook's fastText (make_fasttext_tiny.py), the
+    .json holds what its get_word_vector said: for known words, '</s>' (no n-grams) and unknown ones."""
+    expected = json.loads((DATA / "fasttext_tiny.json").read_text(encoding="utf-8"))
+    found = read(DATA / "fasttext_tiny.bin")
+    assert found.args.model == 2 and (found.args.minn, found.args.maxn, found.args.bucket) == (2, 4, 1000)
+    assert found.words[:2] == ["the", "</s>"] and found.counts[:2].tolist() == [3500, 2000]
+    model = found.model()
+    for word, vector in expected["vectors"].items():
+        assert model.is_composed(word) == (word not in expected["known"])
+        np.testing.assert_allclose(model.vector(word), vector, rtol=1e-6, atol=1e-7, err_msg=word)
+    again = write(tmp_path / "again.bin", model, counts=found.counts, output_matrix=found.output_matrix,
+                  args=found.args, ntokens=found.ntokens)
+    assert again.read_bytes() == (DATA / "fasttext_tiny.bin").read_bytes()
 
 
 def compact_model(seed=0):
