@@ -11,7 +11,7 @@ import pytest
 from embedkit.corpus import Corpus
 from embedkit.engines import subword
 from embedkit.engines.native_kernels import sigmoid_table
-from embedkit.engines.subword_kernels import subword_block, train_piece
+from embedkit.engines.subword_kernels import pair_steps, subword_block, train_piece
 from embedkit.subwords import NgramSettings
 from embedkit.train import SkipGramConfig, prepare
 
@@ -84,6 +84,54 @@ def test_subword_block_is_a_gradient_step_on_the_block_loss(rows, contexts, nega
     assert np.abs(grad_in).max() > 0.02 and np.all(new_in[untouched] == w_in[untouched])
 
 
+def pair_loss(w_in, w_out, rows, context, negatives):
+    """-log sigmoid(h . u_c) - sum_{n != c} log sigmoid(-h . u_n), h the mean of the rows; float64."""
+    return block_loss(w_in, w_out, rows, [context], negatives)
+
+
+def run_pairs(w_in, w_out, rows, contexts, negatives, lr, normalize, table=FINE):
+    """negatives: one list of the same length per context."""
+    targets = np.array(list(contexts) + [n for row in negatives for n in row], np.int32)
+    rows = np.array(rows, np.int32)
+    dim = w_in.shape[1]
+    pair_steps(w_in, w_out, rows, 0, len(rows), targets, len(contexts), len(negatives[0]), np.float32(lr),
+               normalize, table, *(np.empty(dim, np.float32) for _ in range(3)))
+
+
+@pytest.mark.parametrize("rows, context, negatives", [
+    ([0, 5, 7, 5], 1, [3, 1, 4]),          # an n-gram row twice, a negative equal to the context
+    ([2, 6, 8], 3, [4, 5, 0, 2, 1]),       # (a noise word drawn twice sees its first update, as in fastText)
+    ([3], 0, [2]),
+])
+def test_a_pair_step_is_a_gradient_step_on_the_pair_loss(rows, context, negatives):
+    rng = np.random.default_rng(2)
+    w_in = rng.normal(0, 0.6, (9, 5)).astype(np.float32)
+    w_out = rng.normal(0, 0.6, (6, 5)).astype(np.float32)
+    grad_in, grad_out = numerical_gradient(w_in.astype(np.float64), w_out.astype(np.float64), rows, [context],
+                                           negatives)
+    for normalize, spread in ((True, 1.0), (False, float(len(rows)))):
+        new_in, new_out = w_in.copy(), w_out.copy()
+        run_pairs(new_in, new_out, rows, [context], [negatives], 1.0, normalize)
+        np.testing.assert_allclose(new_in - w_in, -spread * grad_in, atol=2e-5 * spread)
+        np.testing.assert_allclose(new_out - w_out, -grad_out, atol=2e-5)
+    assert np.abs(grad_in).max() > 0.02
+
+
+@pytest.mark.parametrize("normalize", [False, True])
+def test_pair_steps_equal_one_update_of_the_rows_per_pair(normalize):
+    """Moving h in scratch and writing the rows once is fastText's per-pair update of the rows."""
+    rng = np.random.default_rng(3)
+    w_in = rng.normal(0, 0.6, (9, 6)).astype(np.float32)
+    w_out = rng.normal(0, 0.6, (6, 6)).astype(np.float32)
+    rows, contexts, negatives = [0, 6, 7, 8], [1, 2, 1, 5], [[3, 4], [2, 0], [4, 4], [1, 3]]
+    at_once_in, at_once_out = w_in.copy(), w_out.copy()
+    run_pairs(at_once_in, at_once_out, rows, contexts, negatives, 0.5, normalize)
+    for context, noise in zip(contexts, negatives):
+        run_pairs(w_in, w_out, rows, [context], [noise], 0.5, normalize)
+    np.testing.assert_allclose(at_once_in, w_in, atol=1e-6)
+    np.testing.assert_allclose(at_once_out, w_out, atol=1e-6)
+
+
 def test_small_steps_lower_the_block_loss():
     rng = np.random.default_rng(1)
     w_in = rng.normal(0, 0.5, (8, 8)).astype(np.float32)
@@ -116,21 +164,22 @@ class RecordingMonitor:
 SMALL = dict(vector_size=16, window=3, min_count=1, sample=0, negative=4, epochs=2, workers=1, seed=5)
 
 
-def train(path, tmp_path, ngrams=NgramSettings(3, 5, 100_000), **options):
+def train(path, tmp_path, ngrams=NgramSettings(3, 5, 100_000), shared_negatives=False, **options):
     config = SkipGramConfig(**dict(SMALL, **options))
     folder = tmp_path / f"run{len(list(tmp_path.iterdir()))}"
     folder.mkdir()
     prepared = prepare(Corpus(path), config, folder)
     monitor = RecordingMonitor()
-    model, w_out = subword.train(prepared, config, monitor, ngrams)
+    model, w_out = subword.train(prepared, config, monitor, ngrams, shared_negatives=shared_negatives)
     return prepared, monitor, model, w_out
 
 
-def test_one_worker_and_a_seed_give_identical_vectors(planted_file, tmp_path):
+@pytest.mark.parametrize("shared", [False, True])
+def test_one_worker_and_a_seed_give_identical_vectors(planted_file, tmp_path, shared):
     path, _ = planted_file
-    _, _, first, out_first = train(path, tmp_path)
-    _, _, again, out_again = train(path, tmp_path)
-    _, _, other, _ = train(path, tmp_path, seed=6)
+    _, _, first, out_first = train(path, tmp_path, shared_negatives=shared)
+    _, _, again, out_again = train(path, tmp_path, shared_negatives=shared)
+    _, _, other, _ = train(path, tmp_path, seed=6, shared_negatives=shared)
     assert np.array_equal(first.input_matrix, again.input_matrix) and np.array_equal(out_first, out_again)
     assert np.array_equal(first.buckets, again.buckets)
     assert not np.array_equal(first.input_matrix, other.input_matrix)
@@ -192,13 +241,14 @@ def unit(matrix):
     return matrix / np.linalg.norm(matrix, axis=-1, keepdims=True)
 
 
-def test_an_unseen_form_is_nearest_its_stems_family(tmp_path):
+@pytest.mark.parametrize("shared", [False, True])
+def test_an_unseen_form_is_nearest_its_stems_family(tmp_path, shared):
     """Held-out forms get their vectors from n-grams alone: their nearest words are the stem's
     other forms, and training (not spelling) puts them near the topic's other stem."""
     path = tmp_path / "morphology.txt"
     stems = morphology_corpus(path)
-    prepared, _, model, _ = train(path, tmp_path, ngrams=NgramSettings(3, 6, 2_000_000), vector_size=32,
-                                  epochs=5, window=3, negative=5, alpha=0.05)
+    prepared, _, model, _ = train(path, tmp_path, ngrams=NgramSettings(3, 6, 2_000_000), shared_negatives=shared,
+                                  vector_size=32, epochs=5, window=3, negative=5, alpha=0.05)
     words = model.words
     vectors = unit(model.word_vectors())
     held = [(stem, topic, forms, form) for stem, (topic, forms, form) in stems.items() if form]

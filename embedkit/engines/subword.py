@@ -41,7 +41,7 @@ class _Kernel:
     """
 
     def __init__(self, corpus: native.EncodedCorpus, w_in, w_out, rows: SubwordRows, keep,
-                 alias_threshold, alias_index, config, normalize: bool = False):
+                 alias_threshold, alias_index, config, normalize: bool = False, shared_negatives: bool = False):
         from .native_kernels import sigmoid_table
         from .subword_kernels import train_piece
 
@@ -50,7 +50,7 @@ class _Kernel:
         self.corpus = corpus
         self.w_in, self.w_out = w_in, w_out
         self.offsets, self.rows = native._read_only(rows.offsets), native._read_only(rows.rows)
-        self.normalize = bool(normalize)
+        self.normalize, self.shared_negatives = bool(normalize), bool(shared_negatives)
         self.keep, self.alias_threshold, self.alias_index = keep, alias_threshold, alias_index
         self.config = config
         lengths = np.diff(corpus.starts)
@@ -58,16 +58,15 @@ class _Kernel:
 
     def scratch(self):
         c = self.config
-        block = 2 * c.window + c.negative
+        block = 2 * c.window * (1 + c.negative)
         return (np.empty(max(1, self.longest), dtype=np.int32), np.empty(block, dtype=np.int32),
-                np.empty(block, dtype=np.float32), np.empty(c.vector_size, dtype=np.float32),
-                np.empty(c.vector_size, dtype=np.float32))
+                np.empty(block, dtype=np.float32), *(np.empty(c.vector_size, dtype=np.float32) for _ in range(3)))
 
     def __call__(self, first, stop, words_before, seed, scratch) -> int:
         c, corpus = self.config, self.corpus
         return self.function(corpus.ids, corpus.starts, corpus.raw_before, first, stop, self.w_in, self.w_out,
-                             self.offsets, self.rows, self.normalize, self.keep, self.alias_threshold,
-                             self.alias_index, self.table, c.window, c.negative, float(c.alpha),
+                             self.offsets, self.rows, self.normalize, self.shared_negatives, self.keep,
+                             self.alias_threshold, self.alias_index, self.table, c.window, c.negative, float(c.alpha),
                              float(c.min_alpha), words_before, c.epochs * corpus.total_words, seed, *scratch)
 
 
@@ -100,8 +99,8 @@ def compose(w_in: np.ndarray, rows: SubwordRows) -> np.ndarray:
     return out
 
 
-def train(prepared, config, monitor, settings: NgramSettings,
-          normalize: bool = False) -> tuple[SubwordModel, np.ndarray]:
+def train(prepared, config, monitor, settings: NgramSettings, normalize: bool = False,
+          shared_negatives: bool = False) -> tuple[SubwordModel, np.ndarray]:
     """Train skip-gram with character n-grams on a prepared corpus.
 
     Args:
@@ -110,7 +109,10 @@ def train(prepared, config, monitor, settings: NgramSettings,
         monitor: what progress and epoch ends are reported to (`train.Monitor`).
         settings: n-gram lengths and bucket count.
         normalize: divide each center word's input gradient by its number of rows (the exact
-            gradient of the block loss) instead of giving every row all of it, as fastText does.
+            gradient) instead of giving every row all of it, as fastText does.
+        shared_negatives: draw the noise words once per window and take one step per center word
+            (`subword_kernels.subword_block`: faster, worse vectors) instead of fresh noise words
+            and one step per pair (`pair_steps`, fastText's updates).
 
     Returns:
         (the trained `SubwordModel`, the output vectors (V, dim) float32).
@@ -144,7 +146,7 @@ def train(prepared, config, monitor, settings: NgramSettings,
     w_in, w_out = initial_vectors(len(vocab) + rows.buckets.size, len(vocab), config.vector_size, config.seed)
     thresholds, aliases = alias_table(vocab.noise_distribution())
     kernel = _Kernel(corpus, w_in, w_out, rows, native.keep_thresholds(vocab.keep_probabilities(config.sample)),
-                     thresholds, aliases, config, normalize)
+                     thresholds, aliases, config, normalize, shared_negatives)
     pieces = corpus.pieces()
     total = corpus.total_words
     monitor.start(compose(w_in, rows), w_out)
