@@ -155,3 +155,11 @@ def test_settings_and_shapes_are_checked():
         SubwordModel(["a", "b"], np.zeros((5, 2), np.float32), NgramSettings(3, 6, 10))
     with pytest.raises(ValueError, match="buckets must be distinct"):
         SubwordModel(["a", "b"], np.zeros((4, 2), np.float32), NgramSettings(3, 6, 10), np.array([3, 3]))
+
+
+def test_the_docstring_examples_run():
+    import doctest
+
+    from embedkit import fasttext_bin, subwords
+
+    assert doctest.testmod(subwords).failed == 0 and doctest.testmod(fasttext_bin).failed == 0
