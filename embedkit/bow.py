@@ -39,8 +39,7 @@ def train_bow(data: ClassificationData, *, lowercase: bool = True, ngrams: int =
     from sklearn.multiclass import OneVsRestClassifier
     from sklearn.pipeline import make_pipeline
 
-    if data.dev is None or data.test is None:
-        data = split_data(data, seed=0)
+    data = split_data(data, seed=0)  # fills in missing splits; checks every class is in train and test
     start = time.perf_counter()
     vectorizer = CountVectorizer(tokenizer=partial(sentence_tokens, lowercase=lowercase), lowercase=False,
                                  token_pattern=None, ngram_range=(1, ngrams), binary=True)
@@ -62,8 +61,7 @@ def train_bow(data: ClassificationData, *, lowercase: bool = True, ngrams: int =
 def run_bow(data: ClassificationData, *, cv: int | None = None, lowercase: bool = True) -> dict:
     """Test accuracy and macro-F1 of the baseline, in `run_seeds`' shape (the fit is deterministic,
     so runs differ only by fold with `cv=K`; without it there is one run)."""
-    folds = cv_folds(data, cv) if cv else [split_data(data, seed=0) if data.dev is None or data.test is None
-                                           else data]
+    folds = cv_folds(data, cv) if cv else [split_data(data, seed=0)]
     runs = []
     for fold, part in enumerate(folds):
         model, info = train_bow(part, lowercase=lowercase)

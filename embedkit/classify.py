@@ -406,13 +406,43 @@ class TrainedClassifier:
 
 
 def _load_vectors(config: ClassifierConfig, vectors: Vectors | None) -> Vectors | None:
+    """The vectors `config.embeddings` names (None for onehot/random), checked by `check_vectors`."""
     if config.embeddings in ("onehot", "random"):
         return None
-    if vectors is not None:
-        return vectors
-    from .pretrained import resolve
+    if vectors is None:
+        from .pretrained import resolve
 
-    return resolve(config.embeddings)
+        vectors = resolve(config.embeddings)
+    check_vectors(vectors, config.embeddings)
+    return vectors
+
+
+def check_vectors(vectors: Vectors, name: str) -> None:
+    """Refuse vectors that cannot initialise an embedding layer.
+
+    Args:
+        vectors: what `--embeddings` loaded.
+        name: how to call them in the message (the file or pretrained name).
+
+    Raises:
+        EmbedkitError: no words, no dimensions, a sparse matrix (one-hot vectors: the one-hot model
+            is ``--embeddings onehot``), or a value that is NaN or infinite (names the first word).
+
+    Example:
+        >>> check_vectors(Vectors(["a", "b"], np.eye(2)), "v.vec")  # usable: returns None
+    """
+    if len(vectors) == 0 or vectors.dim == 0:
+        raise EmbedkitError(f"{name}: holds {len(vectors)} words x {vectors.dim} dimensions; "
+                            "a classifier needs at least one word with a vector")
+    if vectors.is_sparse:
+        raise EmbedkitError(f"{name}: sparse vectors ({len(vectors):,} words x {vectors.dim:,} dimensions, "
+                            "one-hot vectors are stored so) cannot fill an embedding layer; "
+                            "for the one-hot model use --embeddings onehot")
+    bad = ~np.isfinite(vectors.matrix).all(axis=1)  # (n,) True where a row holds NaN or inf
+    if bad.any():
+        first = vectors.words[int(np.argmax(bad))]
+        raise EmbedkitError(f"{name}: {int(bad.sum()):,} of {len(vectors):,} vectors hold NaN or infinite "
+                            f"values (the first: {first!r}); fix or drop them before training on them")
 
 
 def train_classifier(data: ClassificationData, config: ClassifierConfig, *, progress: bool = True,
@@ -429,8 +459,7 @@ def train_classifier(data: ClassificationData, config: ClassifierConfig, *, prog
         TrainedClassifier; its `test` attribute is the test split used.
     """
     config.check()
-    if data.dev is None or data.test is None:
-        data = split_data(data, seed=0)
+    data = split_data(data, seed=0)  # fills in missing splits; checks every class is in train and test
     vectors = _load_vectors(config, vectors)
     device = resolve_device(config.device)
     seed_everything(config.seed)
@@ -508,8 +537,7 @@ def run_seeds(data: ClassificationData, config: ClassifierConfig, seeds=(1, 2, 3
     from .splits import cv_folds
 
     vectors = _load_vectors(config, vectors)
-    folds = cv_folds(data, cv) if cv else [split_data(data, seed=0) if data.dev is None or data.test is None
-                                           else data]
+    folds = cv_folds(data, cv) if cv else [split_data(data, seed=0)]
     runs, models, epoch_seconds = [], [], []
     parameters = coverage = None
     for fold, part in enumerate(folds):
