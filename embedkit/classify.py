@@ -386,23 +386,117 @@ class TrainedClassifier:
 
     @classmethod
     def load(cls, path, device: str = "cpu") -> TrainedClassifier:
+        """Read a classifier `save` wrote; the weights only as tensors (never pickled code).
+
+        Args:
+            path: the folder `save` wrote.
+            device: where to put the model ("cpu", "cuda", "auto").
+
+        Returns:
+            TrainedClassifier (its `test` is None).
+
+        Raises:
+            EmbedkitError: a file is missing or unreadable, or does not hold what `save` writes
+                (config.json an object with format, config and classes; vocab.txt the words;
+                weights.pt a state dict of tensors that fits them); the message names the file.
+
+        Example:
+            >>> trained = TrainedClassifier.load("sst2.model")  # doctest: +SKIP
+        """
         path = Path(path)
-        try:
-            meta = json.loads((path / "config.json").read_text(encoding="utf-8"))
-            words = (path / "vocab.txt").read_text(encoding="utf-8").split("\n")[:-1]
-            state = torch.load(path / "weights.pt", map_location="cpu", weights_only=True)
-        except (OSError, ValueError, RuntimeError) as error:
-            raise EmbedkitError(f"{path}: not a saved classifier ({error})") from None
-        if meta.get("format") != "embedkit-classifier":
-            raise EmbedkitError(f"{path}: not a saved classifier (config.json format {meta.get('format')!r})")
+        meta_file, vocab_file, weights_file = path / "config.json", path / "vocab.txt", path / "weights.pt"
+        meta = _read_meta(meta_file)
+        words = _read_text(vocab_file).split("\n")[:-1]
+        if len(words) < 2:
+            raise EmbedkitError(f"{vocab_file}: {len(words)} words; a saved vocabulary starts with <pad> and <unk>")
+        state = _read_state(weights_file)
+        embedded = state.get("embedding.weight")
+        if embedded is None or embedded.dim() != 2:
+            raise EmbedkitError(f"{weights_file}: no 2-D embedding.weight; not the weights of a saved classifier")
         known = {f.name for f in fields(ClassifierConfig)}
-        config = ClassifierConfig(**{k: v for k, v in meta["config"].items() if k in known})
-        dim = state["embedding.weight"].shape[1]
-        weights = None if config.embeddings in ("onehot", "random") else np.zeros((len(words), dim), np.float32)
-        model = SequenceClassifier(len(words), len(meta["classes"]), config, weights)
+        try:
+            config = ClassifierConfig(**{k: v for k, v in meta["config"].items() if k in known})
+            config.check()
+            weights = (None if config.embeddings in ("onehot", "random")
+                       else np.zeros((len(words), embedded.shape[1]), np.float32))
+            model = SequenceClassifier(len(words), len(meta["classes"]), config, weights)
+        except (EmbedkitError, TypeError, ValueError) as error:
+            raise EmbedkitError(f"{meta_file}: its config does not describe a classifier ({error})") from None
+        _check_state(state, model.state_dict(), weights_file)
         model.load_state_dict(state)
         model.to(resolve_device(device))
         return cls(model, config, meta["classes"], words, meta.get("history"), meta.get("coverage"))
+
+
+def _missing(file: Path) -> EmbedkitError:
+    return EmbedkitError(f"{file}: missing; not a saved classifier (embedkit classify ... --save MODEL "
+                         "writes config.json, vocab.txt and weights.pt)")
+
+
+def _read_text(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _missing(file) from None
+    except OSError as error:
+        raise EmbedkitError(f"{file}: cannot read it ({error.strerror or error})") from None
+    except UnicodeDecodeError:
+        raise EmbedkitError(f"{file}: not UTF-8 text; not a saved classifier") from None
+
+
+def _read_meta(file: Path) -> dict:
+    """config.json: an object with format "embedkit-classifier", a `config` object and a `classes` list."""
+    try:
+        meta = json.loads(_read_text(file))
+    except ValueError as error:
+        raise EmbedkitError(f"{file}: not JSON ({error})") from None
+    if not isinstance(meta, dict):
+        raise EmbedkitError(f"{file}: holds a JSON {type(meta).__name__}, not the object a saved classifier has")
+    if meta.get("format") != "embedkit-classifier":
+        raise EmbedkitError(f"{file}: not a saved classifier (format {meta.get('format')!r}, "
+                            "expected 'embedkit-classifier')")
+    if "config" not in meta:
+        raise EmbedkitError(f"{file}: no 'config' (the classifier settings); not a saved classifier")
+    if not isinstance(meta["config"], dict):
+        raise EmbedkitError(f"{file}: 'config' must be an object of classifier settings, "
+                            f"found a JSON {type(meta['config']).__name__}")
+    classes = meta.get("classes")
+    if not isinstance(classes, list) or not classes or not all(isinstance(c, str) for c in classes):
+        raise EmbedkitError(f"{file}: 'classes' must be a list of class names, found {classes!r:.60}")
+    return meta
+
+
+def _read_state(file: Path) -> dict:
+    """weights.pt as a dict of tensors, read with torch.load(weights_only=True)."""
+    try:
+        state = torch.load(file, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise _missing(file) from None
+    except OSError as error:
+        raise EmbedkitError(f"{file}: cannot read it ({error.strerror or error})") from None
+    except Exception:  # a damaged file or one holding more than tensors; its message is not shown
+        # (for pickled objects torch suggests loading them unsafely, which embedkit never does)
+        raise EmbedkitError(f"{file}: not a state dict of tensors as `classify --save` writes; "
+                            "embedkit reads only tensors from it, never pickled objects") from None
+    if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor)
+                                              for k, v in state.items()):
+        raise EmbedkitError(f"{file}: holds a {type(state).__name__}, not a state dict (names -> tensors)")
+    return state
+
+
+def _check_state(state: dict, expected: dict, file: Path) -> None:
+    """Every tensor the model has, with its shape, and no other (one line instead of torch's list)."""
+    missing = [k for k in expected if k not in state]
+    extra = [k for k in state if k not in expected]
+    if missing or extra:
+        raise EmbedkitError(f"{file}: does not fit config.json and vocab.txt: "
+                            + "; ".join(part for part in (f"missing {', '.join(missing[:3])}" if missing else "",
+                                                          f"unexpected {', '.join(extra[:3])}" if extra else "")
+                                        if part))
+    for name, tensor in expected.items():
+        if tuple(state[name].shape) != tuple(tensor.shape):
+            raise EmbedkitError(f"{file}: {name} has shape {tuple(state[name].shape)}, config.json and vocab.txt "
+                                f"need {tuple(tensor.shape)}")
 
 
 def _load_vectors(config: ClassifierConfig, vectors: Vectors | None) -> Vectors | None:
