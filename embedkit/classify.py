@@ -405,6 +405,9 @@ class TrainedClassifier:
         """
         path = Path(path)
         meta_file, vocab_file, weights_file = path / "config.json", path / "vocab.txt", path / "weights.pt"
+        if not any(f.exists() for f in (meta_file, vocab_file, weights_file)):
+            raise EmbedkitError(f"{path}: not a saved classifier (a folder holding config.json, vocab.txt "
+                                "and weights.pt, as embedkit classify ... --save MODEL writes)")
         meta = _read_meta(meta_file)
         words = _read_text(vocab_file).split("\n")[:-1]
         if len(words) < 2:
