@@ -73,7 +73,8 @@ class ClassifierConfig:
     batch_size: int = 50
     lr: float = 1e-3               # Adam
     patience: int = 3              # early stopping on dev accuracy
-    max_len: int | None = None     # truncate longer token lists (None: keep all)
+    max_len: int | None = None     # keep the first max_len tokens of each text (None: keep all); the CLI's
+                                   # default 400 is over 3x the longest sentence of MR/SST/SUBJ/TREC/CR/MPQA
     lowercase: bool = True
     device: str = "auto"           # "auto" | "cpu" | "cuda"
     seed: int = 1
@@ -88,6 +89,8 @@ class ClassifierConfig:
         for name in ("dim", "layers", "hidden", "epochs", "batch_size"):
             if getattr(self, name) < 1:
                 raise EmbedkitError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.max_len is not None and self.max_len < 1:
+            raise EmbedkitError(f"max_len must be at least 1 (or None: keep every token), got {self.max_len}")
         if not 0 <= self.dropout < 1 or not 0 <= self.embed_dropout < 1:
             raise EmbedkitError("dropout must lie in [0, 1)")
         if self.embeddings == "onehot" and self.freeze is False:
@@ -244,6 +247,7 @@ class Split:
 
     ids: list[list[int]]
     labels: np.ndarray  # (n,) int64
+    truncated: int = 0  # texts longer than `ClassifierConfig.max_len`, cut to it
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -266,15 +270,19 @@ def build_vocab(data: ClassificationData, config: ClassifierConfig, vectors: Vec
 
 def encode(texts: list[str], labels: list[str] | None, index: dict[str, int], classes: list[str],
            config: ClassifierConfig) -> Split:
-    """Token ids per text (an empty text becomes one <unk>); labels as class indices."""
-    ids = []
+    """Token ids per text, cut to `config.max_len` (an empty text becomes one <unk>); labels as class
+    indices. The Split counts the texts that were cut."""
+    ids, truncated = [], 0
     for text in texts:
-        row = [index.get(t, UNK) for t in sentence_tokens(text, config.lowercase)][:config.max_len] or [UNK]
-        ids.append(row)
+        tokens = sentence_tokens(text, config.lowercase)
+        if config.max_len is not None and len(tokens) > config.max_len:
+            tokens = tokens[:config.max_len]
+            truncated += 1
+        ids.append([index.get(t, UNK) for t in tokens] or [UNK])
     positions = {c: i for i, c in enumerate(classes)}
     y = np.array([positions.get(label, -1) for label in labels] if labels is not None else [-1] * len(texts),
                  dtype=np.int64)
-    return Split(ids, y)
+    return Split(ids, y, truncated)
 
 
 def embedding_matrix(words: list[str], vectors: Vectors, seed: int) -> tuple[np.ndarray, dict]:
@@ -329,6 +337,8 @@ class TrainedClassifier:
         self.coverage = coverage
         self.index = {w: i for i, w in enumerate(words)}
         self.test: LabelledTexts | None = None  # the test split it was evaluated on, when trained here
+        # when trained here: {"texts": texts of train+dev+test cut to max_len, "of": all texts, "max_len"}
+        self.truncated: dict | None = None
         self.parameters = count_parameters(model)
 
     @property
@@ -568,6 +578,10 @@ def train_classifier(data: ClassificationData, config: ClassifierConfig, *, prog
     model = SequenceClassifier(len(words), len(classes), config, weights).to(device)
     trained = TrainedClassifier(model, config, classes, words, [], coverage)
     trained.test = data.test
+    cut = train.truncated + dev.truncated
+    if config.max_len is not None:
+        cut += encode(data.test.texts, None, index, classes, config).truncated
+    trained.truncated = {"texts": cut, "of": len(train) + len(dev) + len(data.test), "max_len": config.max_len}
     optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=config.lr)
     loss_fn = nn.CrossEntropyLoss()
     rng = np.random.default_rng(config.seed)
@@ -627,7 +641,9 @@ def run_seeds(data: ClassificationData, config: ClassifierConfig, seeds=(1, 2, 3
     Returns:
         {"accuracy_mean", "accuracy_std", "macro_f1_mean", "macro_f1_std", "runs": [{"seed", "fold",
         "accuracy", "macro_f1", "n", "epochs", "best_epoch", "seconds"}], "parameters", "coverage",
-        "seconds_per_epoch"}, plus "models" (the TrainedClassifiers) when `keep_models`.
+        "seconds_per_epoch", "truncated": {"texts", "of", "max_len"} (texts cut to `config.max_len`;
+        every fold holds all texts, so it is the same for every run)}, plus "models" (the
+        TrainedClassifiers) when `keep_models`.
     """
     from dataclasses import replace
 
@@ -636,7 +652,7 @@ def run_seeds(data: ClassificationData, config: ClassifierConfig, seeds=(1, 2, 3
     vectors = _load_vectors(config, vectors)
     folds = cv_folds(data, cv) if cv else [split_data(data, seed=0)]
     runs, models, epoch_seconds = [], [], []
-    parameters = coverage = None
+    parameters = coverage = truncated = None
     for fold, part in enumerate(folds):
         for seed in seeds:
             trained = train_classifier(part, replace(config, seed=seed), progress=progress, vectors=vectors)
@@ -646,11 +662,11 @@ def run_seeds(data: ClassificationData, config: ClassifierConfig, seeds=(1, 2, 3
             runs.append({"seed": seed, "fold": fold if cv else None, **scores, "epochs": len(history),
                          "best_epoch": best_epoch, "seconds": sum(h["seconds"] for h in history)})
             epoch_seconds += [h["seconds"] for h in history]
-            parameters, coverage = trained.parameters, trained.coverage
+            parameters, coverage, truncated = trained.parameters, trained.coverage, trained.truncated
             if keep_models:
                 models.append(trained)
     result = {**summarize(runs), "runs": runs, "parameters": parameters, "coverage": coverage,
-              "seconds_per_epoch": float(np.mean(epoch_seconds))}
+              "seconds_per_epoch": float(np.mean(epoch_seconds)), "truncated": truncated}
     if keep_models:
         result["models"] = models
     return result

@@ -720,6 +720,12 @@ def plot_command(vectors, out, method, top, words, words_file, neighbors_of, top
 
 # -- downstream classification -----------------------------------------------------------------------
 
+# 400 tokens is over 3x the longest sentence of MR, SST, SUBJ, TREC, CR and MPQA (122, SUBJ), so it
+# changes none of their results; it bounds the time and memory one very long text can take.
+_MAX_LEN = click.option("--max-len", type=click.IntRange(min=0), default=400, show_default=True, metavar="N",
+                        help="Keep the first N tokens of each text (recurrent models; 0: keep all). "
+                             "The output says how many texts were cut.")
+
 @main.command()
 @click.argument("dataset")
 @click.option("--embeddings", "-e", default="random", show_default=True, metavar="SPEC",
@@ -741,6 +747,7 @@ def plot_command(vectors, out, method, top, words, words_file, neighbors_of, top
 @click.option("--patience", type=click.IntRange(min=1), default=3, show_default=True,
               help="Stop after this many epochs without a better dev accuracy.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=50, show_default=True)
+@_MAX_LEN
 @click.option("--lr", type=float, default=1e-3, show_default=True, help="Adam learning rate.")
 @click.option("--seeds", type=click.IntRange(min=1), default=3, show_default=True,
               help="Train this many times (seeds 1..N) and report mean and std.")
@@ -754,7 +761,7 @@ def plot_command(vectors, out, method, top, words, words_file, neighbors_of, top
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, dim, hidden, dropout, forget_bias,
-             epochs, patience, batch_size, lr, seeds, cv, device, threads, mirror, save, as_json, quiet):
+             epochs, patience, batch_size, max_len, lr, seeds, cv, device, threads, mirror, save, as_json, quiet):
     """Train a recurrent classifier on DATASET and report test accuracy and macro-F1 (mean +- std over seeds).
 
     DATASET is a registry name (mr, sst2, sst5, subj, trec, cr, mpqa) or a file: label<TAB>text
@@ -788,7 +795,7 @@ def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, 
         config = ClassifierConfig(embeddings=embeddings, freeze=freeze, dim=dim, cell=cell, layers=layers,
                                   bidirectional=bidirectional, pooling=pooling, hidden=hidden, dropout=dropout,
                                   forget_bias=forget_bias, epochs=epochs, patience=patience, batch_size=batch_size,
-                                  lr=lr, device=device)
+                                  max_len=max_len or None, lr=lr, device=device)
         config.check()
         vectors = _load_vectors(config, None)
         result = run_seeds(data, config, tuple(range(1, seeds + 1)), vectors=vectors, progress=not quiet,
@@ -805,6 +812,8 @@ def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, 
                f"+- {100 * result['accuracy_std']:.2f}, macro-F1 {100 * result['macro_f1_mean']:.2f} "
                f"+- {100 * result['macro_f1_std']:.2f}  ({what})")
     click.echo(f"parameters: {result['parameters']:,}")
+    if result.get("truncated") and result["truncated"]["texts"]:
+        click.echo(_truncated_line(result["truncated"]))
     if result["coverage"]:
         c = result["coverage"]
         click.echo(f"coverage: {c['found']:,} of {c['vocab']:,} training words have vectors ({100 * c['fraction']:.1f}%)")
@@ -812,6 +821,11 @@ def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, 
         click.echo(f"seconds per epoch: {result['seconds_per_epoch']:.1f}")
     if save:
         click.echo(f"saved the first model to {save}", err=True)
+
+
+def _truncated_line(truncated: dict) -> str:
+    return (f"truncated: {truncated['texts']:,} of {truncated['of']:,} texts cut to their first "
+            f"{truncated['max_len']:,} tokens (--max-len)")
 
 
 # -- the downstream grid ---------------------------------------------------------------------
@@ -838,6 +852,7 @@ def _list(value: str) -> list[str]:
 @click.option("--epochs", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many epochs.")
 @click.option("--patience", type=click.IntRange(min=1), default=3, show_default=True,
               help="Stop after this many epochs without a better dev accuracy.")
+@_MAX_LEN
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
 @click.option("--threads", type=click.IntRange(min=1), default=None,
               help="CPU threads for torch (default: torch's choice; 1 is fastest on a busy machine).")
@@ -846,7 +861,7 @@ def _list(value: str) -> list[str]:
               help="Report folder: results.md/.csv/.json/.png, and cells/ (finished cells are not retrained).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 def compare(dataset, embeddings, cells, bidirectional, tuning, seeds, cv, pooling, hidden, epochs, patience,
-            device, threads, mirror, output, quiet):
+            max_len, device, threads, mirror, output, quiet):
     """Train the grid embeddings x cells (x directions) on DATASET and write one table and chart.
 
     Resumable: each finished cell is saved in DIR/cells/ at once, and a rerun with the same
@@ -866,7 +881,8 @@ def compare(dataset, embeddings, cells, bidirectional, tuning, seeds, cv, poolin
     from .classify import ClassifierConfig
     from .compare import compare as run_compare
 
-    config = ClassifierConfig(pooling=pooling, hidden=hidden, epochs=epochs, patience=patience, device=device)
+    config = ClassifierConfig(pooling=pooling, hidden=hidden, epochs=epochs, patience=patience, device=device,
+                              max_len=max_len or None)
     report = run_compare(dataset, _list(embeddings), _list(cells), out=output, bidirectional=bidirectional,
                          tunings=tuple(_list(tuning)), seeds=range(1, seeds + 1), cv=cv, config=config,
                          mirror=mirror, progress=not quiet, echo=lambda line: click.echo(line, err=True))

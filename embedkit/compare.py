@@ -264,6 +264,7 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
     settings = _settings(config, seeds, cv)
     report = CompareReport(data.name + (f" ({cv}-fold cross-validation)" if cv else ""), seeds)
     loaded: dict[str, object] = {}
+    said_truncated = False
     for n, cell in enumerate(todo, 1):
         path = out / "cells" / f"{cell.key}.json"
         row = _reuse(path, settings)
@@ -285,6 +286,11 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
                                       bidirectional=cell.bidirectional,
                                       freeze=None if not cell.tuning else cell.tuning == "frozen")
                 result = classify.run_seeds(data, cell_config, seeds, vectors=vectors, progress=progress, cv=cv)
+                cut = result.get("truncated") or {}
+                if cut.get("texts") and not said_truncated:  # the same for every recurrent cell: said once
+                    said_truncated = True
+                    echo(f"truncated: {cut['texts']:,} of {cut['of']:,} texts cut to their first "
+                         f"{cut['max_len']:,} tokens (max_len)")
             row = _row(cell, result, seeds)
             with atomic_output(path) as tmp:
                 tmp.write_text(json.dumps({"settings": settings, "row": row}, indent=2), encoding="utf-8")
