@@ -33,6 +33,7 @@ import json
 import random
 import sys
 import time
+import warnings
 from collections import Counter
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -482,7 +483,9 @@ def _read_meta(file: Path) -> dict:
 def _read_state(file: Path) -> dict:
     """weights.pt as a dict of tensors, read with torch.load(weights_only=True)."""
     try:
-        state = torch.load(file, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():  # torch warns about pickle protocols of files it then refuses
+            warnings.simplefilter("ignore")
+            state = torch.load(file, map_location="cpu", weights_only=True)
     except FileNotFoundError:
         raise _missing(file) from None
     except OSError as error:
