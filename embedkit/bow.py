@@ -2,8 +2,11 @@
 
 Each sentence becomes the binary bag of its unigrams and bigrams (the tokens of
 `embedkit.splits.sentence_tokens`, vocabulary from the training split), and an L2-regularised
-logistic regression is fitted on it; the regularisation strength C is chosen on the dev split from
-a small grid. The same fixed splits as the recurrent classifiers are used, so the numbers compare.
+logistic regression (liblinear) is fitted on it; the regularisation strength C is chosen on the
+dev split from a small grid. With three classes or more it is one-vs-rest: one binary regression
+per class, the highest score wins (liblinear fits binary models only; an explicit
+`OneVsRestClassifier` gives the same model in every scikit-learn version, and for two classes it
+is the one binary regression itself). The same fixed splits as the recurrent classifiers are used, so the numbers compare.
 
 Example:
     >>> from embedkit.datasets import load_classification
@@ -33,10 +36,10 @@ def train_bow(data: ClassificationData, *, lowercase: bool = True, ngrams: int =
     """
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
     from sklearn.pipeline import make_pipeline
 
-    if data.dev is None or data.test is None:
-        data = split_data(data, seed=0)
+    data = split_data(data, seed=0)  # fills in missing splits; checks every class is in train and test
     start = time.perf_counter()
     vectorizer = CountVectorizer(tokenizer=partial(sentence_tokens, lowercase=lowercase), lowercase=False,
                                  token_pattern=None, ngram_range=(1, ngrams), binary=True)
@@ -44,7 +47,7 @@ def train_bow(data: ClassificationData, *, lowercase: bool = True, ngrams: int =
     x_dev = vectorizer.transform(data.dev.texts)
     best = None
     for c in C_GRID:
-        classifier = LogisticRegression(C=c, solver="liblinear", random_state=seed)
+        classifier = OneVsRestClassifier(LogisticRegression(C=c, solver="liblinear", random_state=seed))
         classifier.fit(x_train, data.train.labels)
         dev = prediction_scores(data.dev.labels, classifier.predict(x_dev))["accuracy"]
         if best is None or dev > best[1]:
@@ -58,8 +61,7 @@ def train_bow(data: ClassificationData, *, lowercase: bool = True, ngrams: int =
 def run_bow(data: ClassificationData, *, cv: int | None = None, lowercase: bool = True) -> dict:
     """Test accuracy and macro-F1 of the baseline, in `run_seeds`' shape (the fit is deterministic,
     so runs differ only by fold with `cv=K`; without it there is one run)."""
-    folds = cv_folds(data, cv) if cv else [split_data(data, seed=0) if data.dev is None or data.test is None
-                                           else data]
+    folds = cv_folds(data, cv) if cv else [split_data(data, seed=0)]
     runs = []
     for fold, part in enumerate(folds):
         model, info = train_bow(part, lowercase=lowercase)

@@ -34,6 +34,7 @@ import json
 import random
 import sys
 import time
+import warnings
 from collections import Counter
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -75,7 +76,8 @@ class ClassifierConfig:
     batch_size: int = 50
     lr: float = 1e-3               # Adam
     patience: int = 3              # early stopping on dev accuracy
-    max_len: int | None = None     # truncate longer token lists (None: keep all)
+    max_len: int | None = None     # keep the first max_len tokens of each text (None: keep all); the CLI's
+                                   # default 400 is over 3x the longest sentence of MR/SST/SUBJ/TREC/CR/MPQA
     lowercase: bool = True
     device: str = "auto"           # "auto" | "cpu" | "cuda"
     seed: int = 1
@@ -90,6 +92,8 @@ class ClassifierConfig:
         for name in ("dim", "layers", "hidden", "epochs", "batch_size"):
             if getattr(self, name) < 1:
                 raise EmbedkitError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.max_len is not None and self.max_len < 1:
+            raise EmbedkitError(f"max_len must be at least 1 (or None: keep every token), got {self.max_len}")
         if not 0 <= self.dropout < 1 or not 0 <= self.embed_dropout < 1:
             raise EmbedkitError("dropout must lie in [0, 1)")
         if self.embeddings == "onehot" and self.freeze is False:
@@ -246,6 +250,7 @@ class Split:
 
     ids: list[list[int]]
     labels: np.ndarray  # (n,) int64
+    truncated: int = 0  # texts longer than `ClassifierConfig.max_len`, cut to it
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -268,15 +273,19 @@ def build_vocab(data: ClassificationData, config: ClassifierConfig, vectors: Vec
 
 def encode(texts: list[str], labels: list[str] | None, index: dict[str, int], classes: list[str],
            config: ClassifierConfig) -> Split:
-    """Token ids per text (an empty text becomes one <unk>); labels as class indices."""
-    ids = []
+    """Token ids per text, cut to `config.max_len` (an empty text becomes one <unk>); labels as class
+    indices. The Split counts the texts that were cut."""
+    ids, truncated = [], 0
     for text in texts:
-        row = [index.get(t, UNK) for t in sentence_tokens(text, config.lowercase)][:config.max_len] or [UNK]
-        ids.append(row)
+        tokens = sentence_tokens(text, config.lowercase)
+        if config.max_len is not None and len(tokens) > config.max_len:
+            tokens = tokens[:config.max_len]
+            truncated += 1
+        ids.append([index.get(t, UNK) for t in tokens] or [UNK])
     positions = {c: i for i, c in enumerate(classes)}
     y = np.array([positions.get(label, -1) for label in labels] if labels is not None else [-1] * len(texts),
                  dtype=np.int64)
-    return Split(ids, y)
+    return Split(ids, y, truncated)
 
 
 def embedding_matrix(words: list[str], vectors: Vectors, seed: int) -> tuple[np.ndarray, dict]:
@@ -331,6 +340,8 @@ class TrainedClassifier:
         self.coverage = coverage
         self.index = {w: i for i, w in enumerate(words)}
         self.test: LabelledTexts | None = None  # the test split it was evaluated on, when trained here
+        # when trained here: {"texts": texts of train+dev+test cut to max_len, "of": all texts, "max_len"}
+        self.truncated: dict | None = None
         self.parameters = count_parameters(model)
 
     @property
@@ -390,36 +401,165 @@ class TrainedClassifier:
 
     @classmethod
     def load(cls, path, device: str = "cpu") -> TrainedClassifier:
+        """Read a classifier `save` wrote; the weights only as tensors (never pickled code).
+
+        Args:
+            path: the folder `save` wrote.
+            device: where to put the model ("cpu", "cuda", "auto").
+
+        Returns:
+            TrainedClassifier (its `test` is None).
+
+        Raises:
+            EmbedkitError: a file is missing or unreadable, or does not hold what `save` writes
+                (config.json an object with format, config and classes; vocab.txt the words;
+                weights.pt a state dict of tensors that fits them); the message names the file.
+
+        Example:
+            >>> trained = TrainedClassifier.load("sst2.model")  # doctest: +SKIP
+        """
         path = Path(path)
-        try:
-            meta = json.loads((path / "config.json").read_text(encoding="utf-8"))
-            words = (path / "vocab.txt").read_text(encoding="utf-8").split("\n")[:-1]
-            state = torch.load(path / "weights.pt", map_location="cpu", weights_only=True)
-        except (OSError, ValueError, RuntimeError) as error:
-            raise EmbedkitError(f"{path}: not a saved classifier ({error})") from None
-        if meta.get("format") != "embedkit-classifier":
-            raise EmbedkitError(f"{path}: not a saved classifier (config.json format {meta.get('format')!r})")
+        meta_file, vocab_file, weights_file = path / "config.json", path / "vocab.txt", path / "weights.pt"
+        if not any(f.exists() for f in (meta_file, vocab_file, weights_file)):
+            raise EmbedkitError(f"{path}: not a saved classifier (a folder holding config.json, vocab.txt "
+                                "and weights.pt, as embedkit classify ... --save MODEL writes)")
+        meta = _read_meta(meta_file)
+        words = _read_text(vocab_file).split("\n")[:-1]
+        if len(words) < 2:
+            raise EmbedkitError(f"{vocab_file}: {len(words)} words; a saved vocabulary starts with <pad> and <unk>")
+        state = _read_state(weights_file)
+        embedded = state.get("embedding.weight")
+        if embedded is None or embedded.dim() != 2:
+            raise EmbedkitError(f"{weights_file}: no 2-D embedding.weight; not the weights of a saved classifier")
         known = {f.name for f in fields(ClassifierConfig)}
-        config = ClassifierConfig(**{k: v for k, v in meta["config"].items() if k in known})
-        dim = state["embedding.weight"].shape[1]
-        weights = None if config.embeddings in ("onehot", "random") else np.zeros((len(words), dim), np.float32)
-        model = SequenceClassifier(len(words), len(meta["classes"]), config, weights)
+        try:
+            config = ClassifierConfig(**{k: v for k, v in meta["config"].items() if k in known})
+            config.check()
+            weights = (None if config.embeddings in ("onehot", "random")
+                       else np.zeros((len(words), embedded.shape[1]), np.float32))
+            model = SequenceClassifier(len(words), len(meta["classes"]), config, weights)
+        except (EmbedkitError, TypeError, ValueError) as error:
+            raise EmbedkitError(f"{meta_file}: its config does not describe a classifier ({error})") from None
+        _check_state(state, model.state_dict(), weights_file)
         model.load_state_dict(state)
         model.to(resolve_device(device))
         return cls(model, config, meta["classes"], words, meta.get("history"), meta.get("coverage"))
 
 
+def _missing(file: Path) -> EmbedkitError:
+    return EmbedkitError(f"{file}: missing; not a saved classifier (embedkit classify ... --save MODEL "
+                         "writes config.json, vocab.txt and weights.pt)")
+
+
+def _read_text(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _missing(file) from None
+    except OSError as error:
+        raise EmbedkitError(f"{file}: cannot read it ({error.strerror or error})") from None
+    except UnicodeDecodeError:
+        raise EmbedkitError(f"{file}: not UTF-8 text; not a saved classifier") from None
+
+
+def _read_meta(file: Path) -> dict:
+    """config.json: an object with format "embedkit-classifier", a `config` object and a `classes` list."""
+    try:
+        meta = json.loads(_read_text(file))
+    except ValueError as error:
+        raise EmbedkitError(f"{file}: not JSON ({error})") from None
+    if not isinstance(meta, dict):
+        raise EmbedkitError(f"{file}: holds a JSON {type(meta).__name__}, not the object a saved classifier has")
+    if meta.get("format") != "embedkit-classifier":
+        raise EmbedkitError(f"{file}: not a saved classifier (format {meta.get('format')!r}, "
+                            "expected 'embedkit-classifier')")
+    if "config" not in meta:
+        raise EmbedkitError(f"{file}: no 'config' (the classifier settings); not a saved classifier")
+    if not isinstance(meta["config"], dict):
+        raise EmbedkitError(f"{file}: 'config' must be an object of classifier settings, "
+                            f"found a JSON {type(meta['config']).__name__}")
+    classes = meta.get("classes")
+    if not isinstance(classes, list) or not classes or not all(isinstance(c, str) for c in classes):
+        raise EmbedkitError(f"{file}: 'classes' must be a list of class names, found {classes!r:.60}")
+    return meta
+
+
+def _read_state(file: Path) -> dict:
+    """weights.pt as a dict of tensors, read with torch.load(weights_only=True)."""
+    try:
+        with warnings.catch_warnings():  # torch warns about pickle protocols of files it then refuses
+            warnings.simplefilter("ignore")
+            state = torch.load(file, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise _missing(file) from None
+    except OSError as error:
+        raise EmbedkitError(f"{file}: cannot read it ({error.strerror or error})") from None
+    except Exception:  # a damaged file or one holding more than tensors; its message is not shown
+        # (for pickled objects torch suggests loading them unsafely, which embedkit never does)
+        raise EmbedkitError(f"{file}: not a state dict of tensors as `classify --save` writes; "
+                            "embedkit reads only tensors from it, never pickled objects") from None
+    if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor)
+                                              for k, v in state.items()):
+        raise EmbedkitError(f"{file}: holds a {type(state).__name__}, not a state dict (names -> tensors)")
+    return state
+
+
+def _check_state(state: dict, expected: dict, file: Path) -> None:
+    """Every tensor the model has, with its shape, and no other (one line instead of torch's list)."""
+    missing = [k for k in expected if k not in state]
+    extra = [k for k in state if k not in expected]
+    if missing or extra:
+        raise EmbedkitError(f"{file}: does not fit config.json and vocab.txt: "
+                            + "; ".join(part for part in (f"missing {', '.join(missing[:3])}" if missing else "",
+                                                          f"unexpected {', '.join(extra[:3])}" if extra else "")
+                                        if part))
+    for name, tensor in expected.items():
+        if tuple(state[name].shape) != tuple(tensor.shape):
+            raise EmbedkitError(f"{file}: {name} has shape {tuple(state[name].shape)}, config.json and vocab.txt "
+                                f"need {tuple(tensor.shape)}")
+
+
 def _load_vectors(config: ClassifierConfig, vectors: Vectors | None, *,
                   allow_nonfinite: bool = False) -> Vectors | None:
+    """The vectors `config.embeddings` names (None for onehot/random), checked by `check_vectors`."""
     if config.embeddings in ("onehot", "random"):
         return None
-    if vectors is not None:
-        return vectors
-    if config.embeddings == "given":
-        raise EmbedkitError("embeddings='given' means the vectors passed in; pass vectors=")
-    from .pretrained import resolve
+    if vectors is None:
+        if config.embeddings == "given":
+            raise EmbedkitError("embeddings='given' means the vectors passed in; pass vectors=")
+        from .pretrained import resolve
 
-    return resolve(config.embeddings, allow_nonfinite=allow_nonfinite)
+        vectors = resolve(config.embeddings, allow_nonfinite=allow_nonfinite)
+    check_vectors(vectors, config.embeddings)
+    return vectors
+
+
+def check_vectors(vectors: Vectors, name: str) -> None:
+    """Refuse vectors that cannot initialise an embedding layer.
+
+    Args:
+        vectors: what `--embeddings` loaded.
+        name: how to call them in the message (the file or pretrained name).
+
+    Raises:
+        EmbedkitError: no words, no dimensions, a sparse matrix (one-hot vectors: the one-hot model
+            is ``--embeddings onehot``), or a value that is NaN or infinite (names the first word).
+
+    Example:
+        >>> check_vectors(Vectors(["a", "b"], np.eye(2)), "v.vec")  # usable: returns None
+    """
+    if len(vectors) == 0 or vectors.dim == 0:
+        raise EmbedkitError(f"{name}: holds {len(vectors)} words x {vectors.dim} dimensions; "
+                            "a classifier needs at least one word with a vector")
+    if vectors.is_sparse:
+        raise EmbedkitError(f"{name}: sparse vectors ({len(vectors):,} words x {vectors.dim:,} dimensions, "
+                            "one-hot vectors are stored so) cannot fill an embedding layer; "
+                            "for the one-hot model use --embeddings onehot")
+    bad = ~np.isfinite(vectors.matrix).all(axis=1)  # (n,) True where a row holds NaN or inf
+    if bad.any():
+        first = vectors.words[int(np.argmax(bad))]
+        raise EmbedkitError(f"{name}: {int(bad.sum()):,} of {len(vectors):,} vectors hold NaN or infinite "
+                            f"values (the first: {first!r}); fix or drop them before training on them")
 
 
 def train_classifier(data: ClassificationData, config: ClassifierConfig, *, progress: bool = True,
@@ -436,8 +576,7 @@ def train_classifier(data: ClassificationData, config: ClassifierConfig, *, prog
         TrainedClassifier; its `test` attribute is the test split used.
     """
     config.check()
-    if data.dev is None or data.test is None:
-        data = split_data(data, seed=0)
+    data = split_data(data, seed=0)  # fills in missing splits; checks every class is in train and test
     vectors = _load_vectors(config, vectors)
     device = resolve_device(config.device)
     seed_everything(config.seed)
@@ -449,6 +588,10 @@ def train_classifier(data: ClassificationData, config: ClassifierConfig, *, prog
     model = SequenceClassifier(len(words), len(classes), config, weights).to(device)
     trained = TrainedClassifier(model, config, classes, words, [], coverage)
     trained.test = data.test
+    cut = train.truncated + dev.truncated
+    if config.max_len is not None:
+        cut += encode(data.test.texts, None, index, classes, config).truncated
+    trained.truncated = {"texts": cut, "of": len(train) + len(dev) + len(data.test), "max_len": config.max_len}
     optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=config.lr)
     loss_fn = nn.CrossEntropyLoss()
     rng = np.random.default_rng(config.seed)
@@ -508,17 +651,18 @@ def run_seeds(data: ClassificationData, config: ClassifierConfig, seeds=(1, 2, 3
     Returns:
         {"accuracy_mean", "accuracy_std", "macro_f1_mean", "macro_f1_std", "runs": [{"seed", "fold",
         "accuracy", "macro_f1", "n", "epochs", "best_epoch", "seconds"}], "parameters", "coverage",
-        "seconds_per_epoch"}, plus "models" (the TrainedClassifiers) when `keep_models`.
+        "seconds_per_epoch", "truncated": {"texts", "of", "max_len"} (texts cut to `config.max_len`;
+        every fold holds all texts, so it is the same for every run)}, plus "models" (the
+        TrainedClassifiers) when `keep_models`.
     """
     from dataclasses import replace
 
     from .splits import cv_folds
 
     vectors = _load_vectors(config, vectors)
-    folds = cv_folds(data, cv) if cv else [split_data(data, seed=0) if data.dev is None or data.test is None
-                                           else data]
+    folds = cv_folds(data, cv) if cv else [split_data(data, seed=0)]
     runs, models, epoch_seconds = [], [], []
-    parameters = coverage = None
+    parameters = coverage = truncated = None
     for fold, part in enumerate(folds):
         for seed in seeds:
             trained = train_classifier(part, replace(config, seed=seed), progress=progress, vectors=vectors)
@@ -528,11 +672,11 @@ def run_seeds(data: ClassificationData, config: ClassifierConfig, seeds=(1, 2, 3
             runs.append({"seed": seed, "fold": fold if cv else None, **scores, "epochs": len(history),
                          "best_epoch": best_epoch, "seconds": sum(h["seconds"] for h in history)})
             epoch_seconds += [h["seconds"] for h in history]
-            parameters, coverage = trained.parameters, trained.coverage
+            parameters, coverage, truncated = trained.parameters, trained.coverage, trained.truncated
             if keep_models:
                 models.append(trained)
     result = {**summarize(runs), "runs": runs, "parameters": parameters, "coverage": coverage,
-              "seconds_per_epoch": float(np.mean(epoch_seconds))}
+              "seconds_per_epoch": float(np.mean(epoch_seconds)), "truncated": truncated}
     if keep_models:
         result["models"] = models
     return result

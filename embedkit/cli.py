@@ -96,6 +96,22 @@ def main():
 
 # -- options shared by several commands ------------------------------------------------------
 
+# Seeds: numpy's legacy seeding (gensim, scikit-learn, UMAP) takes 0 .. 2**32 - 1.
+SEED = click.IntRange(0, 2**32 - 1)
+
+
+class FiniteFloat(click.FloatRange):
+    """`click.FloatRange` that also refuses nan and inf (nan passes every bound check)."""
+
+    def convert(self, value, param, ctx):
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
+
 def format_option(function):
     """`--format FMT` for a command that saves vectors with `io.save(vectors, out, fmt)`."""
     from .io import WRITE_FORMATS
@@ -140,19 +156,27 @@ def _training_options(function):
 
     defaults = SkipGramConfig()
     options = [
-        click.option("--vector-size", default=defaults.vector_size, show_default=True, help="Dimension of the vectors."),
-        click.option("--window", default=defaults.window, show_default=True,
+        click.option("--vector-size", type=click.IntRange(min=1), default=defaults.vector_size, show_default=True,
+                     help="Dimension of the vectors."),
+        click.option("--window", type=click.IntRange(min=1), default=defaults.window, show_default=True,
                      help="Maximum distance between center and context word; the effective window is drawn from 1..WINDOW per center word."),
-        click.option("--min-count", default=defaults.min_count, show_default=True, help="Ignore words seen fewer times."),
-        click.option("--max-vocab", type=int, default=None, help="Keep at most this many of the most frequent words."),
-        click.option("--sample", default=defaults.sample, show_default=True, help="Subsampling threshold for frequent words (0 = off)."),
-        click.option("--negative", default=defaults.negative, show_default=True, help="Noise words per pair (negative sampling)."),
-        click.option("--alpha", default=defaults.alpha, show_default=True, help="Initial learning rate."),
-        click.option("--min-alpha", default=defaults.min_alpha, show_default=True, help="Final learning rate (linear decay)."),
-        click.option("--epochs", default=defaults.epochs, show_default=True, help="Passes over the corpus."),
-        click.option("--workers", default=defaults.workers, show_default=True,
+        click.option("--min-count", type=click.IntRange(min=1), default=defaults.min_count, show_default=True,
+                     help="Ignore words seen fewer times."),
+        click.option("--max-vocab", type=click.IntRange(min=1), default=None,
+                     help="Keep at most this many of the most frequent words."),
+        click.option("--sample", type=FiniteFloat(min=0), default=defaults.sample, show_default=True,
+                     help="Subsampling threshold for frequent words (0 = off)."),
+        click.option("--negative", type=click.IntRange(min=1), default=defaults.negative, show_default=True,
+                     help="Noise words per pair (negative sampling)."),
+        click.option("--alpha", type=FiniteFloat(min=0, min_open=True), default=defaults.alpha, show_default=True,
+                     help="Initial learning rate."),
+        click.option("--min-alpha", type=FiniteFloat(min=0), default=defaults.min_alpha, show_default=True,
+                     help="Final learning rate (linear decay)."),
+        click.option("--epochs", type=click.IntRange(min=1), default=defaults.epochs, show_default=True,
+                     help="Passes over the corpus."),
+        click.option("--workers", type=click.IntRange(min=1), default=defaults.workers, show_default=True,
                      help="Training threads. Runs are reproducible with --seed only with --workers 1."),
-        click.option("--seed", default=defaults.seed, show_default=True,
+        click.option("--seed", type=SEED, default=defaults.seed, show_default=True,
                      help="Random seed (initial vectors, sampling, loss sample). Same seed + --workers 1 = same vectors."),
         click.option("--engine", type=click.Choice(list(ENGINES)), default=defaults.engine, show_default=True,
                      help="Implementation that trains the model: native (embedkit's own numba kernels, "
@@ -170,7 +194,7 @@ def _training_options(function):
               help="Where to write the vectors; the extension chooses the format (.ekv, .vec, .txt, .bin, .glove).")
 @format_option
 @_training_options
-@click.option("--checkpoint-every", default=0, show_default=True,
+@click.option("--checkpoint-every", type=click.IntRange(min=0), default=0, show_default=True,
               help="Save the vectors to OUTPUT every N epochs, so Ctrl-C keeps the last complete one.")
 @click.option("--tmp-dir", type=click.Path(file_okay=False), default=None,
               help="Folder for the temporary tokenised copy of the corpus (default: system temp).")
@@ -204,10 +228,12 @@ def train(corpus, output, fmt, checkpoint_every, tmp_dir, quiet, **options):
 @main.command()
 @click.argument("text", required=False)
 @click.option("--file", "corpus", type=click.Path(), help="Take the sentences from this corpus instead of TEXT.")
-@click.option("--window", default=2, show_default=True, help="Maximum distance between center and context.")
+@click.option("--window", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Maximum distance between center and context.")
 @click.option("--dynamic", is_flag=True, help="Draw each center word's window from 1..WINDOW, as word2vec does.")
-@click.option("--seed", default=1, show_default=True, help="Seed for --dynamic.")
-@click.option("--limit", type=int, default=None, help="Print at most this many pairs (default: all for TEXT, 100 for --file).")
+@click.option("--seed", type=SEED, default=1, show_default=True, help="Seed for --dynamic.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Print at most this many pairs (default: all for TEXT, 100 for --file).")
 def windows(text, corpus, window, dynamic, seed, limit):
     """Print the (center, context) pairs skip-gram trains on.
 
@@ -220,8 +246,6 @@ def windows(text, corpus, window, dynamic, seed, limit):
 
     if (text is None) == (corpus is None):
         raise click.UsageError("give either TEXT or --file CORPUS")
-    if window < 1:
-        raise click.BadParameter("must be at least 1", param_hint="--window")
     rng = np.random.default_rng(seed)
     sentences = [tokenize(text)] if text is not None else Corpus(corpus)
     limit = limit if limit is not None else (None if text is not None else 100)
@@ -245,8 +269,10 @@ def windows(text, corpus, window, dynamic, seed, limit):
 @click.argument("corpus", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(), help="Where to write the vectors (.ekv keeps them sparse).")
 @format_option
-@click.option("--min-count", default=1, show_default=True, help="Ignore words seen fewer times.")
-@click.option("--max-vocab", type=int, default=None, help="Keep at most this many of the most frequent words.")
+@click.option("--min-count", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Ignore words seen fewer times.")
+@click.option("--max-vocab", type=click.IntRange(min=1), default=None,
+              help="Keep at most this many of the most frequent words.")
 @click.option("--lowercase/--no-lowercase", default=True, show_default=True, help="Lower-case the corpus.")
 def onehot(corpus, output, fmt, min_count, max_vocab, lowercase):
     """One-hot vectors for the vocabulary of CORPUS: the baseline where distinct words have cosine 0.
@@ -261,9 +287,13 @@ def onehot(corpus, output, fmt, min_count, max_vocab, lowercase):
     from .onehot import onehot as make_onehot
 
     io.check_output(output, fmt)
-    vocab = Vocab.build(Corpus(list(corpus), lowercase=lowercase), min_count=min_count, max_vocab=max_vocab)
+    sentences = Corpus(list(corpus), lowercase=lowercase)
+    vocab = Vocab.build(sentences, min_count=min_count, max_vocab=max_vocab)
+    if vocab.total_words == 0:
+        raise click.ClickException(f"{sentences.description}: the corpus holds no words")
     if len(vocab) == 0:
-        raise click.ClickException(f"no word occurs at least {min_count} times in the corpus")
+        raise click.ClickException(f"{sentences.description}: no word occurs at least {min_count} times "
+                                   f"in its {vocab.total_words:,} words; lower --min-count")
     path = io.save(make_onehot(vocab), output, fmt)
     click.echo(f"wrote one-hot vectors for {len(vocab):,} words (dimension {len(vocab):,}) to {path}", err=True)
 
@@ -271,8 +301,8 @@ def onehot(corpus, output, fmt, min_count, max_vocab, lowercase):
 @main.command()
 @click.option("-o", "--output", default="embedkit-demo/vectors.ekv", show_default=True, type=click.Path(),
               help="Where to write the demo vectors.")
-@click.option("--epochs", default=10, show_default=True, help="Passes over the sample.")
-@click.option("--workers", default=None, type=int, help="Training threads (default: all cores).")
+@click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True, help="Passes over the sample.")
+@click.option("--workers", default=None, type=click.IntRange(min=1), help="Training threads (default: all cores).")
 def demo(output, epochs, workers):
     """Train on a Wikipedia sample that ships with gensim and show nearest neighbours.
 
@@ -737,6 +767,12 @@ def _picture_size(ctx, param, value):
     width, sep, height = (value or "").lower().partition("x")
     if not (sep and width.isdigit() and height.isdigit()):
         raise click.BadParameter(f"expected WIDTHxHEIGHT in pixels, like 1600x1200; got {value!r}")
+    from .plot_figure import check_size
+
+    try:
+        check_size(int(width), int(height))
+    except EmbedkitError as error:
+        raise click.BadParameter(str(error)) from None
     return int(width), int(height)
 
 
@@ -763,7 +799,7 @@ def _picture_size(ctx, param, value):
 @click.option("--labels", type=click.IntRange(min=0), metavar="N",
               help="Label at most N words, most frequent first; overlapping labels are left out. "
                    "[default: all that fit; 40 for .html]")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (projection, k-means).")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Random seed (projection, k-means).")
 @click.option("--size", default="1600x1200", show_default=True, callback=_picture_size, metavar="WxH",
               help="Picture size in pixels.")
 @click.option("--dpi", type=click.IntRange(50, 1200), default=160, show_default=True,
@@ -817,6 +853,12 @@ def plot_command(vectors, out, method, top, words, words_file, neighbors_of, top
 
 # -- downstream classification -----------------------------------------------------------------------
 
+# 400 tokens is over 3x the longest sentence of MR, SST, SUBJ, TREC, CR and MPQA (122, SUBJ), so it
+# changes none of their results; it bounds the time and memory one very long text can take.
+_MAX_LEN = click.option("--max-len", type=click.IntRange(min=0), default=400, show_default=True, metavar="N",
+                        help="Keep the first N tokens of each text (recurrent models; 0: keep all). "
+                             "The output says how many texts were cut.")
+
 @main.command()
 @click.argument("dataset")
 @click.option("--embeddings", "-e", default="random", show_default=True, metavar="SPEC",
@@ -831,14 +873,16 @@ def plot_command(vectors, out, method, top, words, words_file, neighbors_of, top
               help="Keep pretrained vectors fixed, or train them (default: fine-tune; onehot is always fixed).")
 @click.option("--dim", type=click.IntRange(min=1), default=50, show_default=True, help="Size of random embeddings.")
 @click.option("--hidden", type=click.IntRange(min=1), default=100, show_default=True, help="RNN state size per direction.")
-@click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=0.5, show_default=True)
-@click.option("--forget-bias", type=float, default=0.0, show_default=True,
+@click.option("--dropout", type=FiniteFloat(0, 1, max_open=True), default=0.5, show_default=True)
+@click.option("--forget-bias", type=FiniteFloat(), default=0.0, show_default=True,
               help="Initial bias of the LSTM forget gate / GRU update gate (1.0 helps long memories).")
 @click.option("--epochs", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many epochs.")
 @click.option("--patience", type=click.IntRange(min=1), default=3, show_default=True,
               help="Stop after this many epochs without a better dev accuracy.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=50, show_default=True)
-@click.option("--lr", type=float, default=1e-3, show_default=True, help="Adam learning rate.")
+@_MAX_LEN
+@click.option("--lr", type=FiniteFloat(min=0, min_open=True), default=1e-3, show_default=True,
+              help="Adam learning rate.")
 @click.option("--seeds", type=click.IntRange(min=1), default=3, show_default=True,
               help="Train this many times (seeds 1..N) and report mean and std.")
 @click.option("--cv", type=click.IntRange(min=2), default=None, help="K-fold cross-validation instead of a fixed split.")
@@ -852,7 +896,7 @@ def plot_command(vectors, out, method, top, words, words_file, neighbors_of, top
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @nonfinite_option
 def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, dim, hidden, dropout, forget_bias,
-             epochs, patience, batch_size, lr, seeds, cv, device, threads, mirror, save, as_json, quiet,
+             epochs, patience, batch_size, max_len, lr, seeds, cv, device, threads, mirror, save, as_json, quiet,
              allow_nonfinite):
     """Train a recurrent classifier on DATASET and report test accuracy and macro-F1 (mean +- std over seeds).
 
@@ -890,7 +934,7 @@ def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, 
         config = ClassifierConfig(embeddings=embeddings, freeze=freeze, dim=dim, cell=cell, layers=layers,
                                   bidirectional=bidirectional, pooling=pooling, hidden=hidden, dropout=dropout,
                                   forget_bias=forget_bias, epochs=epochs, patience=patience, batch_size=batch_size,
-                                  lr=lr, device=device)
+                                  max_len=max_len or None, lr=lr, device=device)
         config.check()
         vectors = _load_vectors(config, None, allow_nonfinite=allow_nonfinite)
         result = run_seeds(data, config, tuple(range(1, seeds + 1)), vectors=vectors, progress=not quiet,
@@ -907,6 +951,8 @@ def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, 
                f"+- {100 * result['accuracy_std']:.2f}, macro-F1 {100 * result['macro_f1_mean']:.2f} "
                f"+- {100 * result['macro_f1_std']:.2f}  ({what})")
     click.echo(f"parameters: {result['parameters']:,}")
+    if result.get("truncated") and result["truncated"]["texts"]:
+        click.echo(_truncated_line(result["truncated"]))
     if result["coverage"]:
         c = result["coverage"]
         click.echo(f"coverage: {c['found']:,} of {c['vocab']:,} training words have vectors ({100 * c['fraction']:.1f}%)")
@@ -914,6 +960,11 @@ def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, 
         click.echo(f"seconds per epoch: {result['seconds_per_epoch']:.1f}")
     if save:
         click.echo(f"saved the first model to {save}", err=True)
+
+
+def _truncated_line(truncated: dict) -> str:
+    return (f"truncated: {truncated['texts']:,} of {truncated['of']:,} texts cut to their first "
+            f"{truncated['max_len']:,} tokens (--max-len)")
 
 
 # -- the downstream grid ---------------------------------------------------------------------
@@ -940,6 +991,7 @@ def _list(value: str) -> list[str]:
 @click.option("--epochs", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many epochs.")
 @click.option("--patience", type=click.IntRange(min=1), default=3, show_default=True,
               help="Stop after this many epochs without a better dev accuracy.")
+@_MAX_LEN
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
 @click.option("--threads", type=click.IntRange(min=1), default=None,
               help="CPU threads for torch (default: torch's choice; 1 is fastest on a busy machine).")
@@ -949,7 +1001,7 @@ def _list(value: str) -> list[str]:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 @nonfinite_option
 def compare(dataset, embeddings, cells, bidirectional, tuning, seeds, cv, pooling, hidden, epochs, patience,
-            device, threads, mirror, output, quiet, allow_nonfinite):
+            max_len, device, threads, mirror, output, quiet, allow_nonfinite):
     """Train the grid embeddings x cells (x directions) on DATASET and write one table and chart.
 
     Resumable: each finished cell is saved in DIR/cells/ at once, and a rerun with the same
@@ -969,7 +1021,8 @@ def compare(dataset, embeddings, cells, bidirectional, tuning, seeds, cv, poolin
     from .classify import ClassifierConfig
     from .compare import compare as run_compare
 
-    config = ClassifierConfig(pooling=pooling, hidden=hidden, epochs=epochs, patience=patience, device=device)
+    config = ClassifierConfig(pooling=pooling, hidden=hidden, epochs=epochs, patience=patience, device=device,
+                              max_len=max_len or None)
     report = run_compare(dataset, _list(embeddings), _list(cells), out=output, bidirectional=bidirectional,
                          tunings=tuple(_list(tuning)), seeds=range(1, seeds + 1), cv=cv, config=config,
                          mirror=mirror, progress=not quiet, echo=lambda line: click.echo(line, err=True),

