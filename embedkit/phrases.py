@@ -17,7 +17,8 @@ output, so phrases grow (``new_york_times``).
 
 Memory is bounded as gensim bounds it (`max_vocab_size`): after any sentence that leaves more
 than that many entries in the table, the entries counted fewer than `min_reduce` times are
-dropped and `min_reduce` rises by one (gensim's `utils.prune_vocab`, which starts at 1).
+dropped and `min_reduce` rises by one (gensim's `utils.prune_vocab`, which starts at 1). The
+table of distinct strings (every word and piece seen, its bytes and its count) is not pruned.
 
 The results equal gensim's, count for count and score for score (tests/test_phrases.py):
 gensim keys its table by the joined string, so the word ``new_york`` (written by an earlier
@@ -27,8 +28,11 @@ last piece), which gives the same entries. `frozen` scores as gensim's `FrozenPh
 model after `freeze()`): a candidate's words are counted by the first and the last piece of
 the joined string, which differs from `Phrases` only for words that contain the delimiter.
 
-Speed: the counting and the phrase search run in numba on word ids with an open-addressing
-table; Python only splits lines, maps words to ids and writes the output.
+Speed: everything but reading and writing runs in numba on the UTF-8 bytes: splitting lines
+into words (at the white space Python's ``str.split()`` splits at; lines end at \\n, \\r or
+\\r\\n, as Python reads text files), mapping words to ids in a hash table of byte strings,
+counting in an open-addressing table, finding the phrases and writing the joined text. Bytes
+that are not valid UTF-8 are kept as they are (gensim's LineSentence refuses such files).
 
 Example:
     >>> model = PhraseModel(min_count=1, threshold=1).learn([["new", "york", "is", "big"]] * 3 + [["york"]])
@@ -40,7 +44,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 import numpy as np
 from numba import njit
@@ -52,7 +56,9 @@ ENGLISH_CONNECTOR_WORDS = frozenset(  # gensim.models.phrases.ENGLISH_CONNECTOR_
     " for of with without at from to in on by "
     " and or ".split())
 SCORINGS = ("default", "npmi")
-CHUNK_WORDS = 1 << 20     # corpus words mapped to ids and counted at a time
+CHUNK_WORDS = 1 << 20     # words of in-memory sentences handled at a time
+CHUNK_BYTES = 1 << 24     # bytes of a file handled at a time (cut at a line end)
+START_ROWS = 1 << 16      # the tables' first sizes (rows); they double as they fill
 
 _FREE = 0                 # a free row of a table (its second key column; keys are stored + 1)
 _MAX_IDS = 1 << 31        # distinct words and pieces: a key holds two ids in 64 bits
@@ -60,6 +66,11 @@ _LOW32 = 0xFFFFFFFF
 _UNSET = -3               # a word's inner pieces not yet looked up in the trie
 _MISSING = -4             # a middle the trie does not hold: nothing with it was counted
 _LOAD = 0.7               # tables grow beyond this fill
+
+# columns of the per-string matrix: one row (one cache line) per distinct word or piece
+W_OFFSET, W_BYTES, W_PIECES, W_NPIECES, W_CONNECTOR, W_MIDDLE, W_COUNT, W_HASH = range(8)
+# the state vector
+S_ENTRIES, S_MIN_REDUCE, S_WORDS, S_NODES, S_PRUNES, S_ROWS, S_STRINGS, S_TEXT, S_POOL = range(9)
 
 
 @dataclass(frozen=True)
@@ -78,7 +89,7 @@ class PhraseModel:
         min_count: candidates (and, for npmi, words) seen fewer times are never phrases; gensim's.
         threshold: a candidate scoring above it is a phrase (npmi: in -1..1).
         max_vocab_size: prune the table when it holds more entries (see the module's docstring).
-        delimiter: the one character that joins a phrase's words.
+        delimiter: the one ASCII character that joins a phrase's words.
         scoring: 'default' or 'npmi'.
         connector_words: words allowed inside a phrase but never at its ends
             (`ENGLISH_CONNECTOR_WORDS` for English).
@@ -90,8 +101,9 @@ class PhraseModel:
             for default scoring, -1..1 for npmi).
 
     Example:
-        >>> PhraseModel(connector_words=ENGLISH_CONNECTOR_WORDS).learn([["bank", "of", "america"]] * 9).top(1)
-        [Phrase(phrase='bank_of_america', count=9, score=...)]
+        >>> model = PhraseModel(min_count=1, threshold=0.1, connector_words=ENGLISH_CONNECTOR_WORDS)
+        >>> model.learn([["bank", "of", "america"]] * 9 + [["bank"]]).top(1)
+        [Phrase(phrase='bank_of_america', count=9, score=0.26666666666666666)]
     """
 
     def __init__(self, min_count: float = 5, threshold: float = 10.0, max_vocab_size: int = 40_000_000,
@@ -105,85 +117,115 @@ class PhraseModel:
             raise EmbedkitError(f"threshold must be positive for default scoring, got {threshold}")
         if scoring == "npmi" and not -1 <= threshold <= 1:
             raise EmbedkitError(f"threshold must be between -1 and 1 for npmi scoring, got {threshold}")
-        if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter.isspace():
-            raise EmbedkitError(f"delimiter must be one character other than white space, got {delimiter!r}")
+        if not isinstance(delimiter, str) or len(delimiter) != 1 or not delimiter.isascii() or delimiter.isspace():
+            raise EmbedkitError(f"delimiter must be one ASCII character other than white space, got {delimiter!r}")
         if max_vocab_size < 1:
             raise EmbedkitError(f"max-vocab-size must be at least 1, got {max_vocab_size}")
         self.min_count, self.threshold, self.max_vocab_size = min_count, float(threshold), int(max_vocab_size)
         self.delimiter, self.scoring, self.frozen = delimiter, scoring, frozen
         self.connector_words = frozenset(connector_words)
         self.learned = False
+        self._delimiter = ord(delimiter)
+        # distinct strings: a row of W_* columns each; their bytes in _text, their pieces in _pool
+        rows = START_ROWS
+        self._words = np.zeros((rows, 8), np.int64)
+        self._text = np.zeros(8 * rows, np.uint8)
+        self._pool = np.zeros(rows, np.int64)
+        self._strings = np.zeros((2 * rows, 2), np.int64)   # rows (hash, id + 1)
+        # counts of strings of two or more pieces: rows (first piece << 32 | last piece, middle + 1, count)
+        self._table = np.zeros((4 * rows, 3), np.int64)
+        # middles: rows (parent node, piece + 1, node); per node its parent and last piece
+        self._trie = np.zeros((rows // 16, 3), np.int64)
+        self._node = np.zeros((rows // 16, 2), np.int64)
+        self._state = np.zeros(9, np.int64)
+        self._state[S_MIN_REDUCE] = 1
         self._phrase_table: np.ndarray | None = None
-        # strings (words and pieces) -> ids; per id: its pieces (pool[start:start + length]),
-        # whether it is a connector word, and the trie node of its inner pieces
-        self._ids: dict[str, int] = {}
-        self._strings: list[str] = []
-        self._start = np.zeros(1024, np.int64)
-        self._length = np.zeros(1024, np.int64)
-        self._connector = np.zeros(1024, np.uint8)
-        self._mid = np.full(1024, _UNSET, np.int64)
-        self._unigram = np.zeros(1024, np.int64)      # counts of the one-piece words, by id
-        self._pool = np.zeros(1024, np.int64)
-        self._pooled = 0
-        # the count table of strings of two or more pieces, rows (first piece << 32 | last
-        # piece, middle, count); one slot row in one cache line
-        self._table = _empty_table(1 << 18)
-        # the trie of middles: rows (parent node, piece, node); node 0 is the empty middle;
-        # per node, its parent and its last piece
-        self._trie = _empty_table(1 << 12)
-        self._node = np.zeros((1 << 12, 2), np.int64)
-        # entries (words and candidates), min_reduce, corpus words, trie nodes, prunes, table rows
-        self._state = np.array([0, 1, 0, 0, 0, 0], np.int64)
+        if self.connector_words:
+            for word in self.connector_words:
+                if not word or any(c.isspace() for c in word):
+                    raise EmbedkitError(f"a connector word must be one word, got {word!r}")
+            ids = self._ids(*_words_of([sorted(self.connector_words)], len(self.connector_words))[:3])
+            self._words[ids, W_CONNECTOR] = 1
 
     # -- the numbers gensim's Phrases keeps ----------------------------------------------------
 
     @property
     def vocab_size(self) -> int:
-        """Entries in the table: distinct words and candidates (gensim's ``len(vocab)``)."""
-        return int(self._state[0])
+        """Entries: distinct counted words and candidates (gensim's ``len(vocab)``)."""
+        return int(self._state[S_ENTRIES])
 
     @property
     def min_reduce(self) -> int:
         """Entries counted fewer times than this were dropped by pruning (1: none ever were)."""
-        return int(self._state[1])
+        return int(self._state[S_MIN_REDUCE])
 
     @property
     def corpus_word_count(self) -> int:
         """Words counted, connector words included."""
-        return int(self._state[2])
+        return int(self._state[S_WORDS])
 
     # -- counting -------------------------------------------------------------------------------
 
     def learn(self, sentences: Iterable[list[str]]) -> "PhraseModel":
-        """Count the words and candidates of `sentences` in one streaming pass; return self.
+        """Count the words and candidates of `sentences` (lists of words) in one streaming pass.
+
+        Returns:
+            PhraseModel: self.
 
         Raises:
-            EmbedkitError: the model has already learned (one pass per model, as the pruning
-                rule depends on the whole stream).
+            EmbedkitError: the model has counted before (one pass per model: pruning depends on
+                the whole stream), or a word holds white space.
         """
-        if self.learned:
-            raise EmbedkitError("this phrase model has already counted a corpus; make a new one")
-        for _, tokens, ends in self._chunks(sentences):
-            first = 0
-            while first < ends.shape[0] - 1:
-                first = _count(tokens, ends, first, self._start, self._length, self._pool, self._connector,
-                               self._mid, self._unigram, self._table, self._trie, self._node, self._state,
-                               self.max_vocab_size)
-                if first < ends.shape[0] - 1:
-                    self._grow(tokens[ends[first]:ends[first + 1]])
+        self._start_learning()
+        for batch in _batches(sentences):
+            self._count(*_words_of(batch, sum(map(len, batch))))
         self.learned = True
         return self
+
+    def learn_file(self, path) -> "PhraseModel":
+        """Count the words and candidates of a tokenised text file (one sentence per line).
+
+        Returns:
+            PhraseModel: self.
+        """
+        self._start_learning()
+        with _open(path) as raw:
+            for data in _file_chunks(raw):
+                self._count(*_split(data))
+        self.learned = True
+        return self
+
+    def _start_learning(self) -> None:
+        if self.learned:
+            raise EmbedkitError("this phrase model has already counted a corpus; make a new one")
+
+    def _count(self, data, starts, stops, ends) -> None:
+        tokens = self._ids(data, starts, stops)
+        first = 0
+        while first < ends.shape[0] - 1:
+            first = _count(tokens, ends, first, self._words, self._pool, self._table, self._trie, self._node,
+                           self._state, self.max_vocab_size)
+            if first < ends.shape[0] - 1:
+                self._grow(tokens[ends[first]:ends[first + 1]])
+
+    def _ids(self, data, starts, stops) -> np.ndarray:
+        """The ids of the words data[starts[k]:stops[k]], new strings added."""
+        ids, self._words, self._text, self._pool, self._strings = _intern(
+            data, starts, stops, self._words, self._text, self._pool, self._strings, self._state, self._delimiter)
+        if self._state[S_STRINGS] >= _MAX_IDS:
+            raise EmbedkitError(f"more than {_MAX_IDS:,} distinct words and pieces: too many to count")
+        return ids
 
     def _grow(self, sentence: np.ndarray) -> None:
         """Make room in both tables for everything one more sentence can add (as `_count` reserves)."""
         grown = False
-        need = int(self._state[5]) + 2 * sentence.shape[0] + 1
+        need = int(self._state[S_ROWS]) + 2 * sentence.shape[0] + 1
         capacity = self._table.shape[0]
         while need > _LOAD * capacity:
             capacity *= 2
         if capacity > self._table.shape[0]:
             self._table, grown = _rehash(self._table, capacity), True
-        need = int(self._state[3]) + 3 * int(self._length[sentence].sum()) + 1
+        need = int(self._state[S_NODES]) + 3 * int(self._words[sentence, W_NPIECES].sum()) + 1
         capacity = self._trie.shape[0]
         while need > _LOAD * capacity:
             capacity *= 2
@@ -195,52 +237,6 @@ class PhraseModel:
         if not grown:
             raise RuntimeError("phrase counting stopped with room to spare")
 
-    # -- words to ids ----------------------------------------------------------------------------
-
-    def _chunks(self, sentences: Iterable[list[str]]) -> Iterator[tuple[list[list[str]], np.ndarray, np.ndarray]]:
-        """(sentences, their word ids, sentence ends) of about CHUNK_WORDS words at a time."""
-        for batch in _batches(sentences):
-            yield (batch, *self._encode(batch))
-
-    def _encode(self, batch: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-        """The word ids of `batch`, new words given new ids, and where each sentence ends."""
-        flat: list[int] = []
-        ends = [0]
-        get = self._ids.get
-        for sentence in batch:
-            ids = list(map(get, sentence))
-            if None in ids:
-                ids = [i if i is not None else self._intern(w) for i, w in zip(ids, sentence)]
-            flat += ids
-            ends.append(len(flat))
-        return np.array(flat, np.int64), np.array(ends, np.int64)
-
-    def _intern(self, string: str) -> int:
-        found = self._ids.get(string)
-        return found if found is not None else self._add(string)
-
-    def _add(self, string: str) -> int:
-        """A new id for `string`, with its pieces (itself unless it holds the delimiter)."""
-        new = len(self._strings)
-        if new >= _MAX_IDS:
-            raise EmbedkitError(f"more than {_MAX_IDS:,} distinct words and pieces: too many to count")
-        self._ids[string] = new
-        self._strings.append(string)
-        if new >= self._start.shape[0]:
-            size = 2 * self._start.shape[0]
-            self._start, self._length = _grown(self._start, size), _grown(self._length, size)
-            self._connector = _grown(self._connector, size)
-            self._mid = _grown(self._mid, size, _UNSET)
-            self._unigram = _grown(self._unigram, size)
-        self._connector[new] = string in self.connector_words
-        pieces = [new] if self.delimiter not in string else [self._intern(p) for p in string.split(self.delimiter)]
-        if self._pooled + len(pieces) > self._pool.shape[0]:
-            self._pool = _grown(self._pool, 2 * (self._pooled + len(pieces)))
-        self._start[new], self._length[new] = self._pooled, len(pieces)
-        self._pool[self._pooled:self._pooled + len(pieces)] = pieces
-        self._pooled += len(pieces)
-        return new
-
     # -- applying -------------------------------------------------------------------------------
 
     def _phrases(self) -> np.ndarray:
@@ -251,24 +247,40 @@ class PhraseModel:
         return self._phrase_table
 
     def _joins(self, tokens: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """joins[k] = 1 where word k and k + 1 are in one phrase."""
         joins = np.zeros(tokens.shape[0], np.uint8)
-        _apply(tokens, ends, self._start, self._length, self._pool, self._connector, self._mid, self._unigram,
-               self._table, self._phrases(), self._trie, float(self.vocab_size),
-               float(self.corpus_word_count), float(self.min_count), self.threshold, self.scoring == "npmi",
-               self.frozen, joins)
+        _apply(tokens, ends, self._words, self._pool, self._table, self._phrases(), self._trie,
+               float(self.vocab_size), float(self.corpus_word_count), float(self.min_count), self.threshold,
+               self.scoring == "npmi", self.frozen, joins)
         return joins
 
     def transform(self, sentences: Iterable[list[str]]) -> Iterator[list[str]]:
         """Yield each sentence with its phrases joined (gensim's ``model[sentences]``)."""
         self._check_learned()
-        for batch, tokens, ends in self._chunks(sentences):
-            joins = self._joins(tokens, ends)
+        for batch in _batches(sentences):
+            data, starts, stops, ends = _words_of(batch, sum(map(len, batch)))
+            joins = self._joins(self._ids(data, starts, stops), ends)
             for s, sentence in enumerate(batch):
                 yield _joined(sentence, joins[ends[s]:ends[s + 1]], self.delimiter)
 
     def apply(self, sentence: list[str]) -> list[str]:
         """`sentence` with its phrases joined (gensim's ``model[sentence]``)."""
         return next(self.transform([sentence]))
+
+    def transform_file(self, path, out: BinaryIO) -> int:
+        """Write the tokenised text file at `path` to the binary stream `out` with phrases joined.
+
+        Words are separated by one space, lines end with \\n. Returns the phrases joined.
+        """
+        self._check_learned()
+        joined = 0
+        with _open(path) as raw:
+            for data in _file_chunks(raw):
+                data, starts, stops, ends = _split(data)
+                joins = self._joins(self._ids(data, starts, stops), ends)
+                out.write(_render(data, starts, stops, ends, joins, self._delimiter).tobytes())
+                joined += int(joins.sum())
+        return joined
 
     def _check_learned(self) -> None:
         if not self.learned:
@@ -278,15 +290,15 @@ class PhraseModel:
 
     def counts(self) -> dict[str, int]:
         """The whole table as gensim's ``Phrases.vocab``: joined string -> count."""
-        words = np.flatnonzero(self._unigram)
-        counts = {self._strings[i]: int(self._unigram[i]) for i in words}
+        counted = np.flatnonzero(self._words[:self._state[S_STRINGS], W_COUNT])
+        counts = {self._string(i): int(self._words[i, W_COUNT]) for i in counted}
         rows = np.flatnonzero(self._table[:, 1] != _FREE)
         counts.update((self._key_string(i), int(self._table[i, 2])) for i in rows)
         return counts
 
     def _scored(self) -> tuple[np.ndarray, np.ndarray]:
         self._check_learned()
-        return _phrase_scores(self._unigram, self._table, float(self.vocab_size), float(self.corpus_word_count),
+        return _phrase_scores(self._words, self._table, float(self.vocab_size), float(self.corpus_word_count),
                               float(self.min_count), self.threshold, self.scoring == "npmi")
 
     def export_phrases(self) -> dict[str, float]:
@@ -303,10 +315,13 @@ class PhraseModel:
         if by not in ("score", "count"):
             raise EmbedkitError(f"phrases are ranked by 'score' or 'count', not {by!r}")
         rows, scores = self._scored()
-        found = [Phrase(self._key_string(i), int(self._table[i, 2]), float(score))
-                 for i, score in zip(rows, scores)]
+        found = [Phrase(self._key_string(i), int(self._table[i, 2]), float(score)) for i, score in zip(rows, scores)]
         found.sort(key=lambda r: ((-r.score, -r.count) if by == "score" else (-r.count, -r.score), r.phrase))
         return found[:n]
+
+    def _string(self, i) -> str:
+        offset, size = self._words[i, W_OFFSET], self._words[i, W_BYTES]
+        return self._text[offset:offset + size].tobytes().decode("utf-8", "surrogatepass")
 
     def _key_string(self, row: int) -> str:
         """The joined string of the count table's row `row`."""
@@ -314,9 +329,9 @@ class PhraseModel:
         first, last, middle = key1 >> 32, key1 & _LOW32, int(self._table[row, 1]) - 1
         inner = []
         while middle:
-            inner.append(self._strings[self._node[middle, 1]])
+            inner.append(self._string(self._node[middle, 1]))
             middle = int(self._node[middle, 0])
-        return self.delimiter.join([self._strings[first], *inner[::-1], self._strings[last]])
+        return self.delimiter.join([self._string(first), *inner[::-1], self._string(last)])
 
     def __repr__(self) -> str:
         return (f"PhraseModel({self.vocab_size:,} words and candidates from {self.corpus_word_count:,} words, "
@@ -325,26 +340,19 @@ class PhraseModel:
 
 # -- files ---------------------------------------------------------------------------------------
 
-def read_sentences(path) -> Iterator[list[str]]:
-    """The lines of a tokenised text file (UTF-8, words separated by white space) as word lists."""
-    with open(path, encoding="utf-8", errors="replace") as lines:
-        for line in lines:
-            yield line.split()
-
-
 def phrase_file(source, output, *, passes: int = 1, work=None, **settings) -> list[PhraseModel]:
     """Write the tokenised corpus at `source` to `output` with its phrases joined; return the models.
 
-    Each pass counts its input in one streaming pass (`PhraseModel.learn`) and writes it with
-    the phrases joined; pass k > 1 reads what pass k - 1 wrote (in `work`, a folder for
-    temporary files, default the system's), so phrases of up to 2^passes words can form. The
-    output is written under a temporary name and renamed when complete.
+    Each pass counts its input in one streaming pass (`PhraseModel.learn_file`) and writes it
+    with the phrases joined; pass k > 1 reads what pass k - 1 wrote (in a temporary folder in
+    `work`, default the system's), so phrases of up to 2^passes words can form. The output is
+    written under a temporary name and renamed when complete.
 
     Args:
         source: a tokenised text file: one sentence per line, words separated by white space.
-        output: the file to write, in the same form.
+        output: the file to write: one sentence per line, words separated by one space.
         passes: how many times to count and apply (at least 1).
-        work: a folder for the passes' intermediate files.
+        work: where the passes' intermediate files go.
         **settings: `PhraseModel`'s arguments (min_count, threshold, scoring, connector_words, ...).
 
     Returns:
@@ -352,28 +360,79 @@ def phrase_file(source, output, *, passes: int = 1, work=None, **settings) -> li
 
     Raises:
         EmbedkitError: a bad setting, an unreadable source, an output that cannot be written.
+
+    Example:
+        >>> models = phrase_file("tokens.txt", "phrased.txt", passes=2, threshold=5)  # doctest: +SKIP
     """
     from .fsutil import atomic_output, scratch_folder
 
     if passes < 1:
         raise EmbedkitError(f"passes must be at least 1, got {passes}")
-    source = Path(source)
-    if not source.is_file():
-        raise EmbedkitError(f"{source}: no such file")
     PhraseModel(**settings)  # refuse bad settings before any work
+    with _open(source):
+        pass
     models = []
     with scratch_folder("embedkit-phrases-", work) as scratch, atomic_output(output) as final:
-        current = source
+        current = Path(source)
         for number in range(passes):
-            model = PhraseModel(**settings).learn(read_sentences(current))
+            model = PhraseModel(**settings).learn_file(current)
             target = final if number == passes - 1 else Path(scratch) / f"pass{number + 1}.txt"
-            with open(target, "w", encoding="utf-8") as out:
-                for sentence in model.transform(read_sentences(current)):
-                    out.write(" ".join(sentence))
-                    out.write("\n")
+            with open(target, "wb") as out:
+                model.transform_file(current, out)
             models.append(model)
             current = target
     return models
+
+
+def _open(path) -> BinaryIO:
+    try:
+        return open(path, "rb")
+    except OSError as error:
+        raise EmbedkitError(f"{path}: cannot read: {error.strerror or error}") from None
+
+
+def _file_chunks(raw: BinaryIO, size: int = CHUNK_BYTES) -> Iterator[np.ndarray]:
+    """The bytes of a file as uint8 arrays of about `size`, each cut after a line end.
+
+    A chunk is cut after its last \\n, or after a \\r that is not its last byte (which could be
+    the first half of \\r\\n); a line longer than `size` is read whole.
+    """
+    pending = b""
+    while True:
+        block = raw.read(size)
+        if not block:
+            break
+        data = pending + block
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:
+            cut = data.rfind(b"\r", 0, len(data) - 1) + 1
+        if cut == 0:
+            pending = data
+            continue
+        pending = data[cut:]
+        yield np.frombuffer(data, np.uint8, cut)
+    if pending:
+        yield np.frombuffer(pending, np.uint8)
+
+
+def _words_of(batch: list[list[str]], words: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """In-memory sentences as UTF-8 bytes and the word and sentence boundaries in them.
+
+    Raises:
+        EmbedkitError: a word is empty or holds a space or a line break, which would split it.
+    """
+    text = "\n".join(" ".join(sentence) for sentence in batch).encode("utf-8", "surrogatepass")
+    data = np.frombuffer(text, np.uint8)
+    starts, stops, ends = _split_simple(data, len(batch))
+    if starts.shape[0] != words:
+        bad = next(w for s in batch for w in s if not w or " " in w or "\n" in w)
+        raise EmbedkitError(f"a word must not be empty or hold a space or a line break, got {bad!r}")
+    return data, starts, stops, ends
+
+
+def _split(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    starts, stops, ends = _split_text(data, _CLASSES)
+    return data, starts, stops, ends
 
 
 def _batches(sentences: Iterable[list[str]], words: int = CHUNK_WORDS) -> Iterator[list[list[str]]]:
@@ -410,22 +469,258 @@ def _joined(sentence: list[str], joins: np.ndarray, delimiter: str) -> list[str]
     return out
 
 
-def _grown(array: np.ndarray, size: int, fill=0) -> np.ndarray:
-    bigger = np.full(size, fill, array.dtype)
+# -- numba: bytes to words -----------------------------------------------------------------------
+
+def _byte_classes() -> np.ndarray:
+    """Per byte: 0 inside a word, 1 white space, 2 a line end, 3 the first byte of a character
+    that may be white space (U+0085, U+00A0, U+1680, U+2000-200A, U+2028/9, U+202F, U+205F, U+3000)."""
+    classes = np.zeros(256, np.uint8)
+    classes[[9, 11, 12, 28, 29, 30, 31, 32]] = 1
+    classes[[10, 13]] = 2
+    classes[[0xC2, 0xE1, 0xE2, 0xE3]] = 3
+    return classes
+
+
+_CLASSES = _byte_classes()
+
+
+@njit(cache=True, inline="always")
+def _wide_space(data, i, n):
+    """The length of the multi-byte white space starting at data[i], else 0."""
+    b = data[i]
+    if b == 0xC2:
+        return 2 if i + 1 < n and (data[i + 1] == 0x85 or data[i + 1] == 0xA0) else 0
+    if i + 2 >= n:
+        return 0
+    c, d = data[i + 1], data[i + 2]
+    if b == 0xE1:
+        return 3 if c == 0x9A and d == 0x80 else 0
+    if b == 0xE3:
+        return 3 if c == 0x80 and d == 0x80 else 0
+    if c == 0x80 and (0x80 <= d <= 0x8A or d == 0xA8 or d == 0xA9 or d == 0xAF):
+        return 3
+    return 3 if c == 0x81 and d == 0x9F else 0
+
+
+@njit(cache=True)
+def _split_text(data, classes):
+    """Word boundaries and sentence ends (as word counts) of text, split as str.split() splits
+    it; lines end at \n, \r or \r\n."""
+    n = data.shape[0]
+    starts = np.empty(n // 2 + 1, np.int64)
+    stops = np.empty(n // 2 + 1, np.int64)
+    ends = np.empty(n + 2, np.int64)
+    ends[0] = 0
+    words = lines = 0
+    i = 0
+    inside = False
+    while i < n:
+        kind = classes[data[i]]
+        width = 1
+        if kind == 3:
+            width = _wide_space(data, i, n)
+            kind = 1 if width else 0
+            width = max(width, 1)
+        if kind == 0:
+            if not inside:
+                starts[words] = i
+                inside = True
+            i += 1
+            continue
+        if inside:
+            stops[words] = i
+            words += 1
+            inside = False
+        if kind == 2:
+            lines += 1
+            ends[lines] = words
+            if data[i] == 13 and i + 1 < n and data[i + 1] == 10:
+                width = 2
+        i += width
+    if inside:
+        stops[words] = n
+        words += 1
+    if n and data[n - 1] != 10 and data[n - 1] != 13:
+        lines += 1                                 # a last line without its line end
+        ends[lines] = words
+    return starts[:words], stops[:words], ends[:lines + 1]
+
+
+@njit(cache=True)
+def _split_simple(data, sentences):
+    """Word boundaries of sentences joined by \\n, words by one space (in-memory sentences)."""
+    n = data.shape[0]
+    starts = np.empty(n // 2 + 1, np.int64)
+    stops = np.empty(n // 2 + 1, np.int64)
+    ends = np.zeros(sentences + 1, np.int64)
+    words = lines = 0
+    begin = 0
+    for i in range(n + 1):
+        if i == n or data[i] == 32 or data[i] == 10:
+            if i > begin:
+                starts[words], stops[words] = begin, i
+                words += 1
+            begin = i + 1
+            if i == n or data[i] == 10:
+                lines += 1
+                if lines <= sentences:
+                    ends[lines] = words
+    return starts[:words], stops[:words], ends
+
+
+@njit(cache=True, inline="always")
+def _bytes_hash(data, a, b):
+    """FNV-1a, 64 bits, of data[a:b]."""
+    h = np.uint64(0xCBF29CE484222325)
+    for i in range(a, b):
+        h = (h ^ np.uint64(data[i])) * np.uint64(0x100000001B3)
+    return np.int64(h & np.uint64(0x7FFFFFFFFFFFFFFF))
+
+
+@njit(cache=True, inline="always")
+def _string_row(strings, words, text, data, a, b, h):
+    """The row of `strings` holding data[a:b] (hash h), or the free row where it would go."""
+    mask = strings.shape[0] - 1
+    i = h & mask
+    size = b - a
+    while strings[i, 1] != _FREE:
+        if strings[i, 0] == h:
+            w = strings[i, 1] - 1
+            if words[w, W_BYTES] == size:
+                offset = words[w, W_OFFSET]
+                same = True
+                for k in range(size):
+                    if text[offset + k] != data[a + k]:
+                        same = False
+                        break
+                if same:
+                    return i
+        i = (i + 1) & mask
+    return i
+
+
+@njit(cache=True, inline="always")
+def _add_string(strings, row, words, text, state, data, a, b, h):
+    """A new id for data[a:b] (at the free `row`); its pieces are the caller's to set."""
+    w = state[S_STRINGS]
+    state[S_STRINGS] += 1
+    offset = state[S_TEXT]
+    text[offset:offset + b - a] = data[a:b]
+    state[S_TEXT] += b - a
+    words[w, W_OFFSET], words[w, W_BYTES], words[w, W_HASH] = offset, b - a, h
+    words[w, W_MIDDLE] = _UNSET
+    strings[row, 0], strings[row, 1] = h, w + 1
+    return w
+
+
+@njit(cache=True)
+def _rehash_strings(strings, capacity):
+    new = np.zeros((capacity, 2), np.int64)
+    mask = capacity - 1
+    for i in range(strings.shape[0]):
+        if strings[i, 1] != _FREE:
+            j = strings[i, 0] & mask
+            while new[j, 1] != _FREE:
+                j = (j + 1) & mask
+            new[j, 0], new[j, 1] = strings[i, 0], strings[i, 1]
+    return new
+
+
+@njit(cache=True)
+def _enlarged(array, size):
+    shape = (size,) + array.shape[1:]
+    bigger = np.zeros(shape, array.dtype)
     bigger[:array.shape[0]] = array
     return bigger
 
 
-def _empty_table(capacity: int) -> np.ndarray:
-    return np.zeros((capacity, 3), np.int64)  # zero pages: only the rows used are ever touched
+@njit(cache=True)
+def _intern(data, starts, stops, words, text, pool, strings, state, delimiter):
+    """The ids of the words data[starts[k]:stops[k]]; a new word gets an id, and so do the pieces
+    it splits into at `delimiter` (a word without the delimiter is its own single piece).
+    Returns (ids, words, text, pool, strings): the tables, enlarged where they had to be."""
+    ids = np.empty(starts.shape[0], np.int64)
+    for k in range(starts.shape[0]):
+        a, b = starts[k], stops[k]
+        h = _bytes_hash(data, a, b)
+        row = _string_row(strings, words, text, data, a, b, h)
+        if strings[row, 1] != _FREE:
+            ids[k] = strings[row, 1] - 1
+            continue
+        cuts = 0
+        for i in range(a, b):
+            if data[i] == delimiter:
+                cuts += 1
+        # room for the word, its pieces (cuts + 1), their bytes and their piece lists
+        if state[S_STRINGS] + cuts + 2 > words.shape[0]:
+            words = _enlarged(words, 2 * (state[S_STRINGS] + cuts + 2))
+        if state[S_TEXT] + 2 * (b - a) > text.shape[0]:
+            text = _enlarged(text, 2 * (state[S_TEXT] + 2 * (b - a)))
+        if state[S_POOL] + 2 * cuts + 2 > pool.shape[0]:
+            pool = _enlarged(pool, 2 * (state[S_POOL] + 2 * cuts + 2))
+        if state[S_STRINGS] + cuts + 2 > _LOAD * strings.shape[0]:
+            capacity = strings.shape[0]
+            while state[S_STRINGS] + cuts + 2 > _LOAD * capacity:
+                capacity *= 2
+            strings = _rehash_strings(strings, capacity)
+        if cuts == 0:
+            row = _string_row(strings, words, text, data, a, b, h)
+            w = _add_string(strings, row, words, text, state, data, a, b, h)
+            pool[state[S_POOL]] = w
+            words[w, W_PIECES], words[w, W_NPIECES] = state[S_POOL], 1
+            state[S_POOL] += 1
+            ids[k] = w
+            continue
+        piece_ids = np.empty(cuts + 1, np.int64)
+        begin, count = a, 0
+        for i in range(a, b + 1):
+            if i == b or data[i] == delimiter:
+                ph = _bytes_hash(data, begin, i)
+                prow = _string_row(strings, words, text, data, begin, i, ph)
+                if strings[prow, 1] != _FREE:
+                    piece_ids[count] = strings[prow, 1] - 1
+                else:
+                    p = _add_string(strings, prow, words, text, state, data, begin, i, ph)
+                    pool[state[S_POOL]] = p
+                    words[p, W_PIECES], words[p, W_NPIECES] = state[S_POOL], 1
+                    state[S_POOL] += 1
+                    piece_ids[count] = p
+                count += 1
+                begin = i + 1
+        first_piece = state[S_POOL]               # the word's pieces, after the pieces' own lists
+        pool[first_piece:first_piece + cuts + 1] = piece_ids
+        state[S_POOL] += cuts + 1
+        row = _string_row(strings, words, text, data, a, b, h)
+        w = _add_string(strings, row, words, text, state, data, a, b, h)
+        words[w, W_PIECES], words[w, W_NPIECES] = first_piece, cuts + 1
+        ids[k] = w
+    return ids, words, text, pool, strings
 
 
-# -- numba: the tables ---------------------------------------------------------------------------
-# A table is an (capacity, 3) int64 array of rows (key1, key2, value), open addressing with
-# linear probing; column 1 holds key2 + 1, so that 0 (_FREE) marks a free row. The count table's keys are (first piece << 32
-# | last piece, middle node) of strings of two or more pieces; one-piece words are counted in the
-# dense `unigram` array instead (a one-piece string is never a candidate). The trie's keys are
-# (parent node, piece), its value the child node.
+@njit(cache=True)
+def _render(data, starts, stops, ends, joins, delimiter):
+    """The words of each sentence separated by one space, or `delimiter` where joined; \\n after each."""
+    out = np.empty(data.shape[0] + ends.shape[0] + 1, np.uint8)
+    n = 0
+    for s in range(ends.shape[0] - 1):
+        for k in range(ends[s], ends[s + 1]):
+            size = stops[k] - starts[k]
+            out[n:n + size] = data[starts[k]:stops[k]]
+            n += size
+            if k + 1 < ends[s + 1]:
+                out[n] = delimiter if joins[k] else 32
+                n += 1
+        out[n] = 10
+        n += 1
+    return out[:n]
+
+
+# -- numba: the count table ----------------------------------------------------------------------
+# A table is an (capacity, 3) int64 array of rows (key1, key2 + 1, value), open addressing with
+# linear probing; a 0 in column 1 (_FREE) marks a free row. The count table's keys are
+# (first piece << 32 | last piece, middle node) of strings of two or more pieces; one-piece words
+# are counted in their own row of `words` (W_COUNT): a one-piece string is never a candidate.
+# The trie's keys are (parent node, piece), its value the child node.
 
 @njit(cache=True, inline="always")
 def _hash(key1, key2):
@@ -468,41 +763,42 @@ def _child(trie, node, parent, piece, state, insert):
         return trie[i, 2]
     if not insert:
         return np.int64(_MISSING)
-    state[3] += 1
-    made = state[3]
+    state[S_NODES] += 1
+    made = state[S_NODES]
     trie[i, 0], trie[i, 1], trie[i, 2] = parent, piece + 1, made
     node[made, 0], node[made, 1] = parent, piece
     return made
 
 
 @njit(cache=True, inline="always")
-def _word_key(t, start, length, pool, mid, trie, node, state, insert):
+def _word_key(t, words, pool, trie, node, state, insert):
     """The count-table key of word t's own string (t of two or more pieces)."""
-    n = length[t]
-    middle = mid[t]
+    first, n = words[t, W_PIECES], words[t, W_NPIECES]
+    middle = words[t, W_MIDDLE]
     if middle == _UNSET:
         middle = 0
-        for k in range(start[t] + 1, start[t] + n - 1):
+        for k in range(first + 1, first + n - 1):
             middle = _child(trie, node, middle, pool[k], state, insert)
         if middle != _MISSING:
-            mid[t] = middle
-    return (pool[start[t]] << 32) | pool[start[t] + n - 1], middle
+            words[t, W_MIDDLE] = middle
+    return (pool[first] << 32) | pool[first + n - 1], middle
 
 
 @njit(cache=True, inline="always")
-def _pair_key(tokens, a, b, start, length, pool, trie, node, state, insert):
+def _pair_key(tokens, a, b, words, pool, trie, node, state, insert):
     """The count-table key of the candidate tokens[a] ... tokens[b] (connector words between)."""
     wa, wb = tokens[a], tokens[b]
+    fa, na, fb, nb = words[wa, W_PIECES], words[wa, W_NPIECES], words[wb, W_PIECES], words[wb, W_NPIECES]
     middle = np.int64(0)
-    for k in range(start[wa] + 1, start[wa] + length[wa]):
+    for k in range(fa + 1, fa + na):
         middle = _child(trie, node, middle, pool[k], state, insert)
     for p in range(a + 1, b):
         w = tokens[p]
-        for k in range(start[w], start[w] + length[w]):
+        for k in range(words[w, W_PIECES], words[w, W_PIECES] + words[w, W_NPIECES]):
             middle = _child(trie, node, middle, pool[k], state, insert)
-    for k in range(start[wb], start[wb] + length[wb] - 1):
+    for k in range(fb, fb + nb - 1):
         middle = _child(trie, node, middle, pool[k], state, insert)
-    return (pool[start[wa]] << 32) | pool[start[wb] + length[wb] - 1], middle
+    return (pool[fa] << 32) | pool[fb + nb - 1], middle
 
 
 @njit(cache=True, inline="always")
@@ -510,8 +806,8 @@ def _add_one(table, key1, key2, state):
     i = _slot(table, key1, key2 + 1)
     if table[i, 1] == _FREE:
         table[i, 0], table[i, 1], table[i, 2] = key1, key2 + 1, 0
-        state[0] += 1
-        state[5] += 1
+        state[S_ENTRIES] += 1
+        state[S_ROWS] += 1
     table[i, 2] += 1
 
 
@@ -524,12 +820,12 @@ def _lookup(table, key1, key2):
 
 
 @njit(cache=True)
-def _prune(unigram, table, min_reduce, state):
+def _prune(words, table, min_reduce, state):
     """Drop the entries counted fewer than min_reduce times (gensim's utils.prune_vocab)."""
     removed = 0
-    for i in range(unigram.shape[0]):
-        if 0 < unigram[i] < min_reduce:
-            unigram[i] = 0
+    for i in range(state[S_STRINGS]):
+        if 0 < words[i, W_COUNT] < min_reduce:
+            words[i, W_COUNT] = 0
             removed += 1
     kept = 0
     for i in range(table.shape[0]):
@@ -548,13 +844,12 @@ def _prune(unigram, table, min_reduce, state):
     for k in range(kept):
         i = _slot(table, saved[k, 0], saved[k, 1])
         table[i, 0], table[i, 1], table[i, 2] = saved[k, 0], saved[k, 1], saved[k, 2]
-    state[0] -= removed
-    state[5] = kept
+    state[S_ENTRIES] -= removed
+    state[S_ROWS] = kept
 
 
 @njit(cache=True)
-def _count(tokens, ends, first_sentence, start, length, pool, connector, mid, unigram, table, trie, node, state,
-           max_vocab_size):
+def _count(tokens, ends, first_sentence, words, pool, table, trie, node, state, max_vocab_size):
     """Count sentences first_sentence.. of a chunk; return where it stopped (the end, or a
     sentence the tables may have no room for: the caller grows them and calls again)."""
     capacity, trie_capacity = table.shape[0], trie.shape[0]
@@ -563,29 +858,30 @@ def _count(tokens, ends, first_sentence, start, length, pool, connector, mid, un
         begin, end = ends[s], ends[s + 1]
         pieces = 0
         for p in range(begin, end):
-            pieces += 3 * length[tokens[p]]         # bounds the trie nodes one sentence can make
-        if state[5] + 2 * (end - begin) + 1 > _LOAD * capacity or state[3] + pieces + 1 > _LOAD * trie_capacity:
+            pieces += 3 * words[tokens[p], W_NPIECES]   # bounds the trie nodes one sentence can make
+        if state[S_ROWS] + 2 * (end - begin) + 1 > _LOAD * capacity or \
+                state[S_NODES] + pieces + 1 > _LOAD * trie_capacity:
             return s
         previous = -1                              # the last word that was not a connector
         for p in range(begin, end):
             t = tokens[p]
-            if not connector[t]:
-                if length[t] == 1:
-                    if unigram[t] == 0:
-                        state[0] += 1
-                    unigram[t] += 1
+            if not words[t, W_CONNECTOR]:
+                if words[t, W_NPIECES] == 1:
+                    if words[t, W_COUNT] == 0:
+                        state[S_ENTRIES] += 1
+                    words[t, W_COUNT] += 1
                 else:
-                    key1, key2 = _word_key(t, start, length, pool, mid, trie, node, state, True)
+                    key1, key2 = _word_key(t, words, pool, trie, node, state, True)
                     _add_one(table, key1, key2, state)
                 if previous >= 0:
-                    key1, key2 = _pair_key(tokens, previous, p, start, length, pool, trie, node, state, True)
+                    key1, key2 = _pair_key(tokens, previous, p, words, pool, trie, node, state, True)
                     _add_one(table, key1, key2, state)
                 previous = p
-            state[2] += 1
-        if state[0] > max_vocab_size:
-            _prune(unigram, table, state[1], state)
-            state[1] += 1
-            state[4] += 1
+            state[S_WORDS] += 1
+        if state[S_ENTRIES] > max_vocab_size:
+            _prune(words, table, state[S_MIN_REDUCE], state)
+            state[S_MIN_REDUCE] += 1
+            state[S_PRUNES] += 1
         s += 1
     return s
 
@@ -608,10 +904,10 @@ def _score(count_a, count_b, count_ab, vocab_size, corpus_words, min_count, npmi
 
 
 @njit(cache=True, inline="always")
-def _word_count(t, start, length, pool, mid, unigram, table, trie, node, state):
-    if length[t] == 1:
-        return unigram[t]
-    key1, key2 = _word_key(t, start, length, pool, mid, trie, node, state, False)
+def _word_count(t, words, pool, table, trie, node, state):
+    if words[t, W_NPIECES] == 1:
+        return words[t, W_COUNT]
+    key1, key2 = _word_key(t, words, pool, trie, node, state, False)
     return _lookup(table, key1, key2)
 
 
@@ -629,8 +925,8 @@ def _key_table(table, rows):
 
 
 @njit(cache=True)
-def _apply(tokens, ends, start, length, pool, connector, mid, unigram, table, phrases, trie, vocab_size,
-           corpus_words, min_count, threshold, npmi, frozen, joins):
+def _apply(tokens, ends, words, pool, table, phrases, trie, vocab_size, corpus_words, min_count, threshold, npmi,
+           frozen, joins):
     """Mark joins[i] = 1 where word i and i + 1 belong to one phrase (gensim's analyze_sentence).
 
     `phrases` holds the keys `_phrase_scores` finds: a candidate is a phrase when its key is
@@ -638,25 +934,25 @@ def _apply(tokens, ends, start, length, pool, connector, mid, unigram, table, ph
     one piece each is Phrases' score too; Phrases' candidates with longer words are scored from
     the count table.
     """
-    state = np.zeros(6, np.int64)                  # lookups insert nothing: these stay unused
+    state = np.zeros(9, np.int64)                  # lookups insert nothing: these stay unused
     node = np.zeros((1, 2), np.int64)
     for s in range(ends.shape[0] - 1):
         previous = -1
         for p in range(ends[s], ends[s + 1]):
             t = tokens[p]
-            if connector[t]:
+            if words[t, W_CONNECTOR]:
                 continue
             if previous >= 0:
                 wa = tokens[previous]
-                key1, key2 = _pair_key(tokens, previous, p, start, length, pool, trie, node, state, False)
-                if frozen or (length[wa] == 1 and length[t] == 1):
+                key1, key2 = _pair_key(tokens, previous, p, words, pool, trie, node, state, False)
+                if frozen or (words[wa, W_NPIECES] == 1 and words[t, W_NPIECES] == 1):
                     phrase = _lookup(phrases, key1, key2) > 0
                 else:
                     phrase = False
                     count_ab = _lookup(table, key1, key2)
                     if count_ab > 0:
-                        count_a = _word_count(wa, start, length, pool, mid, unigram, table, trie, node, state)
-                        count_b = _word_count(t, start, length, pool, mid, unigram, table, trie, node, state)
+                        count_a = _word_count(wa, words, pool, table, trie, node, state)
+                        count_b = _word_count(t, words, pool, table, trie, node, state)
                         if count_a > 0 and count_b > 0:
                             score = _score(count_a, count_b, count_ab, vocab_size, corpus_words, min_count, npmi)
                             phrase = score > threshold
@@ -670,7 +966,7 @@ def _apply(tokens, ends, start, length, pool, connector, mid, unigram, table, ph
 
 
 @njit(cache=True)
-def _phrase_scores(unigram, table, vocab_size, corpus_words, min_count, threshold, npmi):
+def _phrase_scores(words, table, vocab_size, corpus_words, min_count, threshold, npmi):
     """Rows and scores of the count-table entries scoring above the threshold, each scored by
     its first and last piece (gensim's export_phrases)."""
     rows = np.empty(table.shape[0], np.int64)
@@ -679,7 +975,7 @@ def _phrase_scores(unigram, table, vocab_size, corpus_words, min_count, threshol
     for i in range(table.shape[0]):
         if table[i, 1] == _FREE:
             continue
-        count_a, count_b = unigram[table[i, 0] >> 32], unigram[table[i, 0] & _LOW32]
+        count_a, count_b = words[table[i, 0] >> 32, W_COUNT], words[table[i, 0] & _LOW32, W_COUNT]
         if count_a <= 0 or count_b <= 0:
             continue
         score = _score(count_a, count_b, table[i, 2], vocab_size, corpus_words, min_count, npmi)

@@ -215,3 +215,12 @@ def test_loss_negatives_follow_the_noise_exponent(planted, tmp_path):
     assert isinstance(loss(np.zeros((24, 24), np.float32), FamilyWeights(np.zeros((24, 24), np.float32),
                                                                          np.zeros((24, 24), np.float32), None,
                                                                          None)), float)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from embedkit.engines import family
+
+    result = doctest.testmod(family)
+    assert result.failed == 0 and result.attempted >= 1

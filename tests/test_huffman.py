@@ -116,3 +116,12 @@ def test_codes_are_prefix_free_and_optimal():
     assert not words & prefixes
     # Kraft equality: a full binary tree
     assert sum(2.0 ** -len(c) for c in words) == pytest.approx(1.0)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from embedkit import huffman
+
+    result = doctest.testmod(huffman)
+    assert result.failed == 0 and result.attempted >= 3
