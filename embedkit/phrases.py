@@ -57,7 +57,7 @@ ENGLISH_CONNECTOR_WORDS = frozenset(  # gensim.models.phrases.ENGLISH_CONNECTOR_
     " and or ".split())
 SCORINGS = ("default", "npmi")
 CHUNK_WORDS = 1 << 20     # words of in-memory sentences handled at a time
-CHUNK_BYTES = 1 << 24     # bytes of a file handled at a time (cut at a line end)
+CHUNK_BYTES = 1 << 22     # bytes of a file handled at a time (cut at a line end)
 START_ROWS = 1 << 16      # the tables' first sizes (rows); they double as they fill
 
 _FREE = 0                 # a free row of a table (its second key column; keys are stored + 1)

@@ -128,32 +128,47 @@ def sg_update(w_in, contexts, n_contexts, syn1, path, path_labels, depth, w_out,
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
-def hidden_step(hidden, w_out, targets, labels, n_targets, lr, table, g, work, accumulate):
+def hidden_step(hidden, w_out, targets, labels, n_targets, lr, table, g, work, accumulate, unique):
     """One output matrix's part of a CBOW step: the rows targets[:n_targets] of `w_out` predict from `hidden`.
 
     g[t] = lr * (labels[t] - sigmoid(hidden . u_t)) from the old rows, work (+)= sum_t g[t] u_t
-    (set, or added to when `accumulate`), then u_t += g[t] hidden. `g` (T,) and `work` (D,) are
-    the caller's scratch.
+    (set, or added to when `accumulate`), then u_t += g[t] hidden. A row listed twice (a noise
+    word drawn twice) moves once, by the sum of its coefficients, so that every product uses the
+    old row; `unique` (an HS path) skips that check. `g` (T,) and `work` (D,) are the caller's
+    scratch. Rows are taken two at a time for the products, and each row is read once for its
+    share of work and its update.
     """
     dim = hidden.shape[0]
     zero = np.float32(0.0)
     if not accumulate:
         for d in range(dim):
             work[d] = zero
+    for t in range(0, n_targets, 2):
+        q0, q1 = targets[t], targets[min(t + 1, n_targets - 1)]
+        x0 = x1 = zero
+        for d in range(dim):
+            x0 += hidden[d] * w_out[q0, d]
+            x1 += hidden[d] * w_out[q1, d]
+        g[t] = lr * (labels[t] - sigmoid(x0, table))
+        if t + 1 < n_targets:
+            g[t + 1] = lr * (labels[t + 1] - sigmoid(x1, table))
     for t in range(n_targets):
-        q = targets[t]
-        x = zero
-        for d in range(dim):
-            x += hidden[d] * w_out[q, d]
-        g[t] = lr * (labels[t] - sigmoid(x, table))
-    for t in range(n_targets):                      # from the old rows: a row drawn twice counts twice
         q, c = targets[t], g[t]
+        if not unique:
+            seen = False
+            for e in range(t):
+                if targets[e] == q:
+                    seen = True
+                    break
+            if seen:
+                continue
+            for e in range(t + 1, n_targets):
+                if targets[e] == q:
+                    c += g[e]
         for d in range(dim):
-            work[d] += c * w_out[q, d]
-    for t in range(n_targets):
-        q, c = targets[t], g[t]
-        for d in range(dim):
-            w_out[q, d] += c * hidden[d]
+            u = w_out[q, d]
+            work[d] += c * u
+            w_out[q, d] = u + c * hidden[d]
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
@@ -178,8 +193,8 @@ def cbow_update(w_in, contexts, n_contexts, cbow_mean, syn1, path, path_labels, 
     if cbow_mean:
         for d in range(dim):
             hidden[d] *= inverse
-    hidden_step(hidden, syn1, path, path_labels, depth, lr, table, g, work, False)
-    hidden_step(hidden, w_out, targets, labels, n_targets, lr, table, g, work, True)
+    hidden_step(hidden, syn1, path, path_labels, depth, lr, table, g, work, False, True)
+    hidden_step(hidden, w_out, targets, labels, n_targets, lr, table, g, work, True, False)
     scale = np.float32(1.0) if cbow_mean else inverse
     for b in range(n_contexts):
         r = contexts[b]
