@@ -338,6 +338,20 @@ class PhraseModel:
                 f"scoring={self.scoring}, threshold={self.threshold:g}, min_count={self.min_count:g})")
 
 
+def format_phrases(rows: list[Phrase]) -> str:
+    """`PhraseModel.top()`'s rows as an aligned table: phrase, count, score (for the CLI to print).
+
+    Example:
+        >>> print(format_phrases([Phrase("new_york", 300, 41.5), Phrase("bank_of_america", 9, 0.27)]))
+        phrase           count  score
+        new_york           300  41.50
+        bank_of_america      9   0.27
+    """
+    table = [("phrase", "count", "score")] + [(r.phrase, f"{r.count:,}", f"{r.score:.2f}") for r in rows]
+    widths = [max(len(row[j]) for row in table) for j in range(3)]
+    return "\n".join(f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}" for a, b, c in table)
+
+
 # -- files ---------------------------------------------------------------------------------------
 
 def phrase_file(source, output, *, passes: int = 1, work=None, **settings) -> list[PhraseModel]:

@@ -224,3 +224,13 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(family)
     assert result.failed == 0 and result.attempted >= 1
+
+
+def test_the_warm_up_compiles_exactly_what_training_runs(planted, tmp_path):
+    from embedkit.engines import family_kernels
+
+    for name, folder in (("cbow-ns+hs", "a"), ("sg-ns+hs", "b"), ("cbow-ns sum", "c")):
+        (tmp_path / folder).mkdir()
+        options, negative = MODES[name]
+        run(planted[0], tmp_path / folder, options, negative=negative, epochs=1)
+    assert len(family_kernels.train_piece_cbow.signatures) == len(family_kernels.train_piece_sg.signatures) == 1
