@@ -32,6 +32,10 @@ Two ways to form h:
   (word2vec.c, gensim's `cbow_mean=1`). Measured against the loss as a function of each row,
   that is count x the gradient for the mean and gradient / count for the sum.
 
+Beyond +-6 the sigmoid table gives exactly 0 or 1 and the step is taken (word2vec.c's rule for
+NS); word2vec.c skips HS nodes whose logit is beyond +-6, and gensim skips them for both, so a
+confidently wrong decision moves here and not there.
+
 Noise words, random streams and sigmoid come from `native_kernels` (alias table, xorshift64*,
 word2vec.c's table). numba's cache does not notice edits to that module: after changing it,
 delete the cached kernels of this one (`__pycache__/family_kernels.*.nbi`, `.nbc`).
