@@ -262,6 +262,9 @@ class Monitor:
         self.make_vectors = make_vectors
         self.stream = stream if stream is not None else sys.stderr
         self.engine_info: dict = {}  # what the engine reports for the metadata (compile time, ...)
+        # (input vectors, output vectors, loss sample) -> the per-epoch loss; an engine training
+        # another objective (hierarchical softmax, CBOW) sets its own
+        self.loss_function: Callable = negative_sampling_loss
         self.epoch_losses: list[float] = []
         self.epoch_seconds: list[float] = []
         self.epoch_cpu_seconds: list[float] = []  # CPU time of the whole process (all threads)
@@ -290,7 +293,7 @@ class Monitor:
 
     def start(self, input_vectors: np.ndarray, output_vectors: np.ndarray) -> None:
         """Before the first epoch: the loss of the initial vectors, for reference."""
-        self.initial_loss = negative_sampling_loss(input_vectors, output_vectors, self.prepared.loss_sample)
+        self.initial_loss = self.loss_function(input_vectors, output_vectors, self.prepared.loss_sample)
         self.say(f"epoch 0/{self.config.epochs}: loss {self.initial_loss:.4f} (initial vectors, "
                  f"{len(self.prepared.loss_sample)} sampled pairs)")
         self._epoch_start, self._epoch_cpu_start = time.perf_counter(), time.process_time()
@@ -317,7 +320,7 @@ class Monitor:
         cpu = time.process_time()
         self.epoch_cpu_seconds.append(cpu - (self._epoch_cpu_start or cpu))
         self._update(epoch, self.prepared.total_words)
-        loss = negative_sampling_loss(input_vectors, output_vectors, self.prepared.loss_sample)
+        loss = self.loss_function(input_vectors, output_vectors, self.prepared.loss_sample)
         self.epoch_losses.append(loss)
         self.epochs_completed = epoch + 1
         rate = self.prepared.total_words / seconds if seconds > 0 else float("inf")
