@@ -24,10 +24,11 @@ from pathlib import Path
 
 import torch
 
-from embedkit.bow import run_bow
-from embedkit.classify import ClassifierConfig, run_seeds
-from embedkit.datasets import load_classification
-from embedkit.pretrained import resolve
+from embedkit.downstream.bow import run_bow
+from embedkit.downstream.config import ClassifierConfig
+from embedkit.downstream.training import run_seeds
+from embedkit.downstream.datasets import load_classification
+from embedkit.io.pretrained import resolve
 
 RESULTS = Path(__file__).parent / "results"
 BASE = ClassifierConfig(bidirectional=True, cell="lstm")

@@ -1,4 +1,4 @@
-"""The corpus pass alone, today's against embedkit.fastcorpus: words/s, CPU seconds, peak memory.
+"""The corpus pass alone, today's against embedkit.train.fastcorpus: words/s, CPU seconds, peak memory.
 
 Both read the same parts of the shared Wikipedia corpus and give the vocabulary (min-count 5),
 the loss sample, and the corpus as word ids (ids.int32, starts.int64, raw_before.int64):
@@ -65,14 +65,15 @@ def child(method: str, files: list[Path], out: Path) -> dict:
     """One pass in this (fresh) process; writes its vocabulary and loss sample beside the ids."""
     import numpy as np
 
-    from embedkit.corpus import Corpus
-    from embedkit.train import SkipGramConfig, draw_loss_sample
+    from embedkit.train import Corpus
+    from embedkit.train import SkipGramConfig
+    from embedkit.train.prepare import draw_loss_sample
 
     config = SkipGramConfig(min_count=5)
     info: dict = {}
     if method == "today":
-        from embedkit.engines.native import encode
-        from embedkit.train import prepare
+        from embedkit.train.engines.native import encode
+        from embedkit.train.prepare import prepare
 
         info["base_rss_mb"] = _base_rss_mb()
         wall, cpu = time.perf_counter(), time.process_time()
@@ -81,7 +82,7 @@ def child(method: str, files: list[Path], out: Path) -> dict:
         encoded = encode(prepared.path, prepared.vocab, out)
         vocab, sample, total, sentences = prepared.vocab, prepared.loss_sample, prepared.total_words, prepared.sentences
     elif method == "fast":
-        from embedkit.fastcorpus import reservoir_sentences, scan
+        from embedkit.train.fastcorpus import reservoir_sentences, scan
 
         started = time.perf_counter()
         with tempfile.TemporaryDirectory() as tmp:
@@ -101,7 +102,7 @@ def child(method: str, files: list[Path], out: Path) -> dict:
                     main_cpu_s=result.main_cpu_seconds, reference_files=len(result.reference_files),
                     types=result.types)
     else:  # decompress only: the bytes through fsutil.open_binary, nothing else
-        from embedkit.fsutil import open_binary
+        from embedkit.files import open_binary
 
         info["base_rss_mb"] = _base_rss_mb()
         wall, cpu = time.perf_counter(), time.process_time()

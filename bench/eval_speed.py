@@ -27,9 +27,9 @@ from gensim.models import KeyedVectors
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from embedkit import Vectors, registry  # noqa: E402
-from embedkit.benchmarks import read_analogies, read_similarity  # noqa: E402
-from embedkit.intrinsic import analogy_scores, similarity_score  # noqa: E402
-from embedkit.pretrained import resolve  # noqa: E402
+from embedkit.evaluation import read_analogies, read_similarity  # noqa: E402
+from embedkit.evaluation import analogy_scores, similarity_score  # noqa: E402
+from embedkit.io.pretrained import resolve  # noqa: E402
 
 
 def fresh(glove: Vectors) -> Vectors:

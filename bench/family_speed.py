@@ -10,7 +10,7 @@ shared Wikipedia corpus (decompressed once into a temp folder) with the same opt
 Reported per run: training CPU seconds (all threads; embedkit: the epochs only, gensim: train()
 only) and words per training CPU-second; the end-to-end CPU seconds (vocabulary pass, encoding,
 training; word2vec.c can only be timed end to end, saving included) and words per end-to-end
-CPU-second; wall seconds of training; quality by one scorer, embedkit.intrinsic: WordSim-353 and
+CPU-second; wall seconds of training; quality by one scorer, embedkit.evaluation.intrinsic: WordSim-353 and
 SimLex-999 Spearman, Google analogies (3CosAdd among the 30k most frequent words). Options are
 gensim's defaults (vector size 100, window 5, min-count 5, sample 1e-3, 5 negatives, alpha
 0.025 for every mode, also word2vec.c's CBOW, whose own default is 0.05).
@@ -53,7 +53,7 @@ BUILD = "gcc word2vec.c -o word2vec -lm -pthread -O3 -march=native -Wall -funrol
 
 
 def quality(words, matrix) -> dict:
-    from embedkit.intrinsic import evaluate
+    from embedkit.evaluation import evaluate
     from embedkit.vectors import Vectors
 
     result = evaluate(Vectors(list(words), matrix), similarity=["ws353", "simlex999"], analogy=["google"])
@@ -67,8 +67,9 @@ def cpu_children() -> float:
 
 
 def run_embedkit(prepared, scan_cpu, opts, sg, hs) -> dict:
-    from embedkit.engines.family import FamilyOptions, train_family
-    from embedkit.train import Monitor, SkipGramConfig
+    from embedkit.train.engines.family import FamilyOptions, train_family
+    from embedkit.train.monitor import Monitor
+    from embedkit.train import SkipGramConfig
 
     config = SkipGramConfig(**{k: v for k, v in opts.items() if k != "negative"}, negative=0 if hs else opts["negative"])
     monitor = Monitor(prepared, config, progress=False)
@@ -165,8 +166,9 @@ def main() -> None:
         print(f"no --word2vec-bin: word2vec.c left out. Build it from word2vec.c with:\n  {BUILD}", file=sys.stderr)
         engines.remove("word2vec")
 
-    from embedkit.corpus import Corpus
-    from embedkit.train import SkipGramConfig, prepare
+    from embedkit.train import Corpus
+    from embedkit.train import SkipGramConfig
+    from embedkit.train.prepare import prepare
 
     opts = dict(vector_size=100, window=5, min_count=5, sample=1e-3, negative=5, alpha=0.025, min_alpha=0.0001,
                 epochs=args.epochs, workers=args.workers, seed=1)

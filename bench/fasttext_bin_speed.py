@@ -1,4 +1,4 @@
-"""Reading a fastText .bin model: embedkit.fasttext_bin against gensim's load_facebook_vectors.
+"""Reading a fastText .bin model: embedkit.io.fasttext against gensim's load_facebook_vectors.
 
 Writes a .bin of realistic shape into a temporary folder (--words synthetic words of 2 to 15
 letters, --dim, --bucket n-gram rows, every row random as in a trained model: 100k x 100 with
@@ -57,7 +57,7 @@ def synthetic_words(n: int, seed: int = 0) -> list[str]:
 
 
 def build(path: Path, words: int, dim: int, bucket: int) -> None:
-    from embedkit import fasttext_bin
+    from embedkit.io import fasttext as fasttext_bin
     from embedkit.subwords import NgramSettings, SubwordModel
 
     vocab = synthetic_words(words + OOV_WORDS)[:words]
@@ -82,7 +82,7 @@ def task(name: str, path: str, oov: list[str]) -> dict:
     """Run one task in this process; return its seconds and memory."""
     import gensim.models.fasttext as gensim_fasttext
 
-    from embedkit import fasttext_bin
+    from embedkit.io import fasttext as fasttext_bin
 
     base = memory()
     start = time.perf_counter()

@@ -54,7 +54,7 @@ def main() -> None:
 
     import torch
 
-    from embedkit.classify import train_classifier
+    from embedkit.downstream.training import train_classifier
     from embedkit.experiments import synthetic
     from embedkit.experiments.length import _config
 

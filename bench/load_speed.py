@@ -27,7 +27,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's embedkit
 
-from embedkit import io, w2vfile  # noqa: E402
+from embedkit import io  # noqa: E402
+from embedkit.io import word2vec as w2vfile
 from embedkit.vectors import Vectors  # noqa: E402
 
 

@@ -29,8 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PREPARE = """
 import resource, sys, tempfile
 from pathlib import Path
-from embedkit.corpus import Corpus
-from embedkit.train import SkipGramConfig, prepare
+from embedkit.train import Corpus
+from embedkit.train import SkipGramConfig
+from embedkit.train.prepare import prepare
 with tempfile.TemporaryDirectory() as folder:
     prepared = prepare(Corpus(sys.argv[1]), SkipGramConfig(workers=1, epochs=1), Path(folder))
 print(len(prepared.loss_sample))

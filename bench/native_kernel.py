@@ -25,7 +25,7 @@ import numpy as np
 from numba import njit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from embedkit.engines.native_kernels import FASTMATH, block_update, sigmoid, sigmoid_table
+from embedkit.train.engines.native_kernels import FASTMATH, block_update, sigmoid, sigmoid_table
 
 VOCAB, DIM, BLOCKS, NEGATIVE = 24_000, 100, 200_000, 5
 

@@ -1,4 +1,4 @@
-"""Phrase detection: embedkit.phrases vs gensim's Phrases on the shared corpus, equal output checked.
+"""Phrase detection: embedkit.train.phrases vs gensim's Phrases on the shared corpus, equal output checked.
 
 Decompresses parts of the shared Wikipedia corpus (one sentence per line) into a temp folder,
 then runs each side in its own process (so that its peak memory is its own), `--passes` times:
@@ -39,7 +39,7 @@ def settings(args) -> dict:
 
 
 def run_embedkit(args, source: Path, out: Path) -> dict:
-    from embedkit.phrases import ENGLISH_CONNECTOR_WORDS, PhraseModel
+    from embedkit.train.phrases import ENGLISH_CONNECTOR_WORDS, PhraseModel
 
     connectors = ENGLISH_CONNECTOR_WORDS if args.connectors == "english" else frozenset()
     times = {"count": 0.0, "apply": 0.0}

@@ -38,8 +38,9 @@ def timed(key, call):
     call()
     out[key] = (time.perf_counter() - wall, time.process_time() - cpu)
 timed("import", lambda: __import__("umap"))
-from embedkit.pretrained import resolve
-from embedkit.projection import project, warm_up
+from embedkit.io.pretrained import resolve
+from embedkit.plotting import project
+from embedkit.plotting.projection import warm_up
 vectors = resolve("glove-6b-50d").head(int(sys.argv[1]))
 if sys.argv[2] == "twice":
     timed("first", lambda: project(vectors, "umap", seed=0))
@@ -66,7 +67,7 @@ def child(n: int, mode: str) -> dict:
 
 
 def twice(method: str, vectors) -> list[tuple[float, float]]:
-    from embedkit.projection import project
+    from embedkit.plotting import project
 
     times = []
     for _ in range(2):
@@ -109,7 +110,7 @@ def main() -> None:
         ("reference: plain umap-learn, 2nd fit", ref["second"]),
     ]
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    from embedkit.pretrained import resolve
+    from embedkit.io.pretrained import resolve
 
     vectors = resolve("glove-6b-50d").head(n)
     first, second = twice("pca", vectors)

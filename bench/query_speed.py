@@ -27,7 +27,8 @@ import warnings
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # this checkout
-from embedkit import pretrained, query  # noqa: E402
+from embedkit.io import pretrained  # noqa: E402
+from embedkit import query
 
 
 def timed(fn, *args, **kwargs):

@@ -77,11 +77,12 @@ def main() -> None:
     import gensim
     from gensim.models import FastText
 
-    from embedkit.benchmarks import read_similarity
-    from embedkit.corpus import Corpus
-    from embedkit.engines import subword
+    from embedkit.evaluation import read_similarity
+    from embedkit.train import Corpus
+    from embedkit.train.engines import subword
     from embedkit.subwords import NgramSettings
-    from embedkit.train import SkipGramConfig, prepare
+    from embedkit.train import SkipGramConfig
+    from embedkit.train.prepare import prepare
 
     print("command: " + " ".join(shlex.quote(a) for a in [Path(sys.executable).name, *sys.argv]))
     print(f"gensim {gensim.__version__}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; "

@@ -40,9 +40,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from . import __version__
+from ._version import __version__
 from .errors import EmbedkitError, close_spellings
-from .fsutil import atomic_output, open_binary, reading
+from .files import open_binary, reading
+from .outputs import atomic_output
 
 KINDS = ("similarity", "analogy", "classification", "corpus")
 _CHUNK = 1 << 20

@@ -64,7 +64,7 @@ META_KEYS = {
     "source": "the file, folder or pretrained name the vectors were read from (a saved .ekv keeps the "
               "one it was made from)",
     "source_format": "the format they were read in: a name of embedkit.io.FORMATS",
-    "kind": "'onehot' for one-hot vectors (embedkit.onehot); absent for dense vectors",
+    "kind": "'onehot' for one-hot vectors (embedkit.train.onehot); absent for dense vectors",
     "description": "pretrained sets: what they are, who made them, their license",
     # gensim pickles
     "gensim_class": "the class of the gensim object read (Word2Vec, KeyedVectors, ...)",

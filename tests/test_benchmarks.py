@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from embedkit import registry
-from embedkit.benchmarks import AnalogySection, Pair, read_analogies, read_similarity
+from embedkit.evaluation import AnalogySection, Pair, read_analogies, read_similarity
 from embedkit.errors import FormatError
-from embedkit.textfile import decode, read_lines
+from embedkit.files import decode, read_lines
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} not present")

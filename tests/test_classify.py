@@ -9,13 +9,14 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from embedkit.classify import (  # noqa: E402
-    ClassifierConfig, SequenceClassifier, TrainedClassifier, count_parameters, onehot_parameter_count,
-    train_classifier,
-)
-from embedkit.datasets import ClassificationData, LabelledTexts  # noqa: E402
+from embedkit.downstream.config import ClassifierConfig
+from embedkit.downstream.model import SequenceClassifier, count_parameters, onehot_parameter_count
+from embedkit.downstream.classifier import TrainedClassifier
+from embedkit.downstream.training import train_classifier
+from embedkit.downstream.datasets import ClassificationData, LabelledTexts  # noqa: E402
 from embedkit.errors import EmbedkitError  # noqa: E402
-from embedkit.splits import cv_folds, sentence_tokens, split_data  # noqa: E402
+from embedkit.downstream.splits import cv_folds, split_data  # noqa: E402
+from embedkit.downstream.tokenizer import sentence_tokens
 from embedkit.vectors import Vectors  # noqa: E402
 
 torch.set_num_threads(1)
@@ -225,7 +226,7 @@ def test_cv_folds_cover_everything_once():
 
 
 def test_bow_baseline_learns_planted_task():
-    from embedkit.bow import run_bow
+    from embedkit.downstream.bow import run_bow
 
     result = run_bow(planted_data())
     assert result["accuracy_mean"] >= 0.95 and result["accuracy_std"] == 0.0
@@ -240,7 +241,7 @@ def test_same_seed_same_model_other_seed_other_model():
 
 
 def test_run_seeds_reports_mean_and_spread():
-    from embedkit.classify import run_seeds
+    from embedkit.downstream.training import run_seeds
 
     result = run_seeds(planted_data(40), ClassifierConfig(hidden=6, epochs=2), seeds=(1, 2), progress=False)
     accuracies = [r["accuracy"] for r in result["runs"]]
@@ -252,7 +253,8 @@ def test_run_seeds_reports_mean_and_spread():
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
 def test_forget_bias_sets_the_keeping_gate_only(cell):
     """forget_bias initialises rows hidden..2*hidden (LSTM forget gate, GRU update gate) and nothing else."""
-    from embedkit.classify import ClassifierConfig, SequenceClassifier
+    from embedkit.downstream.config import ClassifierConfig
+    from embedkit.downstream.model import SequenceClassifier
 
     torch.manual_seed(0)
     plain = SequenceClassifier(10, 2, ClassifierConfig(cell=cell, hidden=4, dim=3, bidirectional=True))

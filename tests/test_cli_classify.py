@@ -77,7 +77,7 @@ def test_classify_pretrained_file_reports_coverage_and_saves(tsv, tmp_path):
                     "--hidden", 8, "-q", "--save", tmp_path / "model")
     assert result.exit_code == 0, result.output
     assert "coverage: 4 of 17 training words have vectors (23.5%)" in result.output
-    from embedkit.classify import TrainedClassifier
+    from embedkit.downstream.classifier import TrainedClassifier
 
     loaded = TrainedClassifier.load(tmp_path / "model")
     assert loaded.config.freeze is True and loaded.classes == ["neg", "pos"]

@@ -11,7 +11,8 @@ import pytest
 import scipy.sparse as sp
 from click.testing import CliRunner
 
-from embedkit import Vectors, pretrained
+from embedkit import Vectors
+from embedkit.io import pretrained
 from embedkit.cli import main
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-import embedkit.pretrained
+import embedkit.io.pretrained
 from embedkit import EmbedkitError, Vectors
 from embedkit.cli import main
 
@@ -17,7 +17,7 @@ def words(monkeypatch):
     rng = np.random.default_rng(0)
     matrix = np.vstack([rng.normal(size=(20, 6)) * 0.1 + 3, rng.normal(size=(20, 6)) * 0.1 - 3])
     vectors = Vectors([f"w{i}" for i in range(40)], matrix, meta={"source": "words.txt"})
-    real = embedkit.pretrained.resolve
+    real = embedkit.io.pretrained.resolve
 
     def resolve(spec, **kwargs):
         if isinstance(spec, Vectors):
@@ -26,9 +26,9 @@ def words(monkeypatch):
             return vectors
         raise EmbedkitError(f"{spec}: no such file")
 
-    monkeypatch.setattr(embedkit.pretrained, "resolve", resolve)
+    monkeypatch.setattr(embedkit.io.pretrained, "resolve", resolve)
     yield vectors
-    assert embedkit.pretrained.resolve is resolve and real is not resolve
+    assert embedkit.io.pretrained.resolve is resolve and real is not resolve
 
 
 def run(*args):

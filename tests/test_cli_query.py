@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from embedkit import Vectors, pretrained
+from embedkit import Vectors
+from embedkit.io import pretrained
 from embedkit.cli import main
-from embedkit.prompt import QuerySession, parse_expression
+from embedkit.query.prompt import QuerySession, parse_expression
 
 # king - man + woman is exactly queen; 'zero' is a zero vector.
 TOY = {

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from embedkit.compare import Cell, CompareReport, _reuse, grid
+from embedkit.downstream.grid import Cell, _reuse, grid
+from embedkit.downstream.report import CompareReport
 from embedkit.errors import EmbedkitError
 
 
@@ -95,7 +96,7 @@ def _toy(path, n=240, seed=0):
 def test_cli_compare_writes_the_report_and_resumes(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    classify = pytest.importorskip("embedkit.classify")
+    classify = pytest.importorskip("embedkit.downstream.classify")
     from embedkit.cli import main
 
     data = _toy(tmp_path / "toy.tsv")
@@ -127,7 +128,7 @@ def test_cli_compare_writes_the_report_and_resumes(tmp_path, monkeypatch):
 def test_cli_compare_bad_input(tmp_path):
     from click.testing import CliRunner
 
-    pytest.importorskip("embedkit.classify")
+    pytest.importorskip("embedkit.downstream.classify")
     from embedkit.cli import main
 
     data = _toy(tmp_path / "toy.tsv", n=40)

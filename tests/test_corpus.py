@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from embedkit.corpus import Corpus, Vocab, read_lines, tokenize
+from embedkit.train import Corpus, Vocab, tokenize
+from embedkit.train.corpus import read_lines
 from embedkit.errors import EmbedkitError, EmbedkitWarning
 
 

@@ -7,8 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from embedkit.datasets import (ClassificationData, LabelledTexts, load_classification, read_label_first,
-                               read_labelled_lines, read_trec)
+from embedkit.downstream.datasets import (
+    ClassificationData,
+    LabelledTexts,
+    load_classification,
+    read_label_first,
+    read_labelled_lines,
+    read_trec,
+)
 from embedkit.errors import EmbedkitError, FormatError
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"

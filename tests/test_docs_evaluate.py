@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from embedkit import benchmarks, datasets, registry
+from embedkit.evaluation import benchmarks
+from embedkit.downstream import datasets
+from embedkit import registry
 
-evaluate = importlib.import_module("embedkit.intrinsic")
+evaluate = importlib.import_module("embedkit.evaluation.runner")
 
 ROOT = Path(__file__).resolve().parents[1]
 

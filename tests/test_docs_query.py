@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from embedkit import pretrained
+from embedkit.io import pretrained
 from embedkit.cli import main
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "query.md"

@@ -12,9 +12,9 @@ import scipy.sparse as sp
 from gensim.models import KeyedVectors
 
 from embedkit import Vectors
-from embedkit.benchmarks import read_analogies, read_similarity
+from embedkit.evaluation import read_analogies, read_similarity
 from embedkit.errors import EmbedkitError
-from embedkit.intrinsic import CONSTANT, analogy_scores, evaluate, similarity_score
+from embedkit.evaluation import CONSTANT, analogy_scores, evaluate, similarity_score
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} not present")

@@ -96,7 +96,8 @@ def test_formula_equals_count(cell, size):
 def test_formula_equals_count_inside_the_classifier():
     import torch
 
-    from embedkit.classify import ClassifierConfig, SequenceClassifier, count_parameters
+    from embedkit.downstream.config import ClassifierConfig
+    from embedkit.downstream.model import SequenceClassifier, count_parameters
 
     torch.manual_seed(0)
     for cell in cells.CELLS:
@@ -243,7 +244,8 @@ def test_bad_input_is_one_line(tmp_path, args, message):
 def saved_models(tmp_path_factory):
     import torch
 
-    from embedkit.classify import ClassifierConfig, train_classifier
+    from embedkit.downstream.config import ClassifierConfig
+    from embedkit.downstream.training import train_classifier
 
     torch.set_num_threads(1)
     folder = tmp_path_factory.mktemp("models")
@@ -293,7 +295,7 @@ def test_explain_needs_attention(saved_models):
 
 
 def test_gradient_norms_are_zero_on_padding(saved_models):
-    from embedkit.classify import TrainedClassifier
+    from embedkit.downstream.classifier import TrainedClassifier
     from embedkit.experiments.data import input_gradient_norms
 
     trained = TrainedClassifier.load(saved_models["last"])
@@ -312,7 +314,7 @@ def test_cli_does_not_import_torch():
     import subprocess
     import sys
 
-    code = "import sys, embedkit.cli, embedkit.cli_experiments; print('torch' in sys.modules)"
+    code = "import sys, embedkit.cli, embedkit.cli.experiments; print('torch' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
 
 
@@ -344,7 +346,7 @@ def test_quick_runs_on_real_sentences(tmp_path, args):
 
 
 def test_deciding_positions_find_the_planted_word():
-    from embedkit.datasets import ClassificationData, LabelledTexts
+    from embedkit.downstream.datasets import ClassificationData, LabelledTexts
     from embedkit.experiments.data import log_odds
 
     rng = np.random.default_rng(0)

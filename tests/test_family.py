@@ -6,15 +6,24 @@ Tiny problems: the kernels compile once per machine (numba's cache), then load i
 import numpy as np
 import pytest
 
-from embedkit.corpus import Corpus, Vocab
-from embedkit.engines import native
-from embedkit.engines.family import (FamilyLoss, FamilyOptions, FamilyWeights, cbow_windows, hs_loss,
-                                     train, train_family)
-from embedkit.engines.family_kernels import train_piece_sg
-from embedkit.engines.native_kernels import alias_table, sigmoid_table, train_piece
+from embedkit.train import Corpus, Vocab
+from embedkit.train.engines import native
+from embedkit.train.engines.family import (
+    FamilyLoss,
+    FamilyOptions,
+    FamilyWeights,
+    cbow_windows,
+    hs_loss,
+    train,
+    train_family,
+)
+from embedkit.train.engines.family_kernels import train_piece_sg
+from embedkit.train.engines.native_kernels import alias_table, sigmoid_table, train_piece
 from embedkit.errors import EmbedkitError
-from embedkit.huffman import huffman_tree
-from embedkit.train import Monitor, SkipGramConfig, prepare
+from embedkit.train.huffman import huffman_tree
+from embedkit.train.monitor import Monitor
+from embedkit.train import SkipGramConfig
+from embedkit.train.prepare import prepare
 
 SMALL = dict(vector_size=24, window=3, min_count=1, sample=0, negative=5, epochs=8, workers=1, seed=3)
 MODES = {  # name: (options, negative)
@@ -220,14 +229,14 @@ def test_loss_negatives_follow_the_noise_exponent(planted, tmp_path):
 def test_docstring_examples_run():
     import doctest
 
-    from embedkit.engines import family
+    from embedkit.train.engines import family
 
     result = doctest.testmod(family)
     assert result.failed == 0 and result.attempted >= 1
 
 
 def test_the_warm_up_compiles_exactly_what_training_runs(planted, tmp_path):
-    from embedkit.engines import family_kernels
+    from embedkit.train.engines import family_kernels
 
     for name, folder in (("cbow-ns+hs", "a"), ("sg-ns+hs", "b"), ("cbow-ns sum", "c")):
         (tmp_path / folder).mkdir()

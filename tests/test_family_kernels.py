@@ -9,8 +9,8 @@ for the mean and gradient / count for the sum (word2vec.c's and gensim's rule).
 import numpy as np
 import pytest
 
-from embedkit.engines.family_kernels import cbow_update, sg_update
-from embedkit.engines.native_kernels import sigmoid_table
+from embedkit.train.engines.family_kernels import cbow_update, sg_update
+from embedkit.train.engines.native_kernels import sigmoid_table
 
 FINE = sigmoid_table(4_000_000)  # sigmoid to within 2e-6
 V, D = 9, 5

@@ -17,12 +17,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from embedkit import corpus as corpus_module
-from embedkit.corpus import Corpus, Vocab, tokenize
-from embedkit.engines.native import encode
+from embedkit.train import corpus as corpus_module
+from embedkit.train import Corpus, Vocab, tokenize
+from embedkit.train.engines.native import encode
 from embedkit.errors import EmbedkitError, FormatError
-from embedkit.fastcorpus import _scan, reservoir_indices, reservoir_sentences, scan, scan_corpus
-from embedkit.fastcorpus._unicode import CONNECTOR, SPECIAL, WORD, lower_tables, raw_classes
+from embedkit.train.fastcorpus import _scan, reservoir_indices, reservoir_sentences, scan, scan_corpus
+from embedkit.train.fastcorpus._unicode import CONNECTOR, SPECIAL, WORD, lower_tables, raw_classes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -311,7 +311,8 @@ def test_empty_corpus(tmp_path):
 # -- the loss sample ------------------------------------------------------------------------------
 
 def test_reservoir_and_loss_sample_equal_prepare(tmp_path, planted_file):
-    from embedkit.train import SkipGramConfig, draw_loss_sample, prepare
+    from embedkit.train import SkipGramConfig
+    from embedkit.train.prepare import draw_loss_sample, prepare
 
     path, _ = planted_file
     path.write_text(path.read_text(encoding="utf-8") + "unique1 g0w1 unique2\n", encoding="utf-8")
@@ -350,7 +351,7 @@ def test_bench_corpus_pass_help():
 
 
 def test_reservoir_indices_in_chunks(monkeypatch):
-    from embedkit.fastcorpus import _encode
+    from embedkit.train.fastcorpus import _encode
 
     expected = reservoir_indices(5000, 40, np.random.default_rng(9))
     monkeypatch.setattr(_encode, "SENTENCE_CHUNK", 7)

@@ -12,9 +12,9 @@ import pytest
 from gensim.models.fasttext import FastText, load_facebook_model, load_facebook_vectors, save_facebook_model
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
-from embedkit import fasttext_bin
+from embedkit.io import fasttext as fasttext_bin
 from embedkit.errors import EmbedkitError, FormatError
-from embedkit.fasttext_bin import FastTextArgs, is_fasttext_bin, read, write
+from embedkit.io.fasttext import FastTextArgs, is_fasttext_bin, read, write
 from embedkit.subwords import NgramSettings, SubwordModel, subword_rows
 
 ROOT = Path(__file__).resolve().parents[1]

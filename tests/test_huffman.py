@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from embedkit.errors import EmbedkitError
-from embedkit.huffman import huffman_tree
+from embedkit.train.huffman import huffman_tree
 
 
 def test_hand_worked_example():
@@ -121,7 +121,7 @@ def test_codes_are_prefix_free_and_optimal():
 def test_docstring_examples_run():
     import doctest
 
-    from embedkit import huffman
+    from embedkit.train import huffman
 
     result = doctest.testmod(huffman)
     assert result.failed == 0 and result.attempted >= 3

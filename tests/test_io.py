@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from embedkit import io, w2vfile
+from embedkit import io
+from embedkit.io import word2vec as w2vfile
 from embedkit.errors import EmbedkitError, FormatError
 from embedkit.vectors import Vectors
 

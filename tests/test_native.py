@@ -9,9 +9,16 @@ import threading
 import numpy as np
 import pytest
 
-from embedkit.corpus import Vocab
-from embedkit.engines import native
-from embedkit.engines.native_kernels import MAX_EXP, alias_table, block_update, draw_many, sigmoid_table, train_piece
+from embedkit.train import Vocab
+from embedkit.train.engines import native
+from embedkit.train.engines.native_kernels import (
+    MAX_EXP,
+    alias_table,
+    block_update,
+    draw_many,
+    sigmoid_table,
+    train_piece,
+)
 from embedkit.train import SkipGramConfig, TrainingInterrupted, train_skipgram
 
 SMALL = dict(vector_size=16, window=3, min_count=1, sample=0, negative=4, epochs=2, workers=1, seed=5)
@@ -67,7 +74,7 @@ def test_block_update_is_a_gradient_step_on_the_block_loss(contexts, targets):
 
 
 def test_sigmoid_table_is_close_to_sigmoid_and_saturates():
-    from embedkit.engines.native_kernels import sigmoid
+    from embedkit.train.engines.native_kernels import sigmoid
 
     table = sigmoid_table()
     x = np.linspace(-8, 8, 20_001).astype(np.float32)
@@ -167,8 +174,8 @@ class RecordingMonitor:
 
 
 def test_engine_reports_start_progress_and_epoch_ends(planted_file, monkeypatch, tmp_path):
-    from embedkit.corpus import Corpus
-    from embedkit.train import prepare
+    from embedkit.train import Corpus
+    from embedkit.train.prepare import prepare
 
     monkeypatch.setattr(native, "PIECE_WORDS", 500)
     path, _ = planted_file
@@ -194,7 +201,7 @@ def test_meta_records_compile_time(planted):
 
 
 def test_ctrl_c_stops_the_worker_threads(planted, monkeypatch):
-    from embedkit.train import Monitor
+    from embedkit.train.monitor import Monitor
 
     def interrupt(self, epoch, words):
         raise KeyboardInterrupt

@@ -1,4 +1,4 @@
-"""embedkit.plot (module embedkit.plotting): choosing words, colouring them, and the pictures written (PNG, SVG, HTML)."""
+"""embedkit.plot (module embedkit.plotting.picture): choosing words, colouring them, and the pictures written (PNG, SVG, HTML)."""
 
 import re
 import struct
@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
 from embedkit import EmbedkitError, FormatError, UnknownWordError, Vectors, plot
-from embedkit.plotting import _nearest, output_format, parse_pairs, prepare
-from embedkit.plot_figure import figure
+from embedkit.plotting.picture import _nearest
+from embedkit.plotting import output_format, parse_pairs, prepare
+from embedkit.plotting.figure import figure
 
 
 def planted(groups=3, size=20, dim=12, seed=0):

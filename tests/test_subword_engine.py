@@ -8,12 +8,13 @@ import threading
 import numpy as np
 import pytest
 
-from embedkit.corpus import Corpus
-from embedkit.engines import subword
-from embedkit.engines.native_kernels import sigmoid_table
-from embedkit.engines.subword_kernels import pair_steps, subword_block, train_piece
+from embedkit.train import Corpus
+from embedkit.train.engines import subword
+from embedkit.train.engines.native_kernels import sigmoid_table
+from embedkit.train.engines.subword_kernels import pair_steps, subword_block, train_piece
 from embedkit.subwords import NgramSettings
-from embedkit.train import SkipGramConfig, prepare
+from embedkit.train import SkipGramConfig
+from embedkit.train.prepare import prepare
 
 FINE = sigmoid_table(4_000_000)  # sigmoid to within 2e-6: the update is then the exact gradient
 
@@ -186,7 +187,7 @@ def test_one_worker_and_a_seed_give_identical_vectors(planted_file, tmp_path, sh
 
 
 def test_engine_reports_progress_and_trains_only_the_buckets_its_words_use(planted_file, tmp_path, monkeypatch):
-    from embedkit.engines import native
+    from embedkit.train.engines import native
 
     monkeypatch.setattr(native, "PIECE_WORDS", 500)
     path, groups = planted_file

@@ -7,8 +7,16 @@ from gensim.models.fasttext_inner import compute_ngrams_bytes, ft_hash_bytes
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 from embedkit.errors import EmbedkitError, UnknownWordError
-from embedkit.subwords import (NgramSettings, SubwordModel, bucket_lists, ft_hash, ngram_buckets, ngram_bytes,
-                               ngrams, subword_rows)
+from embedkit.subwords import (
+    NgramSettings,
+    SubwordModel,
+    bucket_lists,
+    ft_hash,
+    ngram_buckets,
+    ngram_bytes,
+    ngrams,
+    subword_rows,
+)
 
 WORDS = ["where", "the", "a", "I", "naïve", "где", "東京都", "straße", "🙂ok", "x🙂", "l'été", "co-op",
          "aaaaaaa", "<>", "supercalifragilistic"]
@@ -160,6 +168,7 @@ def test_settings_and_shapes_are_checked():
 def test_the_docstring_examples_run():
     import doctest
 
-    from embedkit import fasttext_bin, subwords
+    from embedkit.io import fasttext as fasttext_bin
+    from embedkit import subwords
 
     assert doctest.testmod(subwords).failed == 0 and doctest.testmod(fasttext_bin).failed == 0

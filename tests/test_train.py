@@ -1,8 +1,10 @@
 import numpy as np
 import pytest
 
-from embedkit.train import (ENGINES, LossSample, SkipGramConfig, TrainingInterrupted,
-                            negative_sampling_loss, train_skipgram)
+from embedkit.train import ENGINES
+from embedkit.train.prepare import LossSample
+from embedkit.train import SkipGramConfig, TrainingInterrupted, train_skipgram
+from embedkit.train.monitor import negative_sampling_loss
 from embedkit.errors import EmbedkitError
 
 SMALL = dict(vector_size=24, window=3, min_count=1, sample=0, negative=5, epochs=8, workers=1, seed=3)

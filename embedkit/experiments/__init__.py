@@ -1,7 +1,7 @@
 """Experiments that show why gates, bidirectionality and attention matter.
 
 One module per experiment, each a function ``run(...) -> Report`` that trains with
-`embedkit.classify` (no second training loop), and `report.py`, which writes every experiment's
+`embedkit.downstream` (no second training loop), and `report.py`, which writes every experiment's
 ``report.md``, CSV, JSON and PNG into an output folder atomically and computes the one-sentence
 conclusion from the numbers:
 

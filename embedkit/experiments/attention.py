@@ -105,7 +105,8 @@ def run(dataset: str = "synthetic", *, mirror=None, cell: str = "lstm", dim: int
         epochs: int = 5, top: int = 20, pool: int = 200, examples: int = 12, seed: int = 1,
         quick: bool = False) -> Report:
     """Train an attention-pooled classifier on `dataset`; rank the words it attends to."""
-    from ..classify import ClassifierConfig, train_classifier
+    from ..downstream.config import ClassifierConfig
+    from ..downstream.training import train_classifier
     from .data import load, log_odds
 
     if quick:

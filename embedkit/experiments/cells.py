@@ -39,7 +39,7 @@ def counted(cell: str, input_size: int, hidden: int, layers: int = 1, bidirectio
     """Trainable parameters of a freshly built torch.nn.RNN/GRU/LSTM, counted from its tensors."""
     import torch
 
-    from ..classify import count_parameters
+    from ..downstream.model import count_parameters
 
     module = {"rnn": torch.nn.RNN, "gru": torch.nn.GRU, "lstm": torch.nn.LSTM}[cell](
         input_size, hidden, num_layers=layers, bidirectional=bidirectional, batch_first=True)
@@ -71,7 +71,9 @@ def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, 
         layers: int = 1, bidirectional: bool = False, epochs: int = 5, seed: int = 1,
         quick: bool = False) -> Report:
     """Count each cell's parameters, check them against `formula`, train it on `dataset`."""
-    from ..classify import ClassifierConfig, count_parameters, train_classifier
+    from ..downstream.config import ClassifierConfig
+    from ..downstream.model import count_parameters
+    from ..downstream.training import train_classifier
     from .data import load
 
     if quick:

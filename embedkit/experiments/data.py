@@ -2,14 +2,14 @@
 
 Experiments evaluate on a test split they can see (to bucket sentences by length or by where the
 deciding word sits), so data sets without one (MR, SUBJ, CR, MPQA) are split here exactly as the
-classifier would split them (`embedkit.splits.split_data`, seed 0). ``"synthetic"`` names the marker task of `synthetic.py`.
+classifier would split them (`embedkit.downstream.split_data`, seed 0). ``"synthetic"`` names the marker task of `synthetic.py`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..datasets import ClassificationData, LabelledTexts, load_classification
+from ..downstream.datasets import ClassificationData, LabelledTexts, load_classification
 from . import synthetic
 
 
@@ -18,10 +18,10 @@ def _take(split: LabelledTexts, index) -> LabelledTexts:
 
 
 def with_splits(data: ClassificationData, seed: int = 0) -> ClassificationData:
-    """`data` with dev and test splits: its own, else `embedkit.splits.split_data` (as the classifier)."""
-    from ..splits import split_data
+    """`data` with dev and test splits: its own, else `embedkit.downstream.split_data` (as the classifier)."""
+    from ..downstream.splits import split_data
 
-    return data if data.dev is not None and data.test is not None else split_data(data, seed=seed)
+    return split_data(data, seed=seed)  # fills in only the splits a set lacks
 
 
 def shrink(data: ClassificationData, train: int, test: int, seed: int = 0) -> ClassificationData:
@@ -51,7 +51,7 @@ def load(dataset: str, *, mirror=None, seed: int = 0, quick: bool = False,
 
 def encode(trained, texts: list[str]):
     """Padded ids (B, T) and lengths (B,) of `texts` for `trained.model` (unknown words: 1)."""
-    from ..classify import encode as encode_texts, tensors
+    from ..downstream.batches import encode as encode_texts, tensors
 
     split = encode_texts(list(texts), None, trained.index, trained.classes, trained.config)
     ids, lengths, _ = tensors(split, np.arange(len(split)), "cpu")
@@ -86,7 +86,7 @@ def log_odds(split: LabelledTexts, lowercase: bool = True, min_count: int = 3) -
     """
     from collections import Counter
 
-    from ..splits import sentence_tokens
+    from ..downstream.tokenizer import sentence_tokens
 
     counts: dict[str, Counter] = {}
     for text, label in zip(split.texts, split.labels):

@@ -26,7 +26,7 @@ THIRDS = ("start", "middle", "end")
 
 def deciding_positions(data, lowercase: bool = True) -> np.ndarray:
     """Relative position (0 = first word, 1 = last) of each test sentence's most label-indicative word."""
-    from ..splits import sentence_tokens as tokenize
+    from ..downstream.tokenizer import sentence_tokens as tokenize
     from .data import log_odds
 
     scores = log_odds(data.train, lowercase=lowercase)
@@ -77,7 +77,8 @@ def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, 
     `epochs`: by default 30 on the synthetic task, 8 on real sentences."""
     if epochs is None:
         epochs = 30 if dataset == "synthetic" else 8
-    from ..classify import ClassifierConfig, train_classifier
+    from ..downstream.config import ClassifierConfig
+    from ..downstream.training import train_classifier
     from .data import load
 
     if quick:

@@ -25,7 +25,7 @@ EDGE = 5  # "first time steps": positions 0..4; "last": the 5 positions before t
 
 def _config(cell: str, *, dim: int, hidden: int, epochs: int, seed: int, lr: float, dropout: float,
             patience: int | None = None, freeze: bool | None = None, batch_size: int = 50):
-    from ..classify import ClassifierConfig
+    from ..downstream.config import ClassifierConfig
 
     patience = epochs if patience is None else patience
     return ClassifierConfig(embeddings="random", freeze=freeze, batch_size=batch_size, dim=dim, cell=cell,
@@ -76,7 +76,7 @@ def conclusion_synthetic(rows: list[dict]) -> str:
 def run_synthetic(*, ks=KS, cells=CELLS, n: int = 2000, dim: int = 16, hidden: int = 32, epochs: int = 30,
                   lr: float = 3e-3, seed: int = 1, quick: bool = False) -> Report:
     """Train each cell for each k on `synthetic.length_task`; accuracy and gradient norms."""
-    from ..classify import train_classifier
+    from ..downstream.training import train_classifier
     from . import synthetic
     from .data import input_gradient_norms
 
@@ -178,8 +178,8 @@ def conclusion_real(rows: list[dict], name: str) -> str:
 def run_real(dataset: str, *, mirror=None, cells=CELLS, dim: int = 50, hidden: int = 100, epochs: int = 5,
              seed: int = 1, quick: bool = False) -> Report:
     """Train each cell on `dataset`; test accuracy by sentence-length quartile; gradient norms."""
-    from ..classify import train_classifier
-    from ..splits import sentence_tokens as tokenize
+    from ..downstream.training import train_classifier
+    from ..downstream.tokenizer import sentence_tokens as tokenize
     from .data import input_gradient_norms, load
 
     if quick:

@@ -1,7 +1,7 @@
 """One-hot against dense vectors: memory, sparsity, cosine of related words, nearest neighbours.
 
-Skip-gram vectors are trained on the corpus (`embedkit.train_skipgram`, native engine) and the
-one-hot baseline is built over the same vocabulary (`embedkit.onehot.onehot`). Related pairs are
+Skip-gram vectors are trained on the corpus (`embedkit.train.train_skipgram`, native engine) and the
+one-hot baseline is built over the same vocabulary (`embedkit.train.onehot.onehot`). Related pairs are
 WordSim-353's pairs (gensim ships the file) whose words are both in the vocabulary: under one-hot
 every distinct pair has cosine exactly 0; dense vectors give graded cosines whose Spearman with the
 human scores is reported.
@@ -20,7 +20,7 @@ PROBE_WORDS = ("government", "police", "president", "war", "music", "french", "a
 
 def _ws353():
     """The WS-353 pairs (read before training, so a missing file fails before the work)."""
-    from ..benchmarks import read_similarity
+    from ..evaluation.benchmarks import read_similarity
     from ..registry import path
 
     return read_similarity(path("ws353"))
@@ -42,7 +42,7 @@ def corpus_source(corpus: str):
     from pathlib import Path
 
     if corpus == "demo":
-        from ..demo import demo_corpus
+        from ..train.demo import demo_corpus
 
         return demo_corpus()
     if corpus == "lee":
@@ -59,10 +59,11 @@ def run(corpus: str, *, dim: int = 100, epochs: int = 10, min_count: int = 5, se
     """Train dense vectors on `corpus`, build one-hot vectors over the same words, compare them."""
     from scipy import stats
 
-    from ..onehot import onehot
+    from ..train.onehot import onehot
     from ..query import most_similar
-    from ..train import SkipGramConfig, train_skipgram
-    from ..intrinsic import pair_cosines
+    from ..train.config import SkipGramConfig
+    from ..train.skipgram import train_skipgram
+    from ..evaluation.similarity import pair_cosines
 
     if quick:
         dim, epochs = min(dim, 50), min(epochs, 3)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..fsutil import atomic_output
+from ..outputs import atomic_output
 
 
 @dataclass

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..datasets import ClassificationData, LabelledTexts
+from ..downstream.datasets import ClassificationData, LabelledTexts
 from ..errors import EmbedkitError
 
 CLASSES = ("A", "B")

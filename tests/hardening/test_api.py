@@ -35,7 +35,7 @@ def run_python(code: str, cwd, timeout: int = 120) -> subprocess.CompletedProces
 
 
 def dotted_names(code: str) -> list[str]:
-    """`embedkit.pretrained.resolve`, `io.save`, ...: every attribute chain on an imported name."""
+    """`embedkit.io.pretrained.resolve`, `io.save`, ...: every attribute chain on an imported name."""
     tree = ast.parse(code)
     imported = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
                 for alias in node.names}
@@ -53,7 +53,7 @@ def dotted_names(code: str) -> list[str]:
 
 def test_readme_example_uses_names_we_can_check():
     names = dotted_names(readme_example())
-    assert "embedkit.pretrained.resolve" in names and "embedkit.evaluate" in names and "io.save" in names
+    assert "embedkit.resolve" in names and "embedkit.evaluate" in names and "io.save" in names
 
 
 def test_every_name_of_the_readme_example_is_reachable_after_import_embedkit(tmp_path):
@@ -70,7 +70,7 @@ import sys
 import embedkit
 heavy = [m for m in ("torch", "sklearn", "matplotlib", "umap", "plotly") if m in sys.modules]
 print(heavy)
-print(embedkit.pretrained.__name__, embedkit.io.__name__, embedkit.query.__name__, embedkit.train.__name__)
+print(embedkit.io.pretrained.__name__, embedkit.io.__name__, embedkit.query.__name__, embedkit.train.__name__)
 print(callable(embedkit.evaluate), callable(embedkit.plot), callable(embedkit.project))
 try:
     embedkit.no_such_name
@@ -79,7 +79,7 @@ except AttributeError as error:
 """
     result = run_python(code, tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["[]", "embedkit.pretrained embedkit.io embedkit.query embedkit.train",
+    assert result.stdout.splitlines() == ["[]", "embedkit.io.pretrained embedkit.io embedkit.query embedkit.train",
                                           "True True True", "module 'embedkit' has no attribute 'no_such_name'"]
 
 
@@ -112,7 +112,7 @@ def pip_commands() -> list[tuple[str, list[str]]]:
 
 def test_install_hints_were_found():
     found = " ".join(where for where, _ in pip_commands())
-    assert "embedkit/pretrained.py" in found and "README.md" in found and ".ci/run" in found
+    assert "embedkit/io/pretrained.py" in found and "README.md" in found and ".ci/run" in found
 
 
 @pytest.mark.parametrize("where, args", pip_commands(), ids=[w for w, _ in pip_commands()])

@@ -1,6 +1,6 @@
 """Never lose a user's data: an output replaces only what embedkit wrote there.
 
-One rule (`fsutil.check_output`), for every writer: a file replaces a file; a folder replaces an
+One rule (`outputs.check_output`), for every writer: a file replaces a file; a folder replaces an
 empty folder or a folder embedkit wrote of the same kind; nothing replaces any other folder, and
 no file replaces a folder. Each case runs a command whose input is valid, so that without the rule
 it would go on to replace the user's folder.
@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from embedkit import fsutil, io
+from embedkit import io, outputs
 from embedkit.cli import main
 from embedkit.errors import EmbedkitError
 from embedkit.vectors import Vectors
@@ -176,7 +175,7 @@ def test_compare_resumes_in_its_folder_with_temporaries_left_by_a_kill(inputs):
     assert result.exit_code == 0, result.output
     (inputs / "rep" / ".results.md.x1y2.tmp").write_text("half")
     (inputs / "rep" / "cells" / ".random-rnn.json.a1b2.tmp").write_text("half")
-    assert fsutil.folder_kind(inputs / "rep") == "compare"
+    assert outputs.folder_kind(inputs / "rep") == "compare"
     result = invoke("compare", "two.tsv", *COMPARE, "-o", "rep")
     assert result.exit_code == 0, result.output
     assert "done before" in result.output
@@ -186,7 +185,7 @@ def test_experiment_rerun_replaces_its_report(inputs):
     for _ in range(2):
         result = invoke("experiment", "cells", "synthetic", "--quick", "-o", "rep")
         assert result.exit_code == 0, result.output
-    assert fsutil.folder_kind(inputs / "rep") == "experiment"
+    assert outputs.folder_kind(inputs / "rep") == "experiment"
 
 
 # -- the rule itself --------------------------------------------------------------------------------
@@ -216,7 +215,7 @@ def test_folder_kind(tmp_path, layout, kind):
     for name, text in layout.items():
         (folder / name).parent.mkdir(exist_ok=True)
         (folder / name).write_text(text)
-    assert fsutil.folder_kind(folder) == kind
+    assert outputs.folder_kind(folder) == kind
 
 
 def test_atomic_output_refuses_before_the_block_runs(tmp_path):
@@ -224,7 +223,7 @@ def test_atomic_output_refuses_before_the_block_runs(tmp_path):
     ran = []
     for folder in (None, "vectors"):
         with pytest.raises(EmbedkitError, match="refusing to replace it"):
-            with fsutil.atomic_output(tmp_path / "mine", folder=folder):
+            with outputs.atomic_output(tmp_path / "mine", folder=folder):
                 ran.append(folder)
     assert ran == [] and (tmp_path / "mine" / "notes.txt").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
@@ -232,7 +231,7 @@ def test_atomic_output_refuses_before_the_block_runs(tmp_path):
 
 def test_atomic_output_checks_what_the_block_made(tmp_path):
     with pytest.raises(RuntimeError, match="expected a file"):
-        with fsutil.atomic_output(tmp_path / "out") as tmp:
+        with outputs.atomic_output(tmp_path / "out") as tmp:
             tmp.mkdir()
     assert list(tmp_path.iterdir()) == []
 
@@ -254,4 +253,4 @@ def test_a_symlink_is_replaced_not_its_target(tmp_path):
 
 def test_paths_with_no_name_are_refused(tmp_path):
     with pytest.raises(EmbedkitError, match="give the name of a file or folder"):
-        fsutil.check_output(Path(tmp_path) / "..", "experiment")
+        outputs.check_output(Path(tmp_path) / "..", "experiment")

@@ -70,9 +70,9 @@ def test_bow_binary_fit_is_the_plain_liblinear_regression(tmp_path):
     """Two classes: the same predictions as one LogisticRegression(liblinear), the model before."""
     from sklearn.linear_model import LogisticRegression
 
-    from embedkit.bow import train_bow
-    from embedkit.datasets import load_classification
-    from embedkit.splits import split_data
+    from embedkit.downstream.bow import train_bow
+    from embedkit.downstream.datasets import load_classification
+    from embedkit.downstream.splits import split_data
 
     rows = planted_rows(300, seed=3, classes=("a", "b"))
     rng = random.Random(5)  # some noise, so that C matters
@@ -94,8 +94,8 @@ def test_compare_with_bow_on_three_classes(three, tmp_cwd):
 
 @pytest.mark.skipif(not (MIRROR / "classification" / "trec").is_dir(), reason="shared TREC data not present")
 def test_bow_on_trec():
-    from embedkit.bow import run_bow
-    from embedkit.datasets import load_classification
+    from embedkit.downstream.bow import run_bow
+    from embedkit.downstream.datasets import load_classification
 
     result = run_bow(load_classification("trec", mirror=MIRROR))
     assert result["accuracy_mean"] == pytest.approx(0.886, abs=0.01)  # 6 classes, one-vs-rest
@@ -126,7 +126,7 @@ def test_vectors_with_no_words_are_refused(three, tmp_path):
 
 
 def test_check_vectors_messages():
-    from embedkit.classify import check_vectors
+    from embedkit.downstream.embeddings import check_vectors
     from embedkit.errors import EmbedkitError
     from embedkit.vectors import Vectors
 
@@ -142,8 +142,9 @@ def test_check_vectors_messages():
 
 
 def test_vectors_passed_from_python_are_checked_too(three):
-    from embedkit.classify import ClassifierConfig, train_classifier
-    from embedkit.datasets import load_classification
+    from embedkit.downstream.config import ClassifierConfig
+    from embedkit.downstream.training import train_classifier
+    from embedkit.downstream.datasets import load_classification
     from embedkit.errors import EmbedkitError
     from embedkit.vectors import Vectors
 
@@ -354,7 +355,8 @@ def test_max_len_zero_keeps_every_token(with_long_text):
 
 
 def test_encode_cuts_and_counts():
-    from embedkit.classify import ClassifierConfig, encode
+    from embedkit.downstream.config import ClassifierConfig
+    from embedkit.downstream.batches import encode
 
     split = encode(["a b c d e", "a b"], None, {"a": 2, "b": 3}, ["x"], ClassifierConfig(max_len=3))
     assert split.ids == [[2, 3, 1], [2, 3]] and split.truncated == 1
@@ -369,8 +371,8 @@ def test_compare_says_how_many_texts_were_cut(with_long_text, tmp_cwd):
 
 @pytest.mark.skipif(not (MIRROR / "classification").is_dir(), reason="shared data sets not present")
 def test_max_len_default_cuts_no_sentence_of_the_shared_sets():
-    from embedkit.datasets import load_classification
-    from embedkit.splits import sentence_tokens
+    from embedkit.downstream.datasets import load_classification
+    from embedkit.downstream.tokenizer import sentence_tokens
 
     for name in ("mr", "sst2", "sst5", "subj", "trec", "cr", "mpqa"):
         data = load_classification(name, mirror=MIRROR)

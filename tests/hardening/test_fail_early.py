@@ -123,7 +123,7 @@ def test_train_with_a_missing_tmp_dir_fails_before_reading(folder):
 
 
 def test_demo_checks_its_output_before_extracting_the_sample(folder, monkeypatch):
-    from embedkit import demo
+    from embedkit.train import demo
 
     def extract():
         raise AssertionError("extracted the sample before checking the output")
@@ -135,7 +135,7 @@ def test_demo_checks_its_output_before_extracting_the_sample(folder, monkeypatch
 
 
 def test_plot_checks_its_output_before_loading(folder, monkeypatch):
-    from embedkit import pretrained
+    from embedkit.io import pretrained
 
     def load(*args, **kwargs):
         raise AssertionError("loaded the vectors before checking the output")

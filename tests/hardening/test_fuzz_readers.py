@@ -15,8 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from embedkit import io, w2vfile
-from embedkit.corpus import Corpus
+from embedkit import io
+from embedkit.io import word2vec as w2vfile
+from embedkit.io import projector
+from embedkit.io import word2vec_binary
+from embedkit.train import Corpus
 from embedkit.errors import EmbedkitError
 from embedkit.vectors import Vectors
 
@@ -30,7 +33,7 @@ VALID = Vectors(WORDS, np.arange(15, dtype=np.float32).reshape(5, 3) / 7, counts
 def _valid_bytes(fmt: str) -> bytes:
     stream = pyio.BytesIO()
     if fmt == "word2vec-binary":
-        w2vfile.write_binary(stream, VALID.words, VALID.matrix)
+        word2vec_binary.write_binary(stream, VALID.words, VALID.matrix)
     else:
         w2vfile.write_text(stream, VALID.words, VALID.matrix, header=fmt == "word2vec")
     return stream.getvalue()
@@ -52,11 +55,11 @@ def only_embedkit_errors(function, *args, **kwargs):
 @given(st.binary(max_size=600), st.sampled_from(["word2vec", "glove", "word2vec-binary"]))
 def test_stream_readers_on_random_bytes(data, fmt):
     if fmt == "word2vec-binary":
-        only_embedkit_errors(w2vfile.read_binary, pyio.BytesIO(data), "f", block_bytes=64)
+        only_embedkit_errors(word2vec_binary.read_binary, pyio.BytesIO(data), "f", block_bytes=64)
     else:
         only_embedkit_errors(w2vfile.read_text, pyio.BytesIO(data), "f", header=fmt == "word2vec",
                              block_bytes=64)
-    only_embedkit_errors(w2vfile.read_table, pyio.BytesIO(data), "f", block_bytes=64)
+    only_embedkit_errors(projector.read_table, pyio.BytesIO(data), "f", block_bytes=64)
 
 
 @FUZZ
@@ -69,7 +72,7 @@ def test_stream_readers_on_cut_and_flipped_files(fmt, data):
         raw[at] = data.draw(st.integers(0, 255))
     stream = pyio.BytesIO(bytes(raw))
     if fmt == "word2vec-binary":
-        only_embedkit_errors(w2vfile.read_binary, stream, "f", block_bytes=32)
+        only_embedkit_errors(word2vec_binary.read_binary, stream, "f", block_bytes=32)
     else:
         only_embedkit_errors(w2vfile.read_text, stream, "f", header=fmt == "word2vec", block_bytes=32)
 
@@ -183,7 +186,7 @@ def test_corpus_random_bytes(tmp_path_factory, data, container, chunk):
     path.write_bytes(COMPRESS[container](data))
     corpus = Corpus(path)
     only_embedkit_errors(list, corpus)
-    from embedkit.corpus import read_lines
+    from embedkit.train.corpus import read_lines
 
     only_embedkit_errors(lambda: list(read_lines(path, chunk_chars=chunk)))
 

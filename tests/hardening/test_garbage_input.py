@@ -100,7 +100,7 @@ def test_utf8_corpus_is_read_without_a_word(tmp_cwd):
 
 
 def test_late_invalid_bytes_in_a_utf8_corpus_are_replaced_and_said(tmp_path):
-    from embedkit.corpus import Corpus
+    from embedkit.train import Corpus
 
     path = tmp_path / "c.txt"
     path.write_bytes("naïve\n".encode() * 200_000 + b"caf\xe9 ok\n")  # \xe9 after the first MiB
@@ -110,15 +110,15 @@ def test_late_invalid_bytes_in_a_utf8_corpus_are_replaced_and_said(tmp_path):
 
 
 def test_corpus_and_benchmark_readers_decide_the_encoding_alike(tmp_path):
-    from embedkit import textfile
-    from embedkit.corpus import read_lines
+    from embedkit import files
+    from embedkit.train.corpus import read_lines
 
     data = "Äpfel und Birnen\ncafé\n".encode("latin-1")
     path = tmp_path / "t.txt"
     path.write_bytes(data)
     with pytest.warns(EmbedkitWarning):
         streamed = [text for text, _ in read_lines(path)]
-    assert streamed == textfile.read_lines(path) == ["Äpfel und Birnen", "café"]
+    assert streamed == files.read_lines(path) == ["Äpfel und Birnen", "café"]
 
 
 # -- NaN and infinity in vectors ----------------------------------------------------------------
@@ -208,7 +208,7 @@ def test_load_allow_nonfinite_zeroes_exactly_those_rows(tmp_path, sparse):
 
 
 def test_resolve_takes_the_same_policy(tmp_path):
-    from embedkit.pretrained import resolve
+    from embedkit.io.pretrained import resolve
 
     (tmp_path / "v.vec").write_bytes(_text(True, ROWS))
     with pytest.raises(FormatError, match="line 3"):

@@ -17,7 +17,8 @@ import time
 
 import pytest
 
-from embedkit import fsutil, io, w2vfile
+from embedkit import io, outputs
+from embedkit.io import word2vec as w2vfile
 
 from .conftest import invoke, snapshot, unchanged
 from .outputs import ROOT, corpus_file, vectors_file
@@ -115,9 +116,9 @@ def test_remove_stale_removes_only_folders_of_dead_processes_here(tmp_path):
               "other-dead": f"{host} {dead}"}
     for name, owner in owners.items():
         (tmp_path / name).mkdir()
-        (tmp_path / name / fsutil.OWNER).write_text(owner)
+        (tmp_path / name / outputs.OWNER).write_text(owner)
     (tmp_path / "embedkit-train-older").mkdir()  # no owner file: an older embedkit's; kept
-    removed = fsutil.remove_stale(tmp_path, "embedkit-train-")
+    removed = outputs.remove_stale(tmp_path, "embedkit-train-")
     assert [p.name for p in removed] == ["embedkit-train-dead"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "embedkit-train-elsewhere", "embedkit-train-garbled", "embedkit-train-older", "embedkit-train-running",
@@ -126,8 +127,8 @@ def test_remove_stale_removes_only_folders_of_dead_processes_here(tmp_path):
 
 def test_scratch_folder_records_its_owner_and_is_removed(tmp_path):
     with pytest.raises(KeyboardInterrupt):
-        with fsutil.scratch_folder("job-", tmp_path) as folder:
-            assert (folder / fsutil.OWNER).read_text() == f"{socket.gethostname()} {os.getpid()}\n"
+        with outputs.scratch_folder("job-", tmp_path) as folder:
+            assert (folder / outputs.OWNER).read_text() == f"{socket.gethostname()} {os.getpid()}\n"
             raise KeyboardInterrupt
     assert list(tmp_path.iterdir()) == []
 

@@ -157,7 +157,7 @@ def test_no_training_pairs_from_python(tmp_path):
 
 
 def capture_reservoir(monkeypatch):
-    import embedkit.train as train
+    import embedkit.train.prepare as train
 
     seen = {}
     draw = train.draw_loss_sample
@@ -171,8 +171,9 @@ def capture_reservoir(monkeypatch):
 
 
 def test_reservoir_is_bounded_in_tokens(monkeypatch, tmp_path):
-    from embedkit.corpus import Corpus
-    from embedkit.train import RESERVOIR_PIECE, RESERVOIR_UNITS, SkipGramConfig, prepare
+    from embedkit.train import Corpus
+    from embedkit.train.prepare import RESERVOIR_PIECE, RESERVOIR_UNITS, prepare
+    from embedkit.train import SkipGramConfig
 
     seen = capture_reservoir(monkeypatch)
     rng = np.random.default_rng(0)
@@ -185,8 +186,9 @@ def test_reservoir_is_bounded_in_tokens(monkeypatch, tmp_path):
 
 
 def test_reservoir_keeps_short_sentences_whole(monkeypatch, tmp_path):
-    from embedkit.corpus import Corpus
-    from embedkit.train import SkipGramConfig, prepare
+    from embedkit.train import Corpus
+    from embedkit.train import SkipGramConfig
+    from embedkit.train.prepare import prepare
 
     seen = capture_reservoir(monkeypatch)
     sentences = [[f"w{(i + j) % 50}" for j in range(3 + i % 40)] for i in range(300)]
@@ -197,9 +199,10 @@ def test_reservoir_keeps_short_sentences_whole(monkeypatch, tmp_path):
 def test_loss_sample_stays_uniform_over_pairs(tmp_path):
     """Long and short sentences, more units than the reservoir holds: each kind's share of the loss
     sample is its share of all training pairs."""
-    from embedkit.corpus import Corpus
-    from embedkit.train import SkipGramConfig, prepare
-    from embedkit.windows import skipgram_pairs
+    from embedkit.train import Corpus
+    from embedkit.train import SkipGramConfig
+    from embedkit.train.prepare import prepare
+    from embedkit.train.windows import skipgram_pairs
 
     rng = np.random.default_rng(1)
     long = [[f"long{i}" for i in rng.integers(0, 100, 2_000)] for _ in range(50)]    # 100,000 tokens, 500 units

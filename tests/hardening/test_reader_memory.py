@@ -13,7 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from embedkit import io, w2vfile
+from embedkit import io
+from embedkit.io import word2vec as w2vfile
+from embedkit.io import word2vec_binary
 from embedkit.errors import FormatError
 from embedkit.vectors import Vectors
 
@@ -103,11 +105,11 @@ class _CountingStream(pyio.BytesIO):
 def test_header_claiming_more_than_the_file_holds_fails_before_reading_on(binary):
     vectors = Vectors([f"w{i}" for i in range(2000)], np.ones((2000, 4), np.float32))
     raw = pyio.BytesIO()
-    (w2vfile.write_binary(raw, vectors.words, vectors.matrix) if binary else
+    (word2vec_binary.write_binary(raw, vectors.words, vectors.matrix) if binary else
      w2vfile.write_text(raw, vectors.words, vectors.matrix, header=True))
     data = raw.getvalue().replace(b"2000 4\n", b"900000000 4\n", 1)
     stream = _CountingStream(data)
-    read = w2vfile.read_binary if binary else w2vfile.read_text
+    read = word2vec_binary.read_binary if binary else w2vfile.read_text
     kwargs = {} if binary else {"header": True}
     with pytest.raises(FormatError, match=r"the header says 900,000,000 words of 4 .* but the file "
                                           rf"holds {len(data):,}") as caught:

@@ -15,7 +15,8 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from embedkit import fsutil, io, w2vfile
+from embedkit import outputs, io
+from embedkit.io import word2vec as w2vfile
 from embedkit.cli import main
 
 from .conftest import bad_input, invoke, snapshot, unchanged
@@ -150,7 +151,7 @@ def test_a_full_disk_while_saving_vectors(folder, monkeypatch):
 def test_the_folder_turns_read_only_before_the_rename(folder, monkeypatch, args, out):
     def refuse(src, dst):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(dst))
-    monkeypatch.setattr(fsutil.os, "replace", refuse)
+    monkeypatch.setattr(outputs.os, "replace", refuse)
     before = snapshot(folder)
     assert bad_input(*args) == f"Error: {out}: cannot write: Permission denied"
     unchanged(folder, before)
@@ -167,14 +168,14 @@ def test_a_failed_rename_puts_the_old_folder_back(tmp_path, monkeypatch):
         if len(calls) == 2:  # the new folder into place, after the old one was moved aside
             raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
         real(src, dst)
-    monkeypatch.setattr(fsutil.os, "replace", second_fails)
+    monkeypatch.setattr(outputs.os, "replace", second_fails)
     with pytest.raises(Exception, match=r"v\.ekv: cannot write: Invalid cross-device link"):
         io.save(io.load(tmp_path / "v.vec"), tmp_path / "v.ekv")
     unchanged(tmp_path, before)
 
 
 def test_write_error_names_the_output():
-    assert str(fsutil.write_error("out.png", OSError(errno.EFBIG, "File too large"))) == \
+    assert str(outputs.write_error("out.png", OSError(errno.EFBIG, "File too large"))) == \
         "out.png: cannot write: File too large"
-    assert str(fsutil.write_error("v.ekv", OSError("100 requested and 10 written"))) == \
+    assert str(outputs.write_error("v.ekv", OSError("100 requested and 10 written"))) == \
         "v.ekv: cannot write: 100 requested and 10 written"

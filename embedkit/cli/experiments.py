@@ -1,0 +1,242 @@
+"""`embedkit experiment ...` and `embedkit explain`: the teaching experiments on the command line.
+
+Each experiment command parses its options, calls ``embedkit.experiments.<name>.run``, writes the
+report folder (report.md, results.csv, results.json, plot.png) and prints the table and the
+one-sentence conclusion. torch is imported only inside the commands.
+"""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import EmbedkitError
+from .options import SEED, mirror_option, set_threads, threads_option
+
+
+def _check_output(ctx, param, value):
+    """The report folder is checked while the options are parsed: before any data is read."""
+    from ..outputs import check_output
+
+    check_output(value, folder="experiment", parents=True)
+    return value
+
+
+def _common(name: str):
+    """-o/--output, --seed and --quick, shared by every experiment."""
+
+    def decorate(function):
+        function = click.option("--quick", is_flag=True,
+                                help="A small, fast run (under 30 s) to check the set-up.")(function)
+        function = click.option("--seed", type=SEED, default=1, show_default=True,
+                                help="Seeds data, weights and batches.")(function)
+        return click.option("-o", "--output", default=f"experiments/{name}", show_default=True,
+                            type=click.Path(file_okay=False), callback=_check_output,
+                            help="Folder for report.md, results.csv, results.json and plot.png; an "
+                                 "existing one must be empty or an earlier report.")(function)
+
+    return decorate
+
+
+def _finish(report, output: str) -> None:
+    from ..experiments.report import format_table, write
+
+    write(report, output)
+    click.echo(format_table(report.rows))
+    for table in report.extra:
+        click.echo(f"\n{table.title}:")
+        click.echo(format_table(table.rows))
+    click.echo(f"\n{report.conclusion}")
+    click.echo(f"Wrote {output}/report.md, results.csv, results.json, plot.png.", err=True)
+
+
+def _cells(value: str) -> tuple[str, ...]:
+    cells = tuple(c.strip().lower() for c in value.split(",") if c.strip())
+    bad = [c for c in cells if c not in ("rnn", "gru", "lstm")]
+    if bad or not cells:
+        raise EmbedkitError(f"--cells takes a comma-separated list of rnn, gru, lstm; got {value!r}")
+    return cells
+
+
+def _trains(name: str):
+    """The decorators every experiment that trains on a DATASET shares: the command itself, its
+    DATASET argument (default `synthetic`), output/seed/quick, --mirror and --threads."""
+    def wrap(function):
+        for decorate in (threads_option, mirror_option, _common(name), click.argument("dataset", default="synthetic"),
+                         experiment.command(name)):
+            function = decorate(function)
+        return function
+    return wrap
+
+
+@click.group()
+def experiment():
+    """Experiments that show why gates, bidirectionality and attention matter.
+
+    Each prints a table and one sentence computed from it, and writes report.md, results.csv,
+    results.json and plot.png into -o/--output.
+
+    \b
+    Example:
+        embedkit experiment length synthetic
+        embedkit experiment cells mr --mirror ../shared/datasets
+        embedkit experiment onehot demo
+    """
+
+
+@_trains("length")
+@click.option("--cells", "cell_list", default="rnn,lstm,gru", show_default=True, help="Cells to compare.")
+@click.option("--ks", default=None,
+              help="synthetic: distances of the deciding word from the end  [default: 5,10,20,30,50,70,100].")
+@click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs (default 30 synthetic, 5 real).")
+def length_command(dataset, output, seed, quick, mirror, threads, cell_list, ks, epochs):
+    """RNN vs LSTM vs GRU as the deciding word moves away from the end; gradient norms.
+
+    DATASET is `synthetic` (a marker k words from the end decides the label) or a classification
+    set (name or file): accuracy by sentence length.
+
+    \b
+    Example:
+        embedkit experiment length synthetic --ks 5,25,100,200
+        embedkit experiment length mr --mirror ../shared/datasets
+    """
+    from ..experiments import length
+
+    set_threads(threads)
+    options = {"cells": _cells(cell_list)}
+    if epochs is not None:
+        options["epochs"] = epochs
+    if dataset == "synthetic" and ks is not None:
+        try:
+            options["ks"] = tuple(sorted({int(k) for k in ks.split(",") if k.strip()}))
+        except ValueError:
+            raise EmbedkitError(f"--ks takes comma-separated whole numbers, got {ks!r}") from None
+        if not options["ks"] or min(options["ks"]) < 1:
+            raise EmbedkitError(f"--ks needs distances of at least 1, got {ks!r}")
+    _finish(length.run(dataset, mirror=mirror, seed=seed, quick=quick, **options), output)
+
+
+@_trains("cells")
+@click.option("--dim", type=click.IntRange(min=1), default=50, show_default=True, help="Input (embedding) size.")
+@click.option("--hidden", type=click.IntRange(min=1), default=100, show_default=True, help="Hidden units.")
+@click.option("--layers", type=click.IntRange(min=1), default=1, show_default=True, help="Stacked layers.")
+@click.option("--bidirectional", is_flag=True, help="Bidirectional cells.")
+@click.option("--epochs", type=click.IntRange(min=1), default=5, show_default=True, help="Training epochs.")
+def cells_command(dataset, output, seed, quick, mirror, threads, dim, hidden, layers, bidirectional, epochs):
+    """Trainable parameters of RNN, GRU and LSTM, checked against the formulas, with accuracy and time.
+
+    DATASET (default `synthetic`) is what the cells are trained on.
+
+    \b
+    Example:
+        embedkit experiment cells mr --mirror ../shared/datasets --hidden 100
+    """
+    from ..experiments import cells
+
+    set_threads(threads)
+    _finish(cells.run(dataset, mirror=mirror, dim=dim, hidden=hidden, layers=layers, bidirectional=bidirectional,
+                      epochs=epochs, seed=seed, quick=quick), output)
+
+
+@_trains("direction")
+@click.option("--cells", "cell_list", default="rnn,lstm", show_default=True, help="Cells to compare.")
+@click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs (default 30 synthetic, 8 real).")
+@click.option("--length", "size", type=click.IntRange(min=2), default=60, show_default=True,
+              help="synthetic: words per sequence.")
+def direction_command(dataset, output, seed, quick, mirror, threads, cell_list, epochs, size):
+    """Forward-only, backward-only and bidirectional cells, by where the deciding words sit.
+
+    \b
+    Example:
+        embedkit experiment direction synthetic
+        embedkit experiment direction mr --mirror ../shared/datasets --cells lstm
+    """
+    from ..experiments import direction
+
+    set_threads(threads)
+    _finish(direction.run(dataset, mirror=mirror, cells=_cells(cell_list), epochs=epochs, length=size, seed=seed,
+                          quick=quick), output)
+
+
+@_trains("attention")
+@click.option("--epochs", type=click.IntRange(min=1), default=5, show_default=True, help="Training epochs.")
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True,
+              help="How many of the most attended words to list.")
+def attention_command(dataset, output, seed, quick, mirror, threads, epochs, top):
+    """The words an attention-pooled classifier attends to most across a test set (and attention.html).
+
+    \b
+    Example:
+        embedkit experiment attention sst2 --mirror ../shared/datasets
+    """
+    from ..experiments import attention
+
+    set_threads(threads)
+    _finish(attention.run(dataset, mirror=mirror, epochs=epochs, top=top, seed=seed, quick=quick), output)
+
+
+@experiment.command("onehot")
+@click.argument("corpus", default="demo")
+@_common("onehot")
+@click.option("--dim", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Size of the dense skip-gram vectors.")
+@click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True, help="Skip-gram epochs.")
+@click.option("--min-count", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Ignore words seen fewer times.")
+def onehot_command(corpus, output, seed, quick, dim, epochs, min_count):
+    """One-hot vs dense vectors: memory, sparsity, cosine of related words, nearest neighbours.
+
+    CORPUS is a text file or folder, `demo` (gensim's Wikipedia sample) or `lee` (gensim's Lee corpus).
+
+    \b
+    Example:
+        embedkit experiment onehot demo
+    """
+    from ..experiments import onehot
+
+    _finish(onehot.run(corpus, dim=dim, epochs=epochs, min_count=min_count, seed=seed, quick=quick), output)
+
+
+@click.command("explain")
+@click.argument("model", type=click.Path(exists=True))
+@click.argument("sentence")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
+              help="Also write a self-contained HTML page with the highlighted sentence.")
+@click.option("--color/--no-color", default=None, help="Colour the words (default: when printing to a terminal).")
+def explain(model, sentence, html_out, color):
+    """Show the attention weights of a saved attention-pooled classifier over a sentence.
+
+    MODEL is a classifier saved with `embedkit classify ... --pooling attention --save MODEL`.
+
+    \b
+    Example:
+        embedkit explain sst2.model "a gorgeous, witty, seductive movie" --html explain.html
+    """
+    import sys
+
+    from ..downstream.classifier import TrainedClassifier
+    from ..experiments.attention import explain as explain_text, render_html, render_terminal
+    from ..experiments.report import format_table
+    from ..outputs import atomic_output, check_output
+
+    if not sentence.strip():
+        raise EmbedkitError("the sentence is empty")
+    if html_out:
+        check_output(html_out)
+    trained = TrainedClassifier.load(model)
+    if trained.config.pooling != "attention":
+        raise EmbedkitError(f"{model}: trained with pooling={trained.config.pooling!r}; explain needs a model "
+                            "trained with --pooling attention")
+    result = explain_text(trained, sentence)
+    if html_out:  # written before printing, so `explain ... --html page.html | head` still writes it
+        with atomic_output(html_out) as tmp:
+            tmp.write_text(render_html([result], f"embedkit explain: {model}"), encoding="utf-8")
+        click.echo(f"Wrote {html_out}.", err=True)
+    if color is None:
+        color = sys.stdout.isatty()
+    click.echo(render_terminal(result["pairs"], color=color), color=color)  # color=True: keep the escapes
+    click.echo(f"predicted: {result['predicted']} ({result['probability']:.2f})")
+    rows = [{"word": t, "weight": w} for t, w in sorted(result["pairs"], key=lambda p: -p[1])]
+    click.echo(format_table(rows))
+
+
+COMMANDS = [experiment, explain]

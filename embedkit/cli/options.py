@@ -1,0 +1,166 @@
+"""What several commands share, defined once: options (with one help text and one default) and
+small helpers for their arguments and output."""
+
+from __future__ import annotations
+
+import click
+
+
+
+# Seeds: numpy's legacy seeding (gensim, scikit-learn, UMAP) takes 0 .. 2**32 - 1.
+SEED = click.IntRange(0, 2**32 - 1)
+
+
+class FiniteFloat(click.FloatRange):
+    """`click.FloatRange` that also refuses nan and inf (nan passes every bound check)."""
+
+    def convert(self, value, param, ctx):
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
+
+def format_option(function):
+    """`--format FMT` for a command that saves vectors with `io.save(vectors, out, fmt)`."""
+    from ..io import WRITE_FORMATS
+
+    return click.option(
+        "--format", "fmt", type=click.Choice(WRITE_FORMATS), default=None,
+        help="Output format; by default from OUT's extension (.ekv .vec .txt .w2v .bin .glove "
+             ".tsv, plus .gz/.bz2/.xz).")(function)
+
+
+def nonfinite_option(function):
+    """`--allow-nonfinite` for every command that loads vectors (`io.load(allow_nonfinite=)`)."""
+    return click.option("--allow-nonfinite", is_flag=True,
+                        help="Read vectors holding NaN or infinity as zero vectors (said once) "
+                             "instead of refusing the file.")(function)
+
+
+def read_options(function):
+    """`--from`, `--trust-pickle`, `--unicode-errors` and `--allow-nonfinite` for a command that
+    loads vectors with `io.load`."""
+    return file_options(nonfinite_option(function))
+
+
+def file_options(function):
+    """`--from`, `--trust-pickle` and `--unicode-errors`: how to read a vectors file."""
+    from ..io import FORMATS, UNICODE_ERRORS
+
+    function = click.option("--unicode-errors", type=click.Choice(UNICODE_ERRORS), default="strict",
+                            show_default=True, help="What to do with words that are not UTF-8.")(function)
+    function = click.option("--trust-pickle", is_flag=True,
+                            help="Allow gensim pickles (.model, .kv): reading one can run any "
+                                 "code it holds.")(function)
+    return click.option("--from", "source_format", type=click.Choice(FORMATS), default=None,
+                        help="Input format, when detection gets it wrong.")(function)
+
+
+def training_options(function):
+    """The skip-gram options, with gensim's names and defaults."""
+    from ..train import ENGINES, SkipGramConfig
+
+    defaults = SkipGramConfig()
+    options = [
+        click.option("--vector-size", type=click.IntRange(min=1), default=defaults.vector_size, show_default=True,
+                     help="Dimension of the vectors."),
+        click.option("--window", type=click.IntRange(min=1), default=defaults.window, show_default=True,
+                     help="Maximum distance between center and context word; the effective window is drawn from 1..WINDOW per center word."),
+        click.option("--min-count", type=click.IntRange(min=1), default=defaults.min_count, show_default=True,
+                     help="Ignore words seen fewer times."),
+        click.option("--max-vocab", type=click.IntRange(min=1), default=None,
+                     help="Keep at most this many of the most frequent words."),
+        click.option("--sample", type=FiniteFloat(min=0), default=defaults.sample, show_default=True,
+                     help="Subsampling threshold for frequent words (0 = off)."),
+        click.option("--negative", type=click.IntRange(min=1), default=defaults.negative, show_default=True,
+                     help="Noise words per pair (negative sampling)."),
+        click.option("--alpha", type=FiniteFloat(min=0, min_open=True), default=defaults.alpha, show_default=True,
+                     help="Initial learning rate."),
+        click.option("--min-alpha", type=FiniteFloat(min=0), default=defaults.min_alpha, show_default=True,
+                     help="Final learning rate (linear decay)."),
+        click.option("--epochs", type=click.IntRange(min=1), default=defaults.epochs, show_default=True,
+                     help="Passes over the corpus."),
+        click.option("--workers", type=click.IntRange(min=1), default=defaults.workers, show_default=True,
+                     help="Training threads. Runs are reproducible with --seed only with --workers 1."),
+        click.option("--seed", type=SEED, default=defaults.seed, show_default=True,
+                     help="Random seed (initial vectors, sampling, loss sample). Same seed + --workers 1 = same vectors."),
+        click.option("--engine", type=click.Choice(list(ENGINES)), default=defaults.engine, show_default=True,
+                     help="Implementation that trains the model: native (embedkit's own numba kernels, "
+                          "the fastest) or gensim (gensim's Word2Vec, the reference)."),
+        click.option("--lowercase/--no-lowercase", default=True, show_default=True, help="Lower-case the corpus."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+mirror_option = click.option("--mirror", metavar="DIR", default=None,
+                             help="Folder (or http(s) address) holding the datasets in the registry's layout; "
+                                  "default: $EMBEDKIT_MIRROR, then the cache.")
+
+# One thread is the fastest choice on a machine another job shares: torch's default (all cores)
+# spins threads that wait for the busy core (measured in docs/classify.md).
+threads_option = click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
+                              help="CPU threads torch may use.")
+
+
+def set_threads(threads: int) -> None:
+    """Let torch use `threads` CPU threads, where torch is installed (the baselines need none)."""
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.set_num_threads(threads)
+
+
+VECTORS_HELP = "VECTORS is a vectors file or the name of a pretrained set (glove-6b-50d)."
+
+
+def vectors_help(function):
+    """Put the one sentence that says what VECTORS is where a command's help says {VECTORS}
+    (apply it under `click.command`, which reads the help text)."""
+    function.__doc__ = function.__doc__.replace("{VECTORS}", VECTORS_HELP)
+    return function
+
+
+def load_vectors(spec, allow_nonfinite: bool = False):
+    from ..io.pretrained import resolve
+
+    return resolve(spec, allow_nonfinite=allow_nonfinite)
+
+
+def echo_json(payload) -> None:
+    """Print `payload` as JSON; a float that is not finite (JSON has no NaN) is printed as null."""
+    import json
+
+    from ..io import json_safe
+
+    click.echo(json.dumps(json_safe(payload), ensure_ascii=False, indent=2, allow_nan=False))
+
+
+def scored(answers, key: str = "cosine") -> list[dict]:
+    return [{"word": word, key: score} for word, score in answers]
+
+
+def split_names(values) -> list[str] | None:
+    """Option values, with comma-separated names split ('-s men,rw'); None when there are none."""
+    import os
+
+    out = []
+    for value in values:
+        out += [value] if os.path.exists(value) else [v.strip() for v in value.split(",") if v.strip()]
+    return out or None
+
+
+def comma_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# 400 tokens is over 3x the longest sentence of MR, SST, SUBJ, TREC, CR and MPQA (122, SUBJ), so it
+# changes none of their results; it bounds the time and memory one very long text can take.
+max_len_option = click.option("--max-len", type=click.IntRange(min=0), default=400, show_default=True, metavar="N",
+                        help="Keep the first N tokens of each text (recurrent models; 0: keep all). "
+                             "The output says how many texts were cut.")

@@ -1,0 +1,170 @@
+"""`embedkit neighbors`, `similarity`, `analogy`, `odd-one-out` and the `query` prompt."""
+
+from __future__ import annotations
+
+
+import click
+
+from .options import echo_json, load_vectors, nonfinite_option, scored
+from .options import vectors_help
+
+
+
+@click.command()
+@click.argument("vectors")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--topn", "-n", default=10, show_default=True, type=click.IntRange(min=1),
+              help="Neighbours shown for each word.")
+@click.option("--restrict", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Answer only from the N most frequent words (the first N rows).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see docs/query.md).")
+@nonfinite_option
+@vectors_help
+def neighbors(vectors, words, topn, restrict, as_json, allow_nonfinite):
+    """Nearest words to each WORD, by cosine similarity.
+
+    {VECTORS}
+
+    \b
+    Example:
+        embedkit neighbors glove-6b-50d frog --topn 5
+        embedkit neighbors glove-6b-50d paris tokyo --json
+    """
+    from .. import query
+    from ..query.prompt import neighbors_table
+
+    vecs = load_vectors(vectors, allow_nonfinite)
+    answers = query.most_similar_batch(vecs, words, topn=topn, restrict=restrict)
+    if as_json:
+        echo_json({"vectors": vectors, "topn": topn, "restrict": restrict,
+                    "results": [{"query": w, "neighbors": scored(a)} for w, a in zip(words, answers)]})
+    elif len(words) == 1:
+        click.echo(neighbors_table(answers[0]))
+    else:
+        from ..display import format_table
+
+        rows = [(w, i, word, score) for w, a in zip(words, answers)
+                for i, (word, score) in enumerate(a, 1)]
+        click.echo(format_table(rows, ["query", "rank", "word", "cosine"]))
+
+
+@click.command()
+@click.argument("vectors")
+@click.argument("word1")
+@click.argument("word2")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see docs/query.md).")
+@nonfinite_option
+@vectors_help
+def similarity(vectors, word1, word2, as_json, allow_nonfinite):
+    """Cosine similarity of WORD1 and WORD2 (0 when either vector is zero).
+
+    {VECTORS}
+
+    \b
+    Example:
+        embedkit similarity glove-6b-50d cat dog
+    """
+    from .. import query
+    from ..query.prompt import similarity_table
+
+    cosine = query.similarity(load_vectors(vectors, allow_nonfinite), word1, word2)
+    if as_json:
+        echo_json({"vectors": vectors, "word1": word1, "word2": word2, "cosine": cosine})
+    else:
+        click.echo(similarity_table(word1, word2, cosine))
+
+
+@click.command()
+@click.argument("vectors")
+@click.argument("a")
+@click.argument("b")
+@click.argument("c")
+@click.option("--method", type=click.Choice(["add", "mul"]), default="add", show_default=True,
+              help="add: 3CosAdd (cosine with b - a + c); mul: 3CosMul (Levy & Goldberg 2014).")
+@click.option("--topn", "-n", default=5, show_default=True, type=click.IntRange(min=1),
+              help="Answers shown.")
+@click.option("--restrict", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Answer only from the N most frequent words (the first N rows).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see docs/query.md).")
+@nonfinite_option
+@vectors_help
+def analogy(vectors, a, b, c, method, topn, restrict, as_json, allow_nonfinite):
+    """A is to B as C is to ?  (the answers never include A, B or C).
+
+    {VECTORS}
+
+    \b
+    Example:
+        embedkit analogy glove-6b-50d man king woman          # queen
+        embedkit analogy glove-6b-50d paris france tokyo --method mul
+    """
+    from .. import query
+    from ..query.prompt import neighbors_table
+
+    answers = query.analogy(load_vectors(vectors, allow_nonfinite), a, b, c, method=method, topn=topn, restrict=restrict)
+    if as_json:
+        echo_json({"vectors": vectors, "a": a, "b": b, "c": c, "method": method, "topn": topn,
+                    "restrict": restrict, "answers": scored(answers, "score")})
+    else:
+        click.echo(f"{a} : {b} :: {c} : ?  ({'3CosAdd' if method == 'add' else '3CosMul'})")
+        click.echo(neighbors_table(answers, "cosine" if method == "add" else "score"))
+
+
+@click.command("odd-one-out")
+@click.argument("vectors")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see docs/query.md).")
+@nonfinite_option
+@vectors_help
+def odd_one_out(vectors, words, as_json, allow_nonfinite):
+    """The word that does not belong with the others (3 words or more).
+
+    Ranks the WORDS by cosine with the mean of their unit vectors; the last is the odd one
+    (gensim's doesnt_match).
+
+    {VECTORS}
+
+    \b
+    Example:
+        embedkit odd-one-out glove-6b-50d breakfast lunch dinner car
+    """
+    from .. import query
+    from ..query.prompt import centrality_table
+
+    vecs = load_vectors(vectors, allow_nonfinite)
+    odd = query.odd_one_out(vecs, words)
+    ranking = query.rank_by_centrality(vecs, words)
+    if as_json:
+        echo_json({"vectors": vectors, "words": list(words), "odd": odd,
+                    "ranking": scored(ranking)})
+    else:
+        click.echo(centrality_table(ranking))
+
+
+@click.command("query")
+@click.argument("vectors")
+@click.option("--topn", "-n", default=10, show_default=True, type=click.IntRange(min=1),
+              help="Answers shown for each question (change it with 'topn N').")
+@click.option("--restrict", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Answer only from the N most frequent words.")
+@nonfinite_option
+@vectors_help
+def query_prompt(vectors, topn, restrict, allow_nonfinite):
+    """An interactive prompt: neighbours, vector arithmetic, similarity, odd one out.
+
+    Type a word, 'king - man + woman', 'sim cat dog' or 'odd breakfast lunch car'; '?' for
+    help; 'quit' or Ctrl-D to leave. Reads questions from stdin when it is not a terminal.
+
+    {VECTORS}
+
+    \b
+    Example:
+        embedkit query glove-6b-50d
+        echo "king - man + woman" | embedkit query glove-6b-50d --topn 3
+    """
+    from ..query import prompt
+
+    prompt.run(prompt.QuerySession(load_vectors(vectors, allow_nonfinite), topn=topn, restrict=restrict))
+
+
+COMMANDS = [neighbors, similarity, analogy, odd_one_out, query_prompt]

@@ -1,0 +1,96 @@
+"""From texts to tensors: the vocabulary, token ids, the embedding matrix from vectors, batches of
+similar length, padded tensors."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+import numpy as np
+import torch
+from .datasets import ClassificationData
+from .tokenizer import sentence_tokens
+from ..vectors import Vectors
+from .config import ClassifierConfig, PAD, UNK
+
+
+@dataclass
+class Split:
+    """Encoded texts: `ids[i]` are the token ids of text i, `labels[i]` its class index."""
+
+    ids: list[list[int]]
+    labels: np.ndarray  # (n,) int64
+    truncated: int = 0  # texts longer than `ClassifierConfig.max_len`, cut to it
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def build_vocab(data: ClassificationData, config: ClassifierConfig, vectors: Vectors | None) -> list[str]:
+    """['<pad>', '<unk>', training words by frequency, then dev/test words the vectors have]."""
+    counts = Counter(t for text in data.train.texts for t in sentence_tokens(text, config.lowercase))
+    words = ["<pad>", "<unk>"] + [w for w, _ in sorted(counts.items(), key=lambda wc: (-wc[1], wc[0]))]
+    if vectors is not None:
+        known, seen = vectors.index, set(words)
+        for split in (data.dev, data.test):
+            for text in split.texts if split is not None else ():
+                for t in sentence_tokens(text, config.lowercase):
+                    if t not in seen and t in known:
+                        seen.add(t)
+                        words.append(t)
+    return words
+
+
+def encode(texts: list[str], labels: list[str] | None, index: dict[str, int], classes: list[str],
+           config: ClassifierConfig) -> Split:
+    """Token ids per text, cut to `config.max_len` (an empty text becomes one <unk>); labels as class
+    indices. The Split counts the texts that were cut."""
+    ids, truncated = [], 0
+    for text in texts:
+        tokens = sentence_tokens(text, config.lowercase)
+        if config.max_len is not None and len(tokens) > config.max_len:
+            tokens = tokens[:config.max_len]
+            truncated += 1
+        ids.append([index.get(t, UNK) for t in tokens] or [UNK])
+    positions = {c: i for i, c in enumerate(classes)}
+    y = np.array([positions.get(label, -1) for label in labels] if labels is not None else [-1] * len(texts),
+                 dtype=np.int64)
+    return Split(ids, y, truncated)
+
+
+def embedding_matrix(words: list[str], vectors: Vectors, seed: int) -> tuple[np.ndarray, dict]:
+    """(V, E) float32 rows for `words` from `vectors`; missing words: uniform noise scaled to the
+    vectors' standard deviation; row 0 (padding) zero. Also the coverage of the training words."""
+    rng = np.random.default_rng(seed)
+    dim = vectors.matrix.shape[1]
+    scale = float(np.std(vectors.matrix[: min(len(vectors.words), 50_000)])) * np.sqrt(3)  # same std as the vectors
+    out = rng.uniform(-scale, scale, (len(words), dim)).astype(np.float32)
+    out[PAD] = 0
+    index, found = vectors.index, 0
+    for i, w in enumerate(words[2:], 2):
+        row = index.get(w)
+        if row is not None:
+            out[i] = vectors.matrix[row]
+            found += 1
+    return out, {"found": found, "vocab": len(words) - 2, "fraction": found / max(1, len(words) - 2)}
+
+
+def batches(split: Split, batch_size: int, rng: np.random.Generator | None):
+    """Lists of row indices of texts of similar length: sorted by length (ties broken at random),
+    cut into batches, batch order shuffled. `rng=None`: in order, no shuffling."""
+    lengths = np.array([len(r) for r in split.ids])
+    order = rng.permutation(len(split)) if rng is not None else np.arange(len(split))
+    order = order[np.argsort(lengths[order], kind="stable")]
+    chunks = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    if rng is not None:
+        chunks = [chunks[i] for i in rng.permutation(len(chunks))]
+    return chunks
+
+
+def tensors(split: Split, rows, device) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(B, T) padded ids, (B,) lengths, (B,) labels for the given rows."""
+    seqs = [split.ids[i] for i in rows]
+    lengths = torch.tensor([len(s) for s in seqs], dtype=torch.int64)
+    ids = torch.zeros(len(seqs), int(lengths.max()), dtype=torch.int64)
+    for i, s in enumerate(seqs):
+        ids[i, :len(s)] = torch.tensor(s)
+    return ids.to(device), lengths.to(device), torch.from_numpy(split.labels[rows]).to(device)

@@ -1,0 +1,52 @@
+"""An embeddings spec becomes vectors: `load_embeddings` reads (or takes) them, `check_vectors`
+refuses what cannot fill an embedding layer."""
+
+from __future__ import annotations
+
+import numpy as np
+from ..errors import EmbedkitError
+from ..vectors import Vectors
+from .config import ClassifierConfig
+
+
+def load_embeddings(config: ClassifierConfig, vectors: Vectors | None, *,
+                  allow_nonfinite: bool = False) -> Vectors | None:
+    """The vectors `config.embeddings` names (None for onehot/random), checked by `check_vectors`."""
+    if config.embeddings in ("onehot", "random"):
+        return None
+    if vectors is None:
+        if config.embeddings == "given":
+            raise EmbedkitError("embeddings='given' means the vectors passed in; pass vectors=")
+        from ..io.pretrained import resolve
+
+        vectors = resolve(config.embeddings, allow_nonfinite=allow_nonfinite)
+    check_vectors(vectors, config.embeddings)
+    return vectors
+
+
+def check_vectors(vectors: Vectors, name: str) -> None:
+    """Refuse vectors that cannot initialise an embedding layer.
+
+    Args:
+        vectors: what `--embeddings` loaded.
+        name: how to call them in the message (the file or pretrained name).
+
+    Raises:
+        EmbedkitError: no words, no dimensions, a sparse matrix (one-hot vectors: the one-hot model
+            is ``--embeddings onehot``), or a value that is NaN or infinite (names the first word).
+
+    Example:
+        >>> check_vectors(Vectors(["a", "b"], np.eye(2)), "v.vec")  # usable: returns None
+    """
+    if len(vectors) == 0 or vectors.dim == 0:
+        raise EmbedkitError(f"{name}: holds {len(vectors)} words x {vectors.dim} dimensions; "
+                            "a classifier needs at least one word with a vector")
+    if vectors.is_sparse:
+        raise EmbedkitError(f"{name}: sparse vectors ({len(vectors):,} words x {vectors.dim:,} dimensions, "
+                            "one-hot vectors are stored so) cannot fill an embedding layer; "
+                            "for the one-hot model use --embeddings onehot")
+    bad = ~np.isfinite(vectors.matrix).all(axis=1)  # (n,) True where a row holds NaN or inf
+    if bad.any():
+        first = vectors.words[int(np.argmax(bad))]
+        raise EmbedkitError(f"{name}: {int(bad.sum()):,} of {len(vectors):,} vectors hold NaN or infinite "
+                            f"values (the first: {first!r}); fix or drop them before training on them")

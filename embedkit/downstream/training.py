@@ -1,0 +1,149 @@
+"""The training loop of the recurrent classifier: `train_classifier` (early stopping on dev accuracy)
+and `run_seeds` (one run per seed and fold, their mean and spread)."""
+
+from __future__ import annotations
+
+import copy
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+from .datasets import ClassificationData
+from .scores import prediction_scores, summarize
+from .splits import evaluation_splits, split_data
+from ..vectors import Vectors
+from .batches import batches, build_vocab, embedding_matrix, encode, tensors
+from .classifier import TrainedClassifier
+from .config import ClassifierConfig
+from .devices import resolve_device, seed_everything
+from .embeddings import load_embeddings
+from .model import SequenceClassifier
+
+
+# -- the model -----------------------------------------------------------------------------------
+
+
+# -- data ------------------------------------------------------------------------------------------
+
+
+# -- training ------------------------------------------------------------------------------------
+
+
+def train_classifier(data: ClassificationData, config: ClassifierConfig, *, progress: bool = True,
+                     vectors: Vectors | None = None, resample=None) -> TrainedClassifier:
+    """Train on `data.train`, stop early on `data.dev` accuracy (best weights restored).
+
+    Missing dev/test splits are filled in by `split_data(data, seed=0)`. `vectors` passes
+    already-loaded pretrained vectors (else `config.embeddings` is resolved here). `resample`, for
+    generated tasks: called with the epoch number (2, 3, ...), it returns that epoch's training
+    split (`LabelledTexts`, encoded with the vocabulary of `data`), so that a model sees fresh
+    examples every epoch and cannot pass by memorising a fixed set.
+
+    Returns:
+        TrainedClassifier; its `test` attribute is the test split used.
+    """
+    config.check()
+    data = split_data(data, seed=0)  # fills in missing splits; checks every class is in train and test
+    vectors = load_embeddings(config, vectors)
+    device = resolve_device(config.device)
+    seed_everything(config.seed)
+    classes = list(data.classes)
+    words = build_vocab(data, config, vectors)
+    weights, coverage = embedding_matrix(words, vectors, config.seed) if vectors is not None else (None, None)
+    index = {w: i for i, w in enumerate(words)}
+    train, dev = (encode(s.texts, s.labels, index, classes, config) for s in (data.train, data.dev))
+    model = SequenceClassifier(len(words), len(classes), config, weights).to(device)
+    cut = train.truncated + dev.truncated
+    if config.max_len is not None:
+        cut += encode(data.test.texts, None, index, classes, config).truncated
+    truncated = {"texts": cut, "of": len(train) + len(dev) + len(data.test), "max_len": config.max_len}
+    trained = TrainedClassifier(model, config, classes, words, [], coverage, test=data.test, truncated=truncated)
+    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=config.lr)
+    loss_fn = nn.CrossEntropyLoss()
+    rng = np.random.default_rng(config.seed)
+    best, best_state, waited = -1.0, None, 0
+    bar = progress_bar(config.epochs, progress, data.name)
+    for epoch in range(1, config.epochs + 1):
+        start, total, seen = time.perf_counter(), 0.0, 0
+        if resample is not None and epoch > 1:
+            fresh = resample(epoch)
+            train = encode(fresh.texts, fresh.labels, index, classes, config)
+        model.train()
+        for rows in batches(train, config.batch_size, rng):
+            ids, lengths, y = tensors(train, rows, device)
+            optimizer.zero_grad()
+            loss = loss_fn(model(ids, lengths), y)
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            optimizer.step()
+            total += loss.item() * len(rows)
+            seen += len(rows)
+        dev_accuracy = prediction_scores(dev.labels, trained._logits(dev).argmax(1).numpy())["accuracy"]
+        seconds = time.perf_counter() - start
+        trained.history.append({"epoch": epoch, "train_loss": total / seen, "dev_accuracy": dev_accuracy,
+                                "seconds": seconds})
+        if bar is not None:
+            bar.set_postfix(loss=f"{total / seen:.4f}", dev_acc=f"{dev_accuracy:.4f}")
+            bar.update(1)
+        if dev_accuracy > best:
+            best, best_state, waited = dev_accuracy, copy.deepcopy(model.state_dict()), 0
+        else:
+            waited += 1
+            if waited >= config.patience:
+                break
+    if bar is not None:
+        bar.close()
+    model.load_state_dict(best_state)
+    model.eval()
+    return trained
+
+
+def progress_bar(epochs: int, enabled: bool, name: str):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=epochs, desc=f"{name} epochs", unit="epoch", file=sys.stderr, leave=False)
+
+
+def run_seeds(data: ClassificationData, config: ClassifierConfig, seeds=(1, 2, 3), *,
+              vectors: Vectors | None = None, progress: bool = True, cv: int | None = None,
+              keep_models: bool = False) -> dict:
+    """Train once per seed (and per fold with `cv=K`), evaluate on test; mean and sample std.
+
+    The data split is fixed (seed 0) across seeds; seeds change initialisation, batch order and
+    dropout. With `cv=K` the runs are K folds x seeds (`splits.evaluation_splits`).
+
+    Returns:
+        {"accuracy_mean", "accuracy_std", "macro_f1_mean", "macro_f1_std", "runs": [{"seed", "fold",
+        "accuracy", "macro_f1", "n", "epochs", "best_epoch", "seconds"}], "parameters", "coverage",
+        "seconds_per_epoch", "truncated": {"texts", "of", "max_len"} (texts cut to `config.max_len`;
+        every fold holds all texts, so it is the same for every run)}, plus "models" (the
+        TrainedClassifiers) when `keep_models`.
+    """
+    from dataclasses import replace
+
+    vectors = load_embeddings(config, vectors)
+    folds = evaluation_splits(data, cv)
+    runs, models, epoch_seconds = [], [], []
+    parameters = coverage = truncated = None
+    for fold, part in enumerate(folds):
+        for seed in seeds:
+            trained = train_classifier(part, replace(config, seed=seed), progress=progress, vectors=vectors)
+            scores = trained.evaluate(part.test)
+            history = trained.history
+            best_epoch = max(history, key=lambda h: h["dev_accuracy"])["epoch"]
+            runs.append({"seed": seed, "fold": fold if cv else None, **scores, "epochs": len(history),
+                         "best_epoch": best_epoch, "seconds": sum(h["seconds"] for h in history)})
+            epoch_seconds += [h["seconds"] for h in history]
+            parameters, coverage, truncated = trained.parameters, trained.coverage, trained.truncated
+            if keep_models:
+                models.append(trained)
+    result = {**summarize(runs), "runs": runs, "parameters": parameters, "coverage": coverage,
+              "seconds_per_epoch": float(np.mean(epoch_seconds)), "truncated": truncated}
+    if keep_models:
+        result["models"] = models
+    return result

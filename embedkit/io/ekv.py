@@ -1,0 +1,249 @@
+"""embedkit's own format, the folder NAME.ekv/, written and read with every part checked.
+
+NAME.ekv/ holds
+  vectors.npy  the (n, dim) float32 matrix, C order, read with `np.load(mmap_mode="r",
+               allow_pickle=False)` so that 400k x 50 opens in milliseconds; or, for sparse
+               (one-hot) vectors, vectors.npz written by `scipy.sparse.save_npz`
+  vocab.tsv    n lines `word TAB count`, the count empty when unknown (words never hold a TAB
+               or a newline)
+  meta.json    {"format": "embedkit", "version": 1, "shape": [n, dim], "sparse": bool,
+               "counts": bool, "meta": Vectors.meta}
+Nothing in it is a pickle.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..errors import EmbedkitError, FormatError
+from ..vectors import Vectors
+
+VERSION = 1
+
+
+# -- embedkit (.ekv) --------------------------------------------------------------------------
+
+def save_ekv(vectors: Vectors, folder: Path) -> None:
+    """Create `folder` and write vectors.npy (or vectors.npz when sparse), vocab.tsv, meta.json."""
+    header = {"format": "embedkit", "version": VERSION, "shape": list(vectors.shape),
+              "sparse": vectors.is_sparse, "counts": vectors.counts is not None, "meta": vectors.meta}
+    text = json.dumps(header, indent=2, ensure_ascii=False, default=_json_value) + "\n"
+    folder.mkdir()
+    if vectors.is_sparse:
+        sp.save_npz(folder / "vectors.npz", vectors.matrix.tocsr(), compressed=False)
+    else:
+        np.save(folder / "vectors.npy", np.ascontiguousarray(vectors.matrix, dtype=np.float32),
+                allow_pickle=False)
+    counts = [""] * len(vectors) if vectors.counts is None else vectors.counts.tolist()
+    vocab = "".join([f"{word}\t{count}\n" for word, count in zip(vectors.words, counts)])
+    (folder / "vocab.tsv").write_bytes(vocab.encode("utf-8"))
+    (folder / "meta.json").write_text(text, encoding="utf-8")
+
+
+def _json_value(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (Path, set, frozenset)):
+        return str(value) if isinstance(value, Path) else sorted(value)
+    raise EmbedkitError(f"cannot store a {type(value).__name__} in meta.json: vectors.meta must "
+                        "hold JSON values (numbers, strings, lists, dicts)")
+
+
+def load_ekv(folder: Path, mmap: bool) -> Vectors:
+    """`Vectors` of an embedkit folder; with `mmap` the matrix is a read-only memory map.
+
+    Every part is checked before it is used: meta.json's fields and types, the matrix's dtype
+    (real numbers), shape and size (from the .npy header, before the data is read).
+
+    Raises:
+        FormatError: a part that is not what embedkit writes, naming the file.
+        EmbedkitError: a folder written by a newer embedkit.
+    """
+    name = folder / "meta.json"
+    header = _read_header(name, folder)
+    shape = tuple(header["shape"])
+    if header["sparse"]:
+        matrix_path = folder / "vectors.npz"
+        matrix = _read_csr(matrix_path)
+    else:
+        matrix_path = folder / "vectors.npy"
+        with open(matrix_path, "rb") as stream:
+            _npy_header(stream, matrix_path.stat().st_size, matrix_path)
+        try:
+            matrix = np.load(matrix_path, mmap_mode="r" if mmap else None, allow_pickle=False)
+        except ValueError as error:
+            raise FormatError(matrix_path, f"not a matrix embedkit wrote ({error})") from None
+    if matrix.shape != shape:
+        raise FormatError(matrix_path, f"holds a {matrix.shape} matrix, meta.json says {shape}")
+    words, counts = _read_vocab(folder / "vocab.tsv", shape[0], header["counts"])
+    return Vectors(words, matrix, counts, header["meta"], check=False)
+
+
+def _read_header(name: Path, folder: Path) -> dict:
+    """meta.json, its fields checked: format, version, shape, sparse, counts, meta."""
+    try:
+        header = json.loads(name.read_bytes().decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
+        line = getattr(error, "lineno", None)
+        raise FormatError(name, f"not valid JSON ({error})", line=line) from None
+    if not isinstance(header, dict) or header.get("format") != "embedkit":
+        raise FormatError(name, "not an embedkit meta.json (no \"format\": \"embedkit\")")
+    version = header.get("version", VERSION)
+    if not _whole(version) or version < 1:
+        raise FormatError(name, f"\"version\" must be a whole number from 1, found {version!r}")
+    if version > VERSION:
+        raise EmbedkitError(f"{folder} was written by a newer embedkit (format version "
+                            f"{version}); upgrade embedkit to read it")
+    shape = header.get("shape")
+    if not (isinstance(shape, list) and len(shape) == 2 and all(_whole(x) and x >= 0 for x in shape)):
+        raise FormatError(name, f"\"shape\" must be [words, dim], found {shape!r}")
+    for key in ("sparse", "counts"):
+        if not isinstance(header.setdefault(key, False), bool):
+            raise FormatError(name, f"\"{key}\" must be true or false, found {header[key]!r}")
+    if header.setdefault("meta", {}) is None:
+        header["meta"] = {}
+    if not isinstance(header["meta"], dict):
+        raise FormatError(name, f"\"meta\" must be an object ({{...}}), found "
+                                f"{type(header['meta']).__name__} {_shown(header['meta'])}")
+    return header
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+_KINDS = {"U": "strings", "S": "bytes", "O": "Python objects", "b": "booleans",
+          "c": "complex numbers", "V": "records", "M": "dates", "m": "time spans",
+          "f": "floats", "i": "integers", "u": "integers"}
+_NPY_HEADERS = {(1, 0): np.lib.format.read_array_header_1_0,
+                (2, 0): np.lib.format.read_array_header_2_0}
+
+
+def _npy_header(stream, size: int, path: Path, kinds: str = "fiu") -> tuple[tuple[int, ...], np.dtype]:
+    """(shape, dtype) from the header of a .npy file of `size` bytes, checked before its data is
+    read: values of the dtype kinds `kinds` (real numbers), as many bytes as the header says."""
+    try:
+        version = np.lib.format.read_magic(stream)
+        read = _NPY_HEADERS.get(version)
+        if read is None:
+            raise ValueError(f"unsupported .npy version {version}")
+        shape, _, dtype = read(stream)
+    except ValueError as error:
+        raise FormatError(path, f"not a NumPy .npy array embedkit wrote ({error})") from None
+    if dtype.hasobject or dtype.kind not in kinds or dtype.subdtype is not None:
+        what = _KINDS.get(dtype.kind, "values") if dtype.subdtype is None else "sub-arrays"
+        raise FormatError(path, f"holds {what} ({dtype.str}), not "
+                                + ("numbers" if "f" in kinds else "what embedkit writes"))
+    needed = int(np.prod(shape, dtype=np.float64)) * dtype.itemsize
+    if needed > size - stream.tell():
+        raise FormatError(path, f"the header promises a {shape} array of {needed:,} bytes, the file "
+                                f"holds {max(0, size - stream.tell()):,}: truncated")
+    return shape, dtype
+
+
+_CSR_PARTS = {"format": "US", "shape": "iu", "data": "f", "indices": "iu", "indptr": "iu"}
+
+
+def _read_csr(path: Path) -> sp.csr_matrix:
+    """The CSR matrix of a vectors.npz that `scipy.sparse.save_npz` wrote, each part checked."""
+    parts = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            missing = [key for key in _CSR_PARTS if key + ".npy" not in names]
+            if missing:
+                raise FormatError(path, f"not a sparse matrix embedkit wrote (no {', '.join(missing)})")
+            for key, kinds in _CSR_PARTS.items():
+                info = archive.getinfo(key + ".npy")
+                with archive.open(info) as stream:
+                    shape, dtype = _npy_header(stream, info.file_size, path, kinds)
+                    if len(shape) > 1:
+                        raise FormatError(path, f"its {key} is a {shape} array, not a part of a "
+                                                "sparse matrix embedkit wrote")
+                    data = stream.read(int(np.prod(shape)) * dtype.itemsize)
+                parts[key] = np.frombuffer(data, dtype=dtype).reshape(shape)
+    except zipfile.BadZipFile as error:
+        raise FormatError(path, f"not a sparse matrix embedkit wrote ({error})") from None
+    kind = parts["format"].tolist()  # save_npz writes b"csr"
+    kind = kind.decode("latin-1") if isinstance(kind, bytes) else kind
+    if kind != "csr":
+        raise FormatError(path, f"holds a {_shown(kind)} sparse matrix; embedkit writes csr")
+    shape = parts["shape"].tolist()
+    try:
+        if not (isinstance(shape, list) and len(shape) == 2 and min(shape) >= 0):
+            raise ValueError(f"shape {shape}")
+        matrix = sp.csr_matrix((parts["data"], parts["indices"], parts["indptr"]), shape=tuple(shape))
+        matrix.check_format(full_check=True)
+    except (ValueError, OverflowError, TypeError) as error:
+        raise FormatError(path, f"not a consistent sparse matrix ({error})") from None
+    return matrix
+
+
+def _read_vocab(path: Path, n: int, with_counts: bool) -> tuple[list[str], np.ndarray | None]:
+    """Words and counts of vocab.tsv: n lines `word TAB count`, checked in bulk, not per line."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise FormatError(path, f"not valid UTF-8 ({error.reason})",
+                          line=line_of(raw, error.start)) from None
+    byte = np.frombuffer(raw, dtype=np.uint8)
+    if with_counts:
+        seps = byte[(byte == 9) | (byte == 10)]  # TAB, NEWLINE, n times over
+        good = len(seps) == 2 * n and not (seps[0::2] != 9).any() and not (seps[1::2] != 10).any()
+        fields = text.replace("\t", "\n").split("\n")
+        words, counts = fields[0:-1:2], fields[1::2]
+    else:  # n lines ending in TAB NEWLINE, and no other TAB
+        words, counts = text.split("\t\n"), None
+        good = (words.pop() == "" and len(words) == n == np.count_nonzero(byte == 9)
+                == np.count_nonzero(byte == 10))
+    if not good:
+        _vocab_error(path, raw, n, with_counts)
+    if "" in words:
+        raise FormatError(path, "empty word", line=words.index("") + 1)
+    if counts is None:
+        return words, None
+    try:
+        values = np.array(counts, dtype=np.int64)
+    except (ValueError, OverflowError):
+        values = None
+    if values is None or (values < 0).any():
+        bad = next((i for i, count in enumerate(counts)
+                    if not (count.isascii() and count.isdigit()) or int(count) >= 1 << 63), 0)
+        raise FormatError(path, f"count {counts[bad]!r} is not a whole number", line=bad + 1)
+    return words, values
+
+
+def line_of(raw: bytes, offset: int) -> int:
+    """The 1-based line of byte `offset`."""
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def _vocab_error(path: Path, raw: bytes, n: int, with_counts: bool):
+    lines = raw.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+    for i, line in enumerate(lines[:n]):
+        if line.count(b"\t") != 1:
+            raise FormatError(path, "expected word TAB count", line=i + 1)
+        if not with_counts and not line.endswith(b"\t"):
+            raise FormatError(path, "a count, but meta.json says there are none", line=i + 1)
+    if len(lines) == n:
+        raise FormatError(path, "the last line has no newline: the file is cut short", line=n)
+    raise FormatError(path, f"{len(lines)} lines for the {n} rows of the matrix")
+
+
+# -- projector ---------------------------------------------------------------------------------
+

@@ -1,0 +1,51 @@
+"""TODO."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from .corpus import MAX_SENTENCE_LENGTH
+from ..errors import EmbedkitError
+from .engines import ENGINES
+
+
+@dataclass
+class SkipGramConfig:
+    """Options of skip-gram with negative sampling; names and defaults are gensim's."""
+
+    vector_size: int = 100      # dimension of the word vectors
+    window: int = 5             # maximum distance between center and context word
+    min_count: int = 5          # ignore words seen fewer times than this
+    max_vocab: int | None = None  # keep at most this many of the most frequent words
+    sample: float = 1e-3        # subsampling threshold for frequent words (0 = off)
+    negative: int = 5           # noise words drawn per (center, context) pair
+    alpha: float = 0.025        # initial learning rate
+    min_alpha: float = 0.0001   # learning rate reached, linearly, at the end of the last epoch
+    epochs: int = 5             # passes over the corpus
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)  # training threads
+    seed: int = 1               # seeds initial vectors, sampling and the loss sample
+    engine: str = "native"      # which implementation trains: "native" (numba) or "gensim" (see ENGINES)
+    lowercase: bool = True      # lower-case the corpus before tokenising
+    max_sentence_length: int = MAX_SENTENCE_LENGTH  # longer lines are cut into pieces
+    loss_pairs: int = 10_000    # size of the fixed sample the per-epoch loss is computed on
+
+    def check(self) -> None:
+        """Raise `EmbedkitError` on values no engine can train with."""
+        positive = ("vector_size", "window", "min_count", "epochs", "workers", "max_sentence_length")
+        for name in positive:
+            if getattr(self, name) < 1:
+                raise EmbedkitError(f"{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
+        if self.negative < 1:
+            raise EmbedkitError(f"negative must be at least 1 (negative sampling), got {self.negative}")
+        if self.sample < 0:
+            raise EmbedkitError(f"sample must be 0 or more, got {self.sample}")
+        if not 0 < self.alpha or not 0 <= self.min_alpha <= self.alpha:
+            raise EmbedkitError(f"need 0 <= min-alpha <= alpha and alpha > 0, got {self.min_alpha}, {self.alpha}")
+        if self.max_vocab is not None and self.max_vocab < 1:
+            raise EmbedkitError(f"max-vocab must be at least 1, got {self.max_vocab}")
+        if self.engine not in ENGINES:
+            raise EmbedkitError(f"unknown engine {self.engine!r}; choose from {', '.join(ENGINES)}")
+
+    def learning_rate(self, progress: float) -> float:
+        """Linearly decayed learning rate at `progress` (0..1) of the whole training run."""
+        return max(self.min_alpha, self.alpha - (self.alpha - self.min_alpha) * progress)

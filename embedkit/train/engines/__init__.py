@@ -1,0 +1,27 @@
+"""Skip-gram engines: each trains the same model behind `embedkit.train.train_skipgram`.
+
+An engine is a function `train(prepared, config, monitor) -> (input_vectors, output_vectors)`
+that reads the tokenised corpus file `prepared.path`, uses the vocabulary `prepared.vocab`
+(rows in that order), reports progress and epoch ends to `monitor`, and returns two float32
+(len(vocab), vector_size) matrices.
+"""
+
+from typing import Callable
+
+
+def _gensim(prepared, config, monitor):
+    from .gensim import train
+
+    return train(prepared, config, monitor)
+
+
+def _native(prepared, config, monitor):
+    from .native import train
+
+    return train(prepared, config, monitor)
+
+
+# name -> callable(prepared: PreparedCorpus, config, monitor) -> (input_vectors, output_vectors),
+# both (len(vocab), vector_size) float32 with rows in vocab order; each imports its engine when
+# called, so naming the engines (the CLI's --engine choice) loads neither numba nor gensim.
+ENGINES: dict[str, Callable] = {"native": _native, "gensim": _gensim}

@@ -1,0 +1,345 @@
+"""numba kernels of the rest of the word2vec family: hierarchical softmax and CBOW.
+
+Two objectives predict a word o from an input vector h:
+
+* negative sampling (NS): output vectors `w_out` (V x D), o against k noise words,
+      loss = -log sigmoid(h . u_o) - sum_j log sigmoid(-h . u_nj)
+* hierarchical softmax (HS): output vectors `syn1` (V - 1 x D), one per inner node of the
+  Huffman tree (`embedkit.train.huffman`); o is reached by the decisions code_1..code_L at the inner
+  nodes point_1..point_L of its path, and
+      loss = -log prod_d sigmoid((1 - 2 code_d) h . syn1[point_d]),
+  i.e. a logistic loss per inner node with label 1 - code_d, as word2vec.c trains it.
+
+Both have the same update per output row q with label y: g = lr * (y - sigmoid(h . u_q)),
+u_q += g h, and h's gradient sum_q g u_q. With both on (word2vec.c's and gensim's `hs=1` with
+`negative > 0`), the step is one gradient step on the sum of the two losses: all coefficients
+are computed from the old values, then both output matrices and the input vectors move (gensim
+applies the HS step, then the NS step on the moved vectors: the same to first order in lr).
+
+Two ways to form h:
+
+* skip-gram: h is the input vector v_c of each context word c of a center word o, predicting o.
+  The center word's path (HS) and negatives (NS) are shared by its whole window, so one center
+  word is one block, as in `native_kernels` (Ji et al. 2016): V = W_in[contexts] (B x D),
+  U = output rows (T x D), G = lr * (labels - sigmoid(V U^T)) (B x T); W_in[contexts] += G U,
+  U += G^T V. For HS this is exactly gensim's `train_sg_pair` with hs for every pair of the
+  window, with each pair's step computed from the values before the block (gensim moves them
+  pair by pair). Skip-gram with NS alone is `native_kernels.block_update`.
+* CBOW: h is the mean (cbow_mean) or the sum of the window's input vectors, predicting the
+  center word; the output rows move by minus lr times their gradient, and every context row of
+  the window (a word twice in it: twice) receives the gradient with respect to h, divided by
+  the window's size when h is the sum (gensim's `cbow_mean=0`), undivided when h is the mean
+  (word2vec.c, gensim's `cbow_mean=1`). Measured against the loss as a function of each row,
+  that is count x the gradient for the mean and gradient / count for the sum.
+
+Beyond +-6 the sigmoid table gives exactly 0 or 1 and the step is taken (word2vec.c's rule for
+NS); word2vec.c skips HS nodes whose logit is beyond +-6, and gensim skips them for both, so a
+confidently wrong decision moves here and not there.
+
+Noise words, random streams and sigmoid come from `native_kernels` (alias table, xorshift64*,
+word2vec.c's table). numba's cache does not notice edits to that module: after changing it,
+delete the cached kernels of this one (`__pycache__/family_kernels.*.nbi`, `.nbc`).
+
+Everything is float32; each call owns its scratch buffers and random stream (Hogwild threads).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .native_kernels import FASTMATH, block_update, draw_noise, sigmoid, splitmix64, xorshift
+
+_U32 = np.uint64(32)
+_ALWAYS = np.uint64(1) << _U32   # a keep threshold of 2^32: never subsampled
+
+
+# -- the steps: one center word ---------------------------------------------------------------------
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
+def labeled_block(w_in, w_out, contexts, n_contexts, targets, labels, n_targets, lr, table, coef, grad_in,
+                  accumulate):
+    """One output matrix's part of a skip-gram block step; the input rows are not moved here.
+
+    The rows contexts[:n_contexts] of `w_in` (V, B x D) against the rows targets[:n_targets] of
+    `w_out` (U, T x D) with labels[:n_targets] (1 or 0): coef = lr * (labels - sigmoid(V U^T)),
+    then grad_in (+)= coef @ U from the old U (set, or added to when `accumulate`), then
+    U += coef^T @ V. The caller adds grad_in to the context rows after every matrix's part
+    (`add_rows`), so each part sees the old input vectors. `coef` (at least B x T) and
+    `grad_in` (at least B x D) are the caller's scratch; rows are taken two at a time, as in
+    `native_kernels.block_update`.
+    """
+    dim = w_in.shape[1]
+    zero = np.float32(0.0)
+    if n_targets == 0:
+        if not accumulate:
+            for b in range(n_contexts):
+                for d in range(dim):
+                    grad_in[b, d] = zero
+        return
+    for b in range(n_contexts):                     # coef = lr * (labels - sigmoid(V U^T))  (B, T)
+        r = contexts[b]
+        for t in range(0, n_targets, 2):
+            q0, q1 = targets[t], targets[min(t + 1, n_targets - 1)]
+            x0 = x1 = zero
+            for d in range(dim):
+                x0 += w_in[r, d] * w_out[q0, d]
+                x1 += w_in[r, d] * w_out[q1, d]
+            coef[b, t] = lr * (labels[t] - sigmoid(x0, table))
+            if t + 1 < n_targets:
+                coef[b, t + 1] = lr * (labels[t + 1] - sigmoid(x1, table))
+    for b in range(n_contexts):                     # grad_in (+)= coef @ U  (B, D), from the old U
+        for t in range(0, n_targets, 2):
+            q0, q1 = targets[t], targets[min(t + 1, n_targets - 1)]
+            c0, c1 = coef[b, t], (coef[b, t + 1] if t + 1 < n_targets else zero)
+            if t == 0 and not accumulate:
+                for d in range(dim):
+                    grad_in[b, d] = c0 * w_out[q0, d] + c1 * w_out[q1, d]
+            else:
+                for d in range(dim):
+                    grad_in[b, d] += c0 * w_out[q0, d] + c1 * w_out[q1, d]
+    for t in range(n_targets):                      # U += coef^T @ V, from the old V
+        q = targets[t]
+        for b in range(0, n_contexts, 2):
+            r0, r1 = contexts[b], contexts[min(b + 1, n_contexts - 1)]
+            c0, c1 = coef[b, t], (coef[b + 1, t] if b + 1 < n_contexts else zero)
+            for d in range(dim):
+                w_out[q, d] += c0 * w_in[r0, d] + c1 * w_in[r1, d]
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
+def add_rows(w_in, contexts, n_contexts, grad_in):
+    """w_in[contexts[b]] += grad_in[b] for b < n_contexts (repeated rows add up)."""
+    dim = w_in.shape[1]
+    for b in range(n_contexts):
+        r = contexts[b]
+        for d in range(dim):
+            w_in[r, d] += grad_in[b, d]
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
+def sg_update(w_in, contexts, n_contexts, syn1, path, path_labels, depth, w_out, targets, labels, n_targets,
+              lr, table, coef, grad_in):
+    """One skip-gram block step on the HS loss along path[:depth] plus the NS loss of targets[:n_targets].
+
+    path/path_labels: the center word's inner nodes (rows of `syn1`) and 1 - code; targets/labels:
+    the center word (label 1) and its negatives (0) in `w_out`. depth = 0 leaves HS out,
+    n_targets = 0 leaves NS out. Scratch: coef (B x max(T, depth)), grad_in (B x D).
+    """
+    labeled_block(w_in, syn1, contexts, n_contexts, path, path_labels, depth, lr, table, coef, grad_in, False)
+    labeled_block(w_in, w_out, contexts, n_contexts, targets, labels, n_targets, lr, table, coef, grad_in, True)
+    add_rows(w_in, contexts, n_contexts, grad_in)
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
+def hidden_step(hidden, w_out, targets, labels, n_targets, lr, table, g, work, accumulate, unique):
+    """One output matrix's part of a CBOW step: the rows targets[:n_targets] of `w_out` predict from `hidden`.
+
+    g[t] = lr * (labels[t] - sigmoid(hidden . u_t)) from the old rows, work (+)= sum_t g[t] u_t
+    (set, or added to when `accumulate`), then u_t += g[t] hidden. A row listed twice (a noise
+    word drawn twice) moves once, by the sum of its coefficients, so that every product uses the
+    old row; `unique` (an HS path) skips that check. `g` (T,) and `work` (D,) are the caller's
+    scratch. Rows are taken two at a time for the products, and each row is read once for its
+    share of work and its update.
+    """
+    dim = hidden.shape[0]
+    zero = np.float32(0.0)
+    if not accumulate:
+        for d in range(dim):
+            work[d] = zero
+    for t in range(0, n_targets, 2):
+        q0, q1 = targets[t], targets[min(t + 1, n_targets - 1)]
+        x0 = x1 = zero
+        for d in range(dim):
+            x0 += hidden[d] * w_out[q0, d]
+            x1 += hidden[d] * w_out[q1, d]
+        g[t] = lr * (labels[t] - sigmoid(x0, table))
+        if t + 1 < n_targets:
+            g[t + 1] = lr * (labels[t + 1] - sigmoid(x1, table))
+    for t in range(n_targets):
+        q, c = targets[t], g[t]
+        if not unique:
+            seen = False
+            for e in range(t):
+                if targets[e] == q:
+                    seen = True
+                    break
+            if seen:
+                continue
+            for e in range(t + 1, n_targets):
+                if targets[e] == q:
+                    c += g[e]
+        for d in range(dim):
+            u = w_out[q, d]
+            work[d] += c * u
+            w_out[q, d] = u + c * hidden[d]
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
+def cbow_update(w_in, contexts, n_contexts, cbow_mean, syn1, path, path_labels, depth, w_out, targets, labels,
+                n_targets, lr, table, hidden, work, g):
+    """One CBOW step: the window contexts[:n_contexts] predicts the center word by HS and/or NS.
+
+    hidden = mean (cbow_mean) or sum of the context rows of `w_in`; HS along path[:depth] in
+    `syn1`, NS for targets[:n_targets] in `w_out` (see `sg_update`); then every context row gets
+    the gradient with respect to hidden, divided by n_contexts for the sum. Scratch: hidden and
+    work (D,), g (max(T, depth),).
+    """
+    dim = w_in.shape[1]
+    zero = np.float32(0.0)
+    for d in range(dim):
+        hidden[d] = zero
+    for b in range(n_contexts):
+        r = contexts[b]
+        for d in range(dim):
+            hidden[d] += w_in[r, d]
+    inverse = np.float32(1.0) / np.float32(n_contexts)
+    if cbow_mean:
+        for d in range(dim):
+            hidden[d] *= inverse
+    hidden_step(hidden, syn1, path, path_labels, depth, lr, table, g, work, False, True)
+    hidden_step(hidden, w_out, targets, labels, n_targets, lr, table, g, work, True, False)
+    scale = np.float32(1.0) if cbow_mean else inverse
+    for b in range(n_contexts):
+        r = contexts[b]
+        for d in range(dim):
+            w_in[r, d] += scale * work[d]
+
+
+# -- what a piece needs per center word ---------------------------------------------------------
+
+@njit(cache=True, nogil=True, inline="always")
+def _subsample(ids, begin, end, keep_threshold, state, sentence):
+    """Copy the words of ids[begin:end] that survive subsampling into `sentence`: (count, state)."""
+    n = 0
+    for p in range(begin, end):
+        word = ids[p]
+        threshold = keep_threshold[word]
+        if threshold < _ALWAYS:
+            state, bits = xorshift(state)
+            if (bits >> _U32) >= threshold:
+                continue
+        sentence[n] = word
+        n += 1
+    return n, state
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _window(sentence, n, i, window, shrink_windows, state, contexts):
+    """The context words of position i (reach 1..window drawn when shrinking): (count, state)."""
+    reach = window
+    if shrink_windows:
+        state, bits = xorshift(state)
+        reach = window - np.int64(((bits >> _U32) * np.uint64(window)) >> _U32)  # 1..window
+    n_contexts = 0
+    for j in range(max(0, i - reach), min(n, i + reach + 1)):
+        if j != i:
+            contexts[n_contexts] = sentence[j]
+            n_contexts += 1
+    return n_contexts, state
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _negatives(center, negative, alias_threshold, alias_index, state, targets):
+    """targets = [center, k noise words other than center]: (count, state)."""
+    targets[0] = center
+    n_targets = 1
+    for _ in range(negative):
+        state, bits = xorshift(state)
+        noise = draw_noise(bits, alias_threshold, alias_index)
+        if noise != center:
+            targets[n_targets] = noise
+            n_targets += 1
+    return n_targets, state
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _path(word, code_offsets, codes, points, path, path_labels):
+    """Copy word's inner nodes and labels (1 - code) into path, path_labels; return the depth."""
+    start = code_offsets[word]
+    depth = code_offsets[word + 1] - start
+    for k in range(depth):
+        path[k] = points[start + k]
+        path_labels[k] = np.float32(1.0) - np.float32(codes[start + k])
+    return depth
+
+
+# -- one piece of the corpus: whole sentences ---------------------------------------------------
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
+def train_piece_sg(ids, starts, raw_before, first, stop, w_in, w_out, keep_threshold,
+                   alias_threshold, alias_index, table, window, negative, alpha, min_alpha,
+                   words_before, words_total, seed, sentence, contexts, targets, coef, grad_in,
+                   syn1, code_offsets, codes, points, hs, shrink_windows, labels, path, path_labels):
+    """Skip-gram on sentences first..stop-1 with HS (`hs`) and/or NS (`negative` > 0); return centers trained.
+
+    The arguments up to grad_in are `native_kernels.train_piece`'s, with the same meaning and the
+    same random draws; with hs off and shrink_windows on this trains exactly what train_piece
+    trains. Then: syn1 (V - 1, D) the HS output vectors; code_offsets, codes, points the Huffman
+    tree (`embedkit.train.huffman.HuffmanTree`); shrink_windows: draw each window's reach in
+    1..window (gensim's default), else always `window`; scratch labels (1 + negative,) float32,
+    path (depth,) int32, path_labels (depth,) float32, and coef at least
+    (2 window, max(1 + negative, depth)).
+    """
+    state = splitmix64(np.uint64(seed)) | np.uint64(1)
+    labels[0] = np.float32(1.0)
+    for t in range(1, labels.shape[0]):
+        labels[t] = np.float32(0.0)
+    trained = 0
+    for s in range(first, stop):
+        progress = (words_before + raw_before[s]) / words_total
+        lr = np.float32(max(min_alpha, alpha - (alpha - min_alpha) * progress))
+        n, state = _subsample(ids, starts[s], starts[s + 1], keep_threshold, state, sentence)
+        for i in range(n):
+            n_contexts, state = _window(sentence, n, i, window, shrink_windows, state, contexts)
+            if n_contexts == 0:
+                continue
+            center = sentence[i]
+            n_targets = 0
+            if negative > 0:                         # shared by the whole window
+                n_targets, state = _negatives(center, negative, alias_threshold, alias_index, state, targets)
+            if hs:
+                depth = _path(center, code_offsets, codes, points, path, path_labels)
+                sg_update(w_in, contexts, n_contexts, syn1, path, path_labels, depth, w_out, targets, labels,
+                          n_targets, lr, table, coef, grad_in)
+            else:
+                block_update(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, table, coef, grad_in)
+            trained += 1
+    return trained
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
+def train_piece_cbow(ids, starts, raw_before, first, stop, w_in, w_out, keep_threshold,
+                     alias_threshold, alias_index, table, window, negative, alpha, min_alpha,
+                     words_before, words_total, seed, sentence, contexts, targets, coef, grad_in,
+                     syn1, code_offsets, codes, points, hs, shrink_windows, labels, path, path_labels,
+                     cbow_mean):
+    """CBOW on sentences first..stop-1 with HS (`hs`) and/or NS (`negative` > 0); return centers trained.
+
+    Arguments as `train_piece_sg`'s, plus cbow_mean (the window's mean, else its sum). Scratch:
+    coef's first row holds the step sizes (at least max(1 + negative, depth) wide) and grad_in's
+    first two rows the window's hidden vector and its gradient (grad_in at least 2 x D).
+    """
+    state = splitmix64(np.uint64(seed)) | np.uint64(1)
+    labels[0] = np.float32(1.0)
+    for t in range(1, labels.shape[0]):
+        labels[t] = np.float32(0.0)
+    hidden, work, g = grad_in[0], grad_in[1], coef[0]
+    trained = 0
+    for s in range(first, stop):
+        progress = (words_before + raw_before[s]) / words_total
+        lr = np.float32(max(min_alpha, alpha - (alpha - min_alpha) * progress))
+        n, state = _subsample(ids, starts[s], starts[s + 1], keep_threshold, state, sentence)
+        for i in range(n):
+            n_contexts, state = _window(sentence, n, i, window, shrink_windows, state, contexts)
+            if n_contexts == 0:
+                continue
+            center = sentence[i]
+            n_targets = 0
+            if negative > 0:
+                n_targets, state = _negatives(center, negative, alias_threshold, alias_index, state, targets)
+            depth = _path(center, code_offsets, codes, points, path, path_labels) if hs else 0
+            cbow_update(w_in, contexts, n_contexts, cbow_mean, syn1, path, path_labels, depth, w_out, targets,
+                        labels, n_targets, lr, table, hidden, work, g)
+            trained += 1
+    return trained

@@ -1,0 +1,238 @@
+"""The corpus pass end to end: files -> vocabulary and the corpus as final word ids.
+
+After the read (`_scan._Pass`), the counts give the vocabulary by `Vocab.from_counter`'s rule
+(at least `min_count`, most frequent first, ties in first-appearance order, at most
+`max_vocab`), and a remap table from provisional to final ids (-1: not in the vocabulary)
+turns the provisional ids into the three files of `engines.native.EncodedCorpus`, streamed in
+bounded chunks.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .. import corpus as reference
+from ..corpus import MAX_SENTENCE_LENGTH, corpus_files
+from ..vocab import Vocab
+from ..engines.native import EncodedCorpus
+from . import _kernels as k
+from ._scan import OUT_TOKENS, _Pass
+
+CHUNK = 1 << 20            # ids written at a time while remapping
+SENTENCE_CHUNK = 1 << 16   # sentence ends read, and sentence starts written, at a time
+
+
+@dataclass
+class ScanResult:
+    """What one corpus pass gives: the vocabulary and the corpus as word ids."""
+
+    vocab: Vocab
+    corpus: EncodedCorpus       # ids.int32, starts.int64, raw_before.int64 in the folder, memory-mapped
+    total_words: int            # tokens in the corpus, in the vocabulary or not
+    sentences: int
+    types: int = 0              # distinct tokens, kept or not: what the pass's memory grows with
+    reference_files: list[Path] = field(default_factory=list)  # files read by corpus.Corpus instead
+    reference_runs: int = 0     # whitespace-delimited runs tokenised by corpus.tokenize (U+0130, U+03A3)
+    read_seconds: float = 0.0   # reading the files (and decompressing them), in a thread of its own
+    wait_seconds: float = 0.0   # ... of which the pass waited for (the rest overlapped with scanning)
+    scan_seconds: float = 0.0   # tokenising, counting and numbering: the pass, waiting left out
+    encode_seconds: float = 0.0  # the vocabulary and the final ids
+    cpu_seconds: float = 0.0    # CPU time of the whole pass, the reader thread included
+    main_cpu_seconds: float = 0.0  # ... of the calling thread alone: everything but reading
+    folder: Path | None = None  # where the three files are (set by scan)
+
+
+def scan(source, folder, *, lowercase: bool = True, min_count: int = 5, max_vocab: int | None = None,
+         max_sentence_length: int = MAX_SENTENCE_LENGTH) -> ScanResult:
+    """Read corpus files once: count the words, build the vocabulary, write the corpus as word ids.
+
+    Gives what `Corpus(source, lowercase=..., max_sentence_length=...)` followed by
+    `Vocab.build(..., min_count=..., max_vocab=...)` and `engines.native.encode` give, at C speed:
+    the same tokens, sentences, vocabulary (words, counts, order) and word ids.
+
+    Args:
+        source: a file, a folder (walked as `corpus.corpus_files` walks it) or a list of them;
+            plain, gzip, bzip2 or xz.
+        folder: an existing folder; receives ids.int32, starts.int64 and raw_before.int64.
+        lowercase: lower-case the text before tokenising, as `corpus.tokenize`.
+        min_count: keep words seen at least this many times.
+        max_vocab: keep at most this many words (the most frequent).
+        max_sentence_length: cut lines into sentences of at most this many tokens (>= 1).
+
+    Returns:
+        ScanResult: vocab, the EncodedCorpus, the totals, and where the time went.
+
+    Raises:
+        EmbedkitError: a file or folder does not exist, or a folder holds no files.
+        ValueError: max_sentence_length < 1.
+
+    Example:
+        >>> result = scan("corpora/sample.txt", workdir, min_count=1)  # doctest: +SKIP
+        >>> result.vocab.words[:3], result.corpus.ids[:5]              # doctest: +SKIP
+    """
+    if int(max_sentence_length) < 1:
+        raise ValueError(f"max_sentence_length must be at least 1, got {max_sentence_length}")
+    paths = [source] if isinstance(source, (str, Path)) else list(source)
+    files = [f for p in paths for f in corpus_files(p)]
+    folder = Path(folder)
+    started, cpu, main_cpu = time.perf_counter(), time.process_time(), time.thread_time()
+    state = _Pass(folder, lowercase, max_sentence_length)
+    try:
+        for path in files:
+            state.add_file(path)
+        state.flush()
+        read_done = time.perf_counter()
+        vocab, remap = _vocabulary(state, min_count, max_vocab)
+        state.prov.flush()
+        state.bounds.flush()
+        _write_final_ids(state, remap, folder)
+    finally:
+        state.close()
+        state.prov_path.unlink(missing_ok=True)
+    encoded = EncodedCorpus(_mapped(folder / "ids.int32", np.int32), _mapped(folder / "starts.int64", np.int64),
+                            _mapped(folder / "raw_before.int64", np.int64))
+    return ScanResult(vocab, encoded, int(state.state[k.TOTAL]), encoded.sentences,
+                      types=int(state.state[k.N_IDS]), reference_files=state.reference_files,
+                      reference_runs=state.reference_runs, read_seconds=state.read_seconds,
+                      wait_seconds=state.wait_seconds, scan_seconds=read_done - started - state.wait_seconds,
+                      encode_seconds=time.perf_counter() - read_done, cpu_seconds=time.process_time() - cpu,
+                      main_cpu_seconds=time.thread_time() - main_cpu, folder=folder)
+
+
+def scan_corpus(corpus: reference.Corpus, folder, *, min_count: int = 5, max_vocab: int | None = None) -> ScanResult:
+    """`scan` of a `corpus.Corpus` of files, with its lowercase and max_sentence_length.
+
+    Args:
+        corpus: a Corpus made from files or folders.
+        folder, min_count, max_vocab: as for `scan`.
+
+    Returns:
+        ScanResult: as `scan`.
+
+    Raises:
+        ValueError: the corpus is in-memory sentences, not files.
+
+    Example:
+        >>> result = scan_corpus(Corpus("corpora/sample.txt"), workdir, min_count=1)  # doctest: +SKIP
+    """
+    if corpus.sentences is not None:
+        raise ValueError("scan reads files; this corpus is in-memory sentences")
+    return scan(corpus.files, folder, lowercase=corpus.lowercase, min_count=min_count, max_vocab=max_vocab,
+                max_sentence_length=corpus.max_sentence_length)
+
+
+def _vocabulary(state: _Pass, min_count: int, max_vocab: int | None) -> tuple[Vocab, np.ndarray]:
+    """The vocabulary, and the final id of every provisional id (-1 for words left out)."""
+    n_ids = int(state.state[k.N_IDS])
+    counts = state.counts[:n_ids]
+    kept = np.flatnonzero(counts >= min_count)
+    order = kept[np.argsort(-counts[kept], kind="stable")]  # ids are in first-appearance order
+    if max_vocab is not None:
+        order = order[:max_vocab]
+    vocab = Vocab(state.words(order), counts[order], total_words=int(state.state[k.TOTAL]),
+                  min_count=min_count, max_vocab=max_vocab)
+    remap = np.full(max(n_ids, 1), -1, np.int32)
+    remap[order] = np.arange(order.size, dtype=np.int32)
+    return vocab, remap
+
+
+def _write_final_ids(state: _Pass, remap: np.ndarray, folder: Path) -> None:
+    """ids.int32 and starts.int64 from the provisional ids and raw_before.int64, in chunks."""
+    prov = np.empty(OUT_TOKENS, np.int32)
+    bounds = np.empty(SENTENCE_CHUNK, np.int64)
+    out_ids = np.empty(CHUNK, np.int32)
+    out_starts = np.empty(SENTENCE_CHUNK, np.int64)
+    merge = np.zeros(6, np.int64)
+    n_prov = n_bounds = 0
+    with open(state.prov_path, "rb") as prov_file, open(state.bounds_path, "rb") as bounds_file, \
+            open(folder / "ids.int32", "wb") as ids_file, open(folder / "starts.int64", "wb") as starts_file:
+        while True:
+            status = k.remap_step(prov, n_prov, remap, bounds, n_bounds, out_ids, out_starts, merge)
+            if status == 1:
+                n_prov = prov_file.readinto(memoryview(prov).cast("B")) // 4
+                merge[0] = 0
+                if n_prov == 0:
+                    raise RuntimeError("fastcorpus: sentence ends beyond the last token")
+            elif status == 2:
+                n_bounds = bounds_file.readinto(memoryview(bounds).cast("B")) // 8
+                merge[1] = 0
+                if n_bounds == 0:
+                    break
+            elif status == 3:
+                ids_file.write(memoryview(out_ids[:merge[2]]))
+                merge[2] = 0
+            else:
+                starts_file.write(memoryview(out_starts[:merge[3]]))
+                merge[3] = 0
+        ids_file.write(memoryview(out_ids[:merge[2]]))
+        starts_file.write(memoryview(out_starts[:merge[3]]))
+
+
+def _mapped(path: Path, dtype) -> np.ndarray:
+    if path.stat().st_size == 0:  # np.memmap refuses empty files
+        array = np.zeros(0, dtype=dtype)
+        array.setflags(write=False)
+        return array
+    return np.asarray(np.memmap(path, dtype=dtype, mode="r"))
+
+
+def reservoir_indices(sentences: int, size: int, rng: np.random.Generator) -> list[int]:
+    """The sentences `train.prepare` keeps in its reservoir (Algorithm R), with the same draws.
+
+    prepare draws `rng.integers(0, s)` for the s-th sentence once the reservoir is full; the
+    same draws made in chunks of `SENTENCE_CHUNK` leave `rng` in the same state.
+
+    Args:
+        sentences: sentences in the corpus.
+        size: the reservoir's size (prepare's `reservoir_size`).
+        rng: the generator prepare would use, in the state it would be in; it is advanced.
+
+    Returns:
+        list[int]: sentence indices, in the reservoir's order.
+
+    Example:
+        >>> reservoir_indices(3, 5, np.random.default_rng(1))
+        [0, 1, 2]
+    """
+    reservoir = list(range(min(sentences, size)))
+    for first in range(size, sentences, SENTENCE_CHUNK):
+        draws = rng.integers(0, np.arange(first + 1, min(first + SENTENCE_CHUNK, sentences) + 1))
+        for s in np.flatnonzero(draws < size).tolist():
+            reservoir[int(draws[s])] = first + s
+    return reservoir
+
+
+def reservoir_sentences(result: ScanResult, size: int, rng: np.random.Generator) -> list[list[str]]:
+    """The reservoir of `train.prepare` as lists of in-vocabulary words, ready for draw_loss_sample.
+
+    Words outside the vocabulary are left out: draw_loss_sample drops them anyway
+    (`Vocab.encode`), so the loss sample it draws is the same. The sentences are read from the
+    files with small reads, not through the memory maps, so that touching a few thousand
+    sentences does not map the whole corpus into memory.
+
+    Args:
+        result: what `scan` returned.
+        size: the reservoir's size.
+        rng: as for `reservoir_indices`; pass the same generator on to draw_loss_sample.
+
+    Returns:
+        list[list[str]]: the sentences, in the reservoir's order.
+
+    Example:
+        >>> rng = np.random.default_rng(config.seed)                       # doctest: +SKIP
+        >>> sample = draw_loss_sample(reservoir_sentences(result, 2000, rng), result.vocab, config, rng)  # doctest: +SKIP
+    """
+    words = result.vocab.words
+    chosen = reservoir_indices(result.sentences, size, rng)
+    out = []
+    with open(result.folder / "starts.int64", "rb") as starts, open(result.folder / "ids.int32", "rb") as ids:
+        for s in chosen:
+            starts.seek(8 * s)
+            first, stop = np.frombuffer(starts.read(16), np.int64).tolist()
+            ids.seek(4 * first)
+            out.append([words[i] for i in np.frombuffer(ids.read(4 * (stop - first)), np.int32).tolist()])
+    return out

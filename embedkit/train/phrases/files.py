@@ -1,0 +1,53 @@
+"""Phrases over files: learn from a corpus and write it with its phrases joined, streaming."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from ...errors import EmbedkitError
+from .model import PhraseModel
+from .words import _open
+
+
+def phrase_file(source, output, *, passes: int = 1, work=None, **settings) -> list[PhraseModel]:
+    """Write the tokenised corpus at `source` to `output` with its phrases joined; return the models.
+
+    Each pass counts its input in one streaming pass (`PhraseModel.learn_file`) and writes it
+    with the phrases joined; pass k > 1 reads what pass k - 1 wrote (in a temporary folder in
+    `work`, default the system's), so phrases of up to 2^passes words can form. The output is
+    written under a temporary name and renamed when complete.
+
+    Args:
+        source: a tokenised text file: one sentence per line, words separated by white space.
+        output: the file to write: one sentence per line, words separated by one space.
+        passes: how many times to count and apply (at least 1).
+        work: where the passes' intermediate files go.
+        **settings: `PhraseModel`'s arguments (min_count, threshold, scoring, connector_words, ...).
+
+    Returns:
+        list[PhraseModel]: the model of each pass, for its `top()` phrases.
+
+    Raises:
+        EmbedkitError: a bad setting, an unreadable source, an output that cannot be written.
+
+    Example:
+        >>> models = phrase_file("tokens.txt", "phrased.txt", passes=2, threshold=5)  # doctest: +SKIP
+    """
+    from ...outputs import atomic_output, scratch_folder
+
+    if passes < 1:
+        raise EmbedkitError(f"passes must be at least 1, got {passes}")
+    PhraseModel(**settings)  # refuse bad settings before any work
+    with _open(source):
+        pass
+    models = []
+    with scratch_folder("embedkit-phrases-", work) as scratch, atomic_output(output) as final:
+        current = Path(source)
+        for number in range(passes):
+            model = PhraseModel(**settings).learn_file(current)
+            target = final if number == passes - 1 else Path(scratch) / f"pass{number + 1}.txt"
+            with open(target, "wb") as out:
+                model.transform_file(current, out)
+            models.append(model)
+            current = target
+    return models
+

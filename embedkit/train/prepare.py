@@ -1,0 +1,139 @@
+"""TODO."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+import numpy as np
+from .corpus import Corpus
+from .vocab import Vocab
+from ..errors import EmbedkitError
+from ..outputs import write_error
+from .windows import skipgram_pairs
+from .config import SkipGramConfig
+
+
+@dataclass
+class LossSample:
+    """Fixed (input, output, negatives) word-id triples the per-epoch loss is measured on."""
+
+    inputs: np.ndarray     # (N,) int64: context words, whose input vectors are used
+    outputs: np.ndarray    # (N,) int64: center words, predicted through output vectors
+    negatives: np.ndarray  # (N, k) int64: noise words
+
+    def __len__(self) -> int:
+        return int(self.inputs.shape[0])
+
+
+@dataclass
+class PreparedCorpus:
+    """A corpus after the counting pass: what every engine trains from."""
+
+    path: Path            # tokenised text: one sentence per line, tokens separated by one space
+    vocab: Vocab
+    total_words: int      # tokens in `path`, in the vocabulary or not
+    sentences: int        # lines in `path`
+    loss_sample: LossSample
+    description: str      # where the corpus came from, for the metadata
+
+
+# The loss sample's reservoir holds at most RESERVOIR_UNITS units of at most RESERVOIR_PIECE tokens:
+# sentences, or pieces of longer ones. So it stays under 400,000 tokens whatever the lines' length,
+# and every pair has the same chance of being sampled (see `prepare`).
+RESERVOIR_UNITS = 2000
+
+
+RESERVOIR_PIECE = 200
+
+
+def prepare(corpus: Corpus, config: SkipGramConfig, workdir: Path,
+            reservoir_size: int = RESERVOIR_UNITS, piece: int = RESERVOIR_PIECE) -> PreparedCorpus:
+    """Stream `corpus` once: count words, write the tokenised copy, draw the loss sample.
+
+    The loss sample comes from a uniform reservoir (Algorithm R) of `reservoir_size` units: each
+    sentence of at most `piece` tokens is one unit, a longer one is cut into units of `piece`
+    tokens. Every unit is equally likely to be kept and brings all its pairs, so every pair is
+    (pairs across a cut, about 1% of a long sentence's, aside); the reservoir holds at most
+    `reservoir_size * piece` tokens, however long the lines.
+
+    Raises:
+        EmbedkitError: the corpus holds no words, fewer than 2 words pass min-count, or there
+            are no training pairs (no sentence holds two words that pass min-count).
+    """
+    rng = np.random.default_rng(config.seed)
+    counter: Counter = Counter()
+    reservoir: list[list[str]] = []
+    sentences = units = pairable = 0
+    path = workdir / "tokens.txt"
+    what = "the tokenised copy of the corpus (--tmp-dir chooses its folder)"
+    try:
+        out = open(path, "w", encoding="utf-8")
+    except OSError as error:
+        raise write_error(path, error, what) from None
+    try:
+        for sentence in corpus:  # errors reading the corpus are not write errors: only writes are caught
+            counter.update(sentence)
+            try:
+                out.write(" ".join(sentence))
+                out.write("\n")
+            except OSError as error:
+                raise write_error(path, error, what) from None
+            sentences += 1
+            pairable += len(sentence) >= 2
+            for start in range(0, len(sentence), piece):
+                units += 1
+                if len(reservoir) < reservoir_size:  # reservoir sampling (Algorithm R)
+                    reservoir.append(sentence[start:start + piece])
+                else:
+                    j = int(rng.integers(0, units))
+                    if j < reservoir_size:
+                        reservoir[j] = sentence[start:start + piece]
+        try:
+            out.close()
+        except OSError as error:
+            raise write_error(path, error, what) from None
+    finally:
+        with contextlib.suppress(OSError):  # after an error: already reported
+            out.close()
+    total = sum(counter.values())
+    if total == 0:
+        raise EmbedkitError(f"{corpus.description}: the corpus holds no words")
+    if not pairable:
+        raise EmbedkitError(f"{corpus.description}: no training pairs: no line holds two words "
+                            "(skip-gram learns from words that share a line)")
+    vocab = Vocab.from_counter(counter, min_count=config.min_count, max_vocab=config.max_vocab,
+                               total_words=total)
+    if len(vocab) < 2:
+        raise EmbedkitError(
+            f"{corpus.description}: only {len(vocab)} word(s) occur at least min-count={config.min_count} "
+            f"times in {total} tokens; lower --min-count or use a larger corpus")
+    whole = units == sentences <= reservoir_size  # the reservoir holds every sentence, uncut
+    if whole and not any(sum(t in vocab for t in unit) >= 2 for unit in reservoir):
+        raise EmbedkitError(
+            f"{corpus.description}: no training pairs: no line holds two words that occur at least "
+            f"min-count={config.min_count} times; lower --min-count or use a larger corpus")
+    sample = draw_loss_sample(reservoir, vocab, config, rng)
+    return PreparedCorpus(path, vocab, total, sentences, sample, corpus.description)
+
+
+def draw_loss_sample(sentences: list[list[str]], vocab: Vocab, config: SkipGramConfig,
+                     rng: np.random.Generator) -> LossSample:
+    """Up to `config.loss_pairs` triples, drawn as training draws them (subsampling, dynamic window):
+    all pairs of `sentences`, then a uniform choice among them."""
+    keep = vocab.keep_probabilities(config.sample)
+    centers, contexts = [], []
+    for sentence in sentences:
+        center, context = skipgram_pairs(vocab.encode(sentence), config.window, keep_probability=keep, rng=rng)
+        centers.append(center)
+        contexts.append(context)
+    center = np.concatenate(centers) if centers else np.zeros(0, np.int64)  # (P,) word ids, int32
+    context = np.concatenate(contexts) if contexts else np.zeros(0, np.int64)
+    del centers, contexts
+    if center.shape[0] > config.loss_pairs:
+        chosen = np.sort(rng.choice(center.shape[0], size=config.loss_pairs, replace=False))
+        center, context = center[chosen], context[chosen]
+    center, context = center.astype(np.int64), context.astype(np.int64)
+    negatives = rng.choice(len(vocab), size=(center.shape[0], config.negative), p=vocab.noise_distribution())
+    return LossSample(inputs=context, outputs=center, negatives=negatives.astype(np.int64))
