@@ -96,7 +96,7 @@ def _toy(path, n=240, seed=0):
 def test_cli_compare_writes_the_report_and_resumes(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    classify = pytest.importorskip("embedkit.downstream.classify")
+    training = pytest.importorskip("embedkit.downstream.training")
     from embedkit.cli import main
 
     data = _toy(tmp_path / "toy.tsv")
@@ -116,7 +116,7 @@ def test_cli_compare_writes_the_report_and_resumes(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise RuntimeError("retrained a finished cell")
 
-    monkeypatch.setattr(classify, "run_seeds", refuse)
+    monkeypatch.setattr(training, "run_seeds", refuse)
     again = CliRunner().invoke(main, args("3"))
     assert again.exit_code == 0, again.output
     assert json.loads((out / "results.json").read_text())["rows"] == first["rows"]
@@ -128,7 +128,7 @@ def test_cli_compare_writes_the_report_and_resumes(tmp_path, monkeypatch):
 def test_cli_compare_bad_input(tmp_path):
     from click.testing import CliRunner
 
-    pytest.importorskip("embedkit.downstream.classify")
+    pytest.importorskip("embedkit.downstream.training")
     from embedkit.cli import main
 
     data = _toy(tmp_path / "toy.tsv", n=40)
