@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .. import display
 from ..outputs import atomic_output
 
 
@@ -63,24 +64,19 @@ def _cell(value) -> str:
 
 
 def format_table(rows: list[dict], markdown: bool = False) -> str:
-    """Rows as an aligned text table (numbers right-aligned), or as a Markdown table."""
+    """Rows as an aligned text table (`display.format_table`; numbers right-aligned), or as a
+    Markdown table."""
     if not rows:
         return "(no rows)"
     columns = list(rows[0])
     cells = [[_cell(row.get(c, "")) for c in columns] for row in rows]
+    numeric = [all(isinstance(row.get(c), (int, float)) for row in rows) for c in columns]
     if markdown:
-        numeric = [all(isinstance(row.get(c), (int, float)) for row in rows) for c in columns]
         lines = ["| " + " | ".join(columns) + " |",
                  "| " + " | ".join("---:" if n else "---" for n in numeric) + " |"]
         lines += ["| " + " | ".join(c.replace("|", "\\|") for c in line) + " |" for line in cells]
         return "\n".join(lines)
-    widths = [max(len(c), *(len(line[i]) for line in cells)) for i, c in enumerate(columns)]
-    numeric = [all(isinstance(row.get(c), (int, float)) for row in rows) for c in columns]
-
-    def line(values):
-        return "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(values, widths, numeric)).rstrip()
-
-    return "\n".join([line(columns)] + [line(values) for values in cells])
+    return display.format_table(cells, columns, align="".join("r" if n else "l" for n in numeric))
 
 
 def markdown(report: Report, image: str | None = "plot.png") -> str:

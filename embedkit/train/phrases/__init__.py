@@ -20,7 +20,7 @@ than that many entries in the table, the entries counted fewer than `min_reduce`
 dropped and `min_reduce` rises by one (gensim's `utils.prune_vocab`, which starts at 1). The
 table of distinct strings (every word and piece seen, its bytes and its count) is not pruned.
 
-The results equal gensim's, count for count and score for score (tests/test_phrases.py):
+The results equal gensim's, count for count and score for score (tests/train/test_phrases.py):
 gensim keys its table by the joined string, so the word ``new_york`` (written by an earlier
 pass) and the candidate new + york are one entry; here every key is the sequence of the
 pieces its string splits into at the delimiter (first piece, inner pieces interned in a trie,

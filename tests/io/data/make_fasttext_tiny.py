@@ -2,10 +2,10 @@
 
 The .bin is a real fastText skipgram model (dim 8, 1000 buckets, n-grams of 2 to 4 characters,
 '</s>' in its dictionary, non-ASCII words); the .json holds the vectors fastText's own
-`get_word_vector` gives for known and unknown words, which tests/test_fasttext_bin.py compares
+`get_word_vector` gives for known and unknown words, which tests/io/test_fasttext_bin.py compares
 with embedkit's. Run in an environment that has fasttext (not a dependency of embedkit):
 
-    python tests/data/make_fasttext_tiny.py
+    python tests/io/data/make_fasttext_tiny.py
 """
 
 import json

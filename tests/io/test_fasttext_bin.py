@@ -17,7 +17,7 @@ from embedkit.errors import EmbedkitError, FormatError
 from embedkit.io.fasttext import FastTextArgs, is_fasttext_bin, read, write
 from embedkit.subwords import NgramSettings, SubwordModel, subword_rows
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OOV = ["walker", "überall", "гдеж", "talkative", "zzzq"]
 
 
@@ -65,7 +65,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 def test_a_file_fasttext_wrote_gives_fasttexts_vectors(tmp_path):
-    """tests/data/fasttext_tiny.bin was trained by Facebook's fastText (make_fasttext_tiny.py), the
+    """tests/io/data/fasttext_tiny.bin was trained by Facebook's fastText (make_fasttext_tiny.py), the
     .json holds what its get_word_vector said: for known words, '</s>' (no n-grams) and unknown ones."""
     expected = json.loads((DATA / "fasttext_tiny.json").read_text(encoding="utf-8"))
     found = read(DATA / "fasttext_tiny.bin")

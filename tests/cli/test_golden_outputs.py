@@ -1,5 +1,5 @@
 """Golden outputs: the --json (and --csv) answers of every query and evaluate command on fixed
-hand-made vectors, compared with answers recorded in tests/golden/outputs.json.
+hand-made vectors, compared with answers recorded in tests/cli/golden/outputs.json.
 
 The vectors plant the structures the commands look for: pairs (x_i, y_i) that differ by one
 offset (so analogies have right answers), case variants ('Paris'/'paris', for evaluate's

@@ -17,7 +17,7 @@ from embedkit.downstream.datasets import (
 )
 from embedkit.errors import EmbedkitError, FormatError
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "datasets"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} not present")
 
 

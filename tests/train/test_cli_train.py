@@ -11,13 +11,6 @@ def run(*args, **kwargs):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False, **kwargs)
 
 
-def test_every_command_has_help_with_an_example():
-    for name, command in main.commands.items():
-        result = run(name, "--help")
-        assert result.exit_code == 0, name
-        assert "Example:" in result.output, f"{name} --help has no Example"
-
-
 def test_train_writes_vectors_that_gensim_can_read(planted_file, tmp_path):
     from gensim.models import KeyedVectors
 

@@ -15,7 +15,7 @@ from embedkit import Vectors
 from embedkit.io import pretrained
 from embedkit.cli import main
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "datasets"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} not present")
 
 

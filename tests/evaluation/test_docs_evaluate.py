@@ -15,7 +15,7 @@ from embedkit import registry
 
 evaluate = importlib.import_module("embedkit.evaluation.runner")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("module", [registry, benchmarks, datasets, evaluate], ids=lambda m: m.__name__)

@@ -327,7 +327,7 @@ def test_length_conclusion_compares_gradients():
         "times that at the last 5.")
 
 
-SHARED = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "datasets"
+SHARED = __import__("pathlib").Path(__file__).resolve().parents[3] / "shared" / "datasets"
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} not present")

@@ -24,7 +24,7 @@ from embedkit.errors import EmbedkitError, FormatError
 from embedkit.train.fastcorpus import _scan, reservoir_indices, reservoir_sentences, scan, scan_corpus
 from embedkit.train.fastcorpus._unicode import CONNECTOR, SPECIAL, WORD, lower_tables, raw_classes
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def reference_pass(files, folder: Path, *, lowercase=True, min_count=1, max_vocab=None, max_sentence_length=10_000):

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from embedkit.io import pretrained
 from embedkit.cli import main
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "query.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "query.md"
 
 
 def examples():

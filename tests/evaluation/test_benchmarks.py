@@ -12,7 +12,7 @@ from embedkit.evaluation import AnalogySection, Pair, read_analogies, read_simil
 from embedkit.errors import FormatError
 from embedkit.files import decode, read_lines
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "datasets"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} not present")
 
 

@@ -119,6 +119,6 @@ def test_import_embedkit_stays_light():
     code = ("import sys, embedkit; assert callable(embedkit.project) and callable(embedkit.plot); "
             "import embedkit.plotting.projection, embedkit.plotting.picture; "
             "print(sorted(m for m in ('umap', 'sklearn', 'matplotlib', 'plotly', 'numba') if m in sys.modules))")
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert result.stdout.strip() == "[]"

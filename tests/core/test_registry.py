@@ -16,7 +16,7 @@ from embedkit import registry
 from embedkit.errors import EmbedkitError
 from embedkit.registry import DataFile, Entry
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "datasets"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} not present")
 
 
