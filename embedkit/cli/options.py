@@ -116,6 +116,10 @@ def set_threads(threads: int) -> None:
     torch.set_num_threads(threads)
 
 
+restrict_option = click.option("--restrict", type=click.IntRange(min=1), default=None, metavar="N",
+                               help="Answer only from the N most frequent words (the first N rows).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see docs/query.md).")
+
 VECTORS_HELP = "VECTORS is a vectors file or the name of a pretrained set (glove-6b-50d)."
 
 

@@ -7,19 +7,26 @@ import click
 
 from .options import echo_json, load_vectors, nonfinite_option, scored
 from .options import vectors_help
+from .options import json_option, restrict_option
 
+
+
+def ranked_answers(topn: int, help: str):
+    """--topn (default `topn`), --restrict, --json and --allow-nonfinite, and the VECTORS help: what
+    every command that prints ranked answers takes."""
+    def decorate(function):
+        for option in (vectors_help, nonfinite_option, json_option, restrict_option,
+                       click.option("--topn", "-n", default=topn, show_default=True, type=click.IntRange(min=1),
+                                    help=help)):
+            function = option(function)
+        return function
+    return decorate
 
 
 @click.command()
 @click.argument("vectors")
 @click.argument("words", nargs=-1, required=True)
-@click.option("--topn", "-n", default=10, show_default=True, type=click.IntRange(min=1),
-              help="Neighbours shown for each word.")
-@click.option("--restrict", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Answer only from the N most frequent words (the first N rows).")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see docs/query.md).")
-@nonfinite_option
-@vectors_help
+@ranked_answers(10, "Neighbours shown for each word.")
 def neighbors(vectors, words, topn, restrict, as_json, allow_nonfinite):
     """Nearest words to each WORD, by cosine similarity.
 
@@ -52,7 +59,7 @@ def neighbors(vectors, words, topn, restrict, as_json, allow_nonfinite):
 @click.argument("vectors")
 @click.argument("word1")
 @click.argument("word2")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see docs/query.md).")
+@json_option
 @nonfinite_option
 @vectors_help
 def similarity(vectors, word1, word2, as_json, allow_nonfinite):
@@ -81,13 +88,7 @@ def similarity(vectors, word1, word2, as_json, allow_nonfinite):
 @click.argument("c")
 @click.option("--method", type=click.Choice(["add", "mul"]), default="add", show_default=True,
               help="add: 3CosAdd (cosine with b - a + c); mul: 3CosMul (Levy & Goldberg 2014).")
-@click.option("--topn", "-n", default=5, show_default=True, type=click.IntRange(min=1),
-              help="Answers shown.")
-@click.option("--restrict", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Answer only from the N most frequent words (the first N rows).")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see docs/query.md).")
-@nonfinite_option
-@vectors_help
+@ranked_answers(5, "Answers shown.")
 def analogy(vectors, a, b, c, method, topn, restrict, as_json, allow_nonfinite):
     """A is to B as C is to ?  (the answers never include A, B or C).
 
@@ -113,7 +114,7 @@ def analogy(vectors, a, b, c, method, topn, restrict, as_json, allow_nonfinite):
 @click.command("odd-one-out")
 @click.argument("vectors")
 @click.argument("words", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see docs/query.md).")
+@json_option
 @nonfinite_option
 @vectors_help
 def odd_one_out(vectors, words, as_json, allow_nonfinite):
@@ -145,8 +146,7 @@ def odd_one_out(vectors, words, as_json, allow_nonfinite):
 @click.argument("vectors")
 @click.option("--topn", "-n", default=10, show_default=True, type=click.IntRange(min=1),
               help="Answers shown for each question (change it with 'topn N').")
-@click.option("--restrict", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Answer only from the N most frequent words.")
+@restrict_option
 @nonfinite_option
 @vectors_help
 def query_prompt(vectors, topn, restrict, allow_nonfinite):
