@@ -28,6 +28,8 @@ class SkipGramConfig:
     lowercase: bool = True      # lower-case the corpus before tokenising
     max_sentence_length: int = MAX_SENTENCE_LENGTH  # longer lines are cut into pieces
     loss_pairs: int = 10_000    # size of the fixed sample the per-epoch loss is computed on
+    spark_master: str | None = None  # engine "spark": master URL (None: spark-submit's, else local[workers])
+    partitions: int = 1         # engine "spark": MLlib's numPartitions (more: faster, less accurate)
 
     def check(self) -> None:
         """Raise `EmbedkitError` on values no engine can train with."""
@@ -45,6 +47,14 @@ class SkipGramConfig:
             raise EmbedkitError(f"max-vocab must be at least 1, got {self.max_vocab}")
         if self.engine not in ENGINES:
             raise EmbedkitError(f"unknown engine {self.engine!r}; choose from {', '.join(ENGINES)}")
+        if self.partitions < 1:
+            raise EmbedkitError(f"partitions must be at least 1, got {self.partitions}")
+        if self.engine == "spark":
+            from .engines.spark import check_config
+
+            check_config(self)
+        elif self.spark_master is not None or self.partitions != 1:
+            raise EmbedkitError("spark-master and partitions are options of the Spark engine (--engine spark)")
 
     def learning_rate(self, progress: float) -> float:
         """Linearly decayed learning rate at `progress` (0..1) of the whole training run."""

@@ -37,6 +37,7 @@ class PreparedCorpus:
     sentences: int        # lines in `path`
     loss_sample: LossSample
     description: str      # where the corpus came from, for the metadata
+    encoded: object = None  # engines.native.EncodedCorpus when the corpus is already word ids (shards.open_prepared)
 
 
 # The loss sample's reservoir holds at most RESERVOIR_UNITS units of at most RESERVOIR_PIECE tokens:

@@ -184,12 +184,15 @@ def train(prepared, config, monitor):
     seconds, how = compile_kernels(config)
     monitor.say(f"native kernels {how} in {seconds:.1f} s")
     started = time.perf_counter()
-    try:
-        corpus = encode(prepared.path, prepared.vocab, prepared.path.parent)
-    except OSError as error:  # a full disk or a file size limit in the temporary folder
-        raise write_error(prepared.path.parent, error, "the corpus as word ids") from None
+    if prepared.encoded is not None:  # a prepared corpus: already word ids
+        corpus = prepared.encoded
+    else:
+        try:
+            corpus = encode(prepared.path, prepared.vocab, prepared.path.parent)
+        except OSError as error:  # a full disk or a file size limit in the temporary folder
+            raise write_error(prepared.path.parent, error, "the corpus as word ids") from None
+        monitor.say(f"native: corpus encoded to word ids in {time.perf_counter() - started:.1f} s")
     encode_seconds = time.perf_counter() - started
-    monitor.say(f"native: corpus encoded to word ids in {encode_seconds:.1f} s")
     if hasattr(monitor, "engine_info"):
         monitor.engine_info.update(compile_seconds=round(seconds, 3), kernels=how,
                                    encode_seconds=round(encode_seconds, 3))
