@@ -74,7 +74,7 @@ def _check_given(corpus, config, given) -> None:
     if config.engine == "spark":
         from ..train.engines.spark import refused_options
 
-        refused_options(given - ({"sample"} if config.sample == 0 else set()))
+        refused_options(config, given)
         if "workers" in given and config.spark_master is not None:
             raise EmbedkitError("--workers: with --spark-master the master decides the cores "
                                 "(local[N], or the cluster's executors)")

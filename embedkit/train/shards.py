@@ -167,8 +167,12 @@ def read_manifest(folder) -> dict:
 
 def conflicts(manifest: dict, config, names) -> list[str]:
     """The options among `names` whose value in `config` differs from the folder's settings."""
-    return [f"--{n.replace('_', '-')} {getattr(config, n)} (prepared with {manifest['settings'][n]})"
-            for n in names if n in SETTINGS and getattr(config, n) != manifest["settings"][n]]
+    def option(name, value):
+        flag = name.replace("_", "-")
+        return (f"--{flag}" if value else f"--no-{flag}") if isinstance(value, bool) else f"--{flag} {value}"
+
+    return [f"{option(n, getattr(config, n))} (prepared with {option(n, manifest['settings'][n])})"
+            for n in SETTINGS if n in names and getattr(config, n) != manifest["settings"][n]]
 
 
 def open_prepared(folder, config, scratch: Path):

@@ -58,18 +58,16 @@ def check_config(config) -> None:
     `sample` 0 passes: no subsampling is what MLlib does.
     """
     defaults = {f.name: f.default for f in fields(config) if f.name in UNSUPPORTED}
-    for name, why in UNSUPPORTED.items():
+    refused_options(config, [name for name in UNSUPPORTED if getattr(config, name) != defaults[name]])
+
+
+def refused_options(config, given) -> None:
+    """Raise `EmbedkitError` for the first option of `UNSUPPORTED` among `given` (names; the CLI passes
+    those given on the command line, even at their default); `sample` 0 passes."""
+    for name in UNSUPPORTED:
         value = getattr(config, name)
-        if value != defaults[name] and not (name == "sample" and value == 0):
-            raise EmbedkitError(f"--{name.replace('_', '-')} {value}: the Spark engine cannot honour it: {why}; "
-                                "leave it out, or train with --engine native")
-
-
-def refused_options(given) -> None:
-    """Raise `EmbedkitError` for an option of `UNSUPPORTED` given on the command line (`given`: names)."""
-    for name in given:
-        if name in UNSUPPORTED:
-            raise EmbedkitError(f"--{name.replace('_', '-')}: the Spark engine cannot honour it: "
+        if name in given and not (name == "sample" and value == 0):
+            raise EmbedkitError(f"--{name.replace('_', '-')} {value}: the Spark engine cannot honour it: "
                                 f"{UNSUPPORTED[name]}; leave it out, or train with --engine native")
 
 
