@@ -130,7 +130,7 @@ def train(prepared, config, monitor, settings: NgramSettings, normalize: bool = 
     seconds, how = compile_kernels(config)
     monitor.say(f"subword kernels {how} in {seconds:.1f} s")
     started = time.perf_counter()
-    corpus = native.encode(prepared.path, prepared.vocab, prepared.path.parent)
+    corpus = native.word_ids(prepared, monitor)
     encode_seconds = time.perf_counter() - started
     vocab = prepared.vocab
     started = time.perf_counter()
