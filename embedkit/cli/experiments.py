@@ -97,7 +97,7 @@ def experiment():
 @click.option("--ks", default=None,
               help="synthetic: distances of the deciding word from the end  [default: 5,10,20,30,50,70,100].")
 @click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs (default 30 synthetic, 5 real).")
-def length_command(dataset, output, seed, quick, mirror, threads, cell_list, ks, epochs):
+def length_command(dataset, output, seed, runs, quick, mirror, threads, cell_list, ks, epochs):
     """RNN vs LSTM vs GRU as the deciding word moves away from the end; gradient norms.
 
     DATASET is `synthetic` (a marker k words from the end decides the label) or a classification
@@ -121,7 +121,7 @@ def length_command(dataset, output, seed, quick, mirror, threads, cell_list, ks,
             raise EmbedkitError(f"--ks takes comma-separated whole numbers, got {ks!r}") from None
         if not options["ks"] or min(options["ks"]) < 1:
             raise EmbedkitError(f"--ks needs distances of at least 1, got {ks!r}")
-    _finish(length.run(dataset, mirror=mirror, seed=seed, quick=quick, **options), output)
+    _finish(length.run(dataset, mirror=mirror, seeds=_seeds(seed, runs), quick=quick, **options), output)
 
 
 @_trains("cells")
@@ -130,7 +130,8 @@ def length_command(dataset, output, seed, quick, mirror, threads, cell_list, ks,
 @click.option("--layers", type=click.IntRange(min=1), default=1, show_default=True, help="Stacked layers.")
 @click.option("--bidirectional", is_flag=True, help="Bidirectional cells.")
 @click.option("--epochs", type=click.IntRange(min=1), default=5, show_default=True, help="Training epochs.")
-def cells_command(dataset, output, seed, quick, mirror, threads, dim, hidden, layers, bidirectional, epochs):
+def cells_command(dataset, output, seed, runs, quick, mirror, threads, dim, hidden, layers, bidirectional,
+                  epochs):
     """Trainable parameters of RNN, GRU and LSTM, checked against the formulas, with accuracy and time.
 
     DATASET (default `synthetic`) is what the cells are trained on.
@@ -143,15 +144,15 @@ def cells_command(dataset, output, seed, quick, mirror, threads, dim, hidden, la
 
     set_threads(threads)
     _finish(cells.run(dataset, mirror=mirror, dim=dim, hidden=hidden, layers=layers, bidirectional=bidirectional,
-                      epochs=epochs, seed=seed, quick=quick), output)
+                      epochs=epochs, seeds=_seeds(seed, runs), quick=quick), output)
 
 
 @_trains("direction")
 @click.option("--cells", "cell_list", default="rnn,lstm", show_default=True, help="Cells to compare.")
-@click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs (default 30 synthetic, 8 real).")
-@click.option("--length", "size", type=click.IntRange(min=2), default=60, show_default=True,
+@click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs (default 20 synthetic, 8 real).")
+@click.option("--length", "size", type=click.IntRange(min=2), default=100, show_default=True,
               help="synthetic: words per sequence.")
-def direction_command(dataset, output, seed, quick, mirror, threads, cell_list, epochs, size):
+def direction_command(dataset, output, seed, runs, quick, mirror, threads, cell_list, epochs, size):
     """Forward-only, backward-only and bidirectional cells, by where the deciding words sit.
 
     \b
@@ -162,15 +163,15 @@ def direction_command(dataset, output, seed, quick, mirror, threads, cell_list, 
     from ..experiments import direction
 
     set_threads(threads)
-    _finish(direction.run(dataset, mirror=mirror, cells=_cells(cell_list), epochs=epochs, length=size, seed=seed,
-                          quick=quick), output)
+    _finish(direction.run(dataset, mirror=mirror, cells=_cells(cell_list), epochs=epochs, length=size,
+                          seeds=_seeds(seed, runs), quick=quick), output)
 
 
 @_trains("attention")
 @click.option("--epochs", type=click.IntRange(min=1), default=5, show_default=True, help="Training epochs.")
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True,
               help="How many of the most attended words to list.")
-def attention_command(dataset, output, seed, quick, mirror, threads, epochs, top):
+def attention_command(dataset, output, seed, runs, quick, mirror, threads, epochs, top):
     """The words an attention-pooled classifier attends to most across a test set (and attention.html).
 
     \b
@@ -180,7 +181,8 @@ def attention_command(dataset, output, seed, quick, mirror, threads, epochs, top
     from ..experiments import attention
 
     set_threads(threads)
-    _finish(attention.run(dataset, mirror=mirror, epochs=epochs, top=top, seed=seed, quick=quick), output)
+    _finish(attention.run(dataset, mirror=mirror, epochs=epochs, top=top, seeds=_seeds(seed, runs), quick=quick),
+            output)
 
 
 @experiment.command("onehot")
@@ -191,7 +193,7 @@ def attention_command(dataset, output, seed, quick, mirror, threads, epochs, top
 @click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True, help="Skip-gram epochs.")
 @click.option("--min-count", type=click.IntRange(min=1), default=5, show_default=True,
               help="Ignore words seen fewer times.")
-def onehot_command(corpus, output, seed, quick, dim, epochs, min_count):
+def onehot_command(corpus, output, seed, runs, quick, dim, epochs, min_count):
     """One-hot vs dense vectors: memory, sparsity, cosine of related words, nearest neighbours.
 
     CORPUS is a text file or folder, `demo` (gensim's Wikipedia sample) or `lee` (gensim's Lee corpus).
@@ -202,7 +204,8 @@ def onehot_command(corpus, output, seed, quick, dim, epochs, min_count):
     """
     from ..experiments import onehot
 
-    _finish(onehot.run(corpus, dim=dim, epochs=epochs, min_count=min_count, seed=seed, quick=quick), output)
+    _finish(onehot.run(corpus, dim=dim, epochs=epochs, min_count=min_count, seeds=_seeds(seed, runs), quick=quick),
+            output)
 
 
 def _names(option: str, value: str, known) -> tuple[str, ...]:
