@@ -178,16 +178,16 @@ def run(dataset: str = "synthetic", *, mirror=None, cell: str = "lstm", dim: int
         left.barh(words, [r["relative attention"] for r in best][::-1], xerr=[r["relative attention ±"] for r in best][::-1],
                   color=["#c62" if w in indicative else "#48c" for w in words], capsize=2)
         left.axvline(1.0, color="grey", linestyle=":")
-        left.set_xlabel("mean attention x sentence length (1 = uniform), mean ± std over seeds")
+        left.set_xlabel("attention x sentence length (1 = uniform), mean ± std")
         left.set_title(f"most attended words (orange: top-{pool} log-odds)")
         left.tick_params(axis="y", labelsize=8)
         shown = [k for k in kinds if k["tokens"]]
-        right.barh([f"{k['kind']} ({k['tokens']:,})" for k in shown][::-1],
+        right.barh([f"{k['kind']}\n({k['tokens']:,} tokens)" for k in shown][::-1],
                    [k["relative attention"] for k in shown][::-1], xerr=[k["relative attention ±"] for k in shown][::-1],
                    color="#48c", capsize=3)
         right.axvline(1.0, color="grey", linestyle=":")
         right.set_xlabel("relative attention on the test set (1 = an even share)")
-        right.set_title("attention by kind of word (word lists; test tokens)")
+        right.set_title("attention by kind of word (word lists)")
 
     sizes = ", ".join(f"{name} {len(words)}" for name, words in wordkinds.KINDS)
     return Report(
