@@ -14,6 +14,7 @@ import html
 import numpy as np
 
 from .report import Report, Table, aggregate, clearly, percent, pm, seeds_note
+from .wordkinds import PLURAL
 
 
 def _shade(weight: float, top: float, n: int) -> tuple[int, int, int]:
@@ -111,9 +112,9 @@ def conclusion(top: list[dict], indicative: set[str], pool: int, candidates: int
         even = {"relative attention": 1.0}
         order = sorted(seen, key=lambda k: -k["relative attention"])
         above = [k["kind"] for k in order if clearly(k, even, "relative attention") > 0]
-        shown = ", ".join(f"{k['kind']}s {pm(k, 'relative attention', lambda x: f'{x:.2f}')}" for k in order)
+        shown = ", ".join(f"{PLURAL[k['kind']]} {pm(k, 'relative attention', lambda x: f'{x:.2f}')}" for k in order)
         text += (f". By word list, attention relative to an even share: {shown}; more than an even share by more "
-                 f"than the spread: {', '.join(above) or 'no kind'}")
+                 f"than the spread: {', '.join(PLURAL[k] for k in above) or 'none'}")
         brands = next((k for k in seen if k["kind"] == "brand or product name"), None)
         sentiment = next((k for k in seen if k["kind"] == "sentiment word"), None)
         if brands and sentiment:
@@ -154,10 +155,9 @@ def run(dataset: str = "synthetic", *, mirror=None, cell: str = "lstm", dim: int
         word_runs += [{**r, "seed": seed} for r in ranked]
         kind_runs += [{"kind": k, "seed": seed, **v} for k, v in wordkinds.by_kind(pairs_list).items()]
         first = first or trained
-    ranked = aggregate(word_runs, ["word"], ["relative attention", "count", "most attended in"])
+    ranked = aggregate(word_runs, ["word", "count"], ["relative attention", "most attended in"])
     ranked = sorted([r for r in ranked if r["seeds"] == len(seeds)], key=lambda r: -r["relative attention"])
     for r in ranked:
-        r.pop("count ±", None)
         r["|log-odds|"] = float(scores.get(r["word"], float("nan")))
     kinds = aggregate(kind_runs, ["kind", "tokens"], ["relative attention", "most attended"])
     candidates = len({r["word"] for r in ranked if r["word"] in scores})

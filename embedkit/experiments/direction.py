@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .report import Report, Table, aggregate, clearly, pm, seeds_note
+from .report import Report, Table, aggregate, clearly, percent, pm, seeds_note
 from .synthetic import GATE_BIAS, synthetic_settings
 
 CELLS = ("rnn", "lstm")
@@ -51,15 +51,23 @@ def _worst(row: dict) -> str:
     return min(THIRDS, key=lambda t: row[t])
 
 
-def conclusion(rows: list[dict]) -> str:
+NEAR_CHANCE = 0.1  # a model within 10 points of chance overall has learned too little to read by thirds
+
+
+def conclusion(rows: list[dict], chance: float = 0.5) -> str:
     """From (cell, direction, accuracy, start, middle, end) rows, with spreads when there are
     several seeds: per cell, whether forward-only missed early deciding words (start below end by
     more than the spread), backward-only late ones, and bidirectional got both (its worst third
-    above both one-directional models' worst thirds by more than the spread)."""
+    above both one-directional models' worst thirds by more than the spread). A model within
+    `NEAR_CHANCE` of `chance` overall (the share of the largest test class) counts for no part."""
     parts = []
     for cell in dict.fromkeys(r["cell"] for r in rows):
         by = {r["direction"]: r for r in rows if r["cell"] == cell}
         text, shown = [], 0
+        low = [d for d in DIRECTIONS if d in by and by[d]["accuracy"] < chance + NEAR_CHANCE]
+        for d in low:
+            text.append(f"{d}{'-only' if d != 'bidirectional' else ''} near chance ({pm(by.pop(d), 'accuracy')} "
+                        f"overall, chance {percent(chance)})")
         if "forward" in by:
             f = by["forward"]
             missed = clearly(f, {"start": f["end"], "start ±": f.get("end ±", 0.0)}, "start") < 0
@@ -76,7 +84,7 @@ def conclusion(rows: list[dict]) -> str:
             bi = by["bidirectional"]
             worst = _worst(bi)
             others = [by[d] for d in ("forward", "backward") if d in by]
-            better = bool(others) and all(
+            better = len(others) == 2 and all(
                 clearly({"x": bi[worst], "x ±": bi.get(worst + " ±", 0.0)},
                         {"x": o[_worst(o)], "x ±": o.get(_worst(o) + " ±", 0.0)}, "x") > 0 for o in others)
             shown += better
@@ -156,7 +164,10 @@ def _one_seed(runs, dataset, mirror, cells, dim, hidden, epochs, length, seed, q
 
 
 def _report(dataset, data, rows, runs, where, positions, setting, cells, hidden, epochs, length, seeds, quick):
+    from collections import Counter
+
     dim, lr = setting["dim"], setting["lr"]
+    chance = max(Counter(data.test.labels).values()) / len(data.test.labels)
     share = [{"deciding word in": name, "test sentences": int((where == i).sum()),
               "share": float((where == i).mean())} for i, name in enumerate(THIRDS)]
 
@@ -180,7 +191,7 @@ def _report(dataset, data, rows, runs, where, positions, setting, cells, hidden,
     how = ("the marker's exact position" if dataset == "synthetic" else
            "the position of the word with the largest |log-odds| between the classes (training counts)")
     return Report(
-        "direction", f"Bidirectional vs unidirectional on {data.name}", rows, conclusion(rows),
+        "direction", f"Bidirectional vs unidirectional on {data.name}", rows, conclusion(rows, chance),
         extra=[Table("Where the deciding words sit", share)],
         notes=[f"{data.name}: {len(data.train):,} train / {len(data.test):,} test sentences; last-state pooling "
                f"(forward: state after the last word; backward: after the first); "

@@ -36,6 +36,9 @@ after again against before below between during into out over through under unti
 KINDS = (("brand or product name", BRANDS), ("product part or feature", PRODUCTS), ("sentiment word", SENTIMENT),
          ("negation", NEGATIONS), ("function word", FUNCTION))
 OTHER = "other"
+PLURAL = {"brand or product name": "brand and product names", "product part or feature": "product parts and features",
+          "sentiment word": "sentiment words", "negation": "negations", "function word": "function words",
+          OTHER: "other words"}
 
 
 def kind(word: str) -> str:

@@ -166,6 +166,12 @@ def test_direction_conclusion_follows_the_numbers():
                     "larger than the spread), bidirectional at least 60% ± 30% everywhere (97% overall; not clearly "
                     "better in its worst third than the one-directional models in theirs); the textbook pattern did "
                     "not show.")
+    # a model near chance is not read by thirds
+    rows[1].update({"accuracy": 0.55, "start": 0.58, "end": 0.5})
+    text = direction.conclusion(rows)
+    assert text.startswith("RNN: backward-only near chance (55% overall, chance 50%), forward-only 50% ± 30%")
+    assert text.endswith("not clearly better in its worst third than the one-directional models in theirs); the "
+                         "textbook pattern did not show.")
 
 
 def test_attention_conclusion_follows_the_numbers():
@@ -427,8 +433,8 @@ def test_attention_conclusion_reads_the_word_kinds():
     assert text == ("Of the 1 words the attention-pooled model attends to most on cr's test set, 9.0 ± 1.0 are among "
                     "the 200 most label-indicative training words (about 0.2 expected by chance): 'great'; test "
                     "accuracy 80% ± 1.0%. By word list, attention relative to an even share: sentiment words 2.50 ± "
-                    "0.20, brand or product names 0.80 ± 0.10, function words 0.60 ± 0.05; more than an even share "
-                    "by more than the spread: sentiment word; brand and product names got less attention than "
+                    "0.20, brand and product names 0.80 ± 0.10, function words 0.60 ± 0.05; more than an even share "
+                    "by more than the spread: sentiment words; brand and product names got less attention than "
                     "sentiment words.")
     kinds[0]["relative attention"] = 2.6
     assert "brand and product names and sentiment words got the same attention within the spread." in \
