@@ -51,6 +51,8 @@ def conclusion(summary: list[dict], by_length: list[dict]) -> str:
     sentences for each model, whether attention was ahead on the longest by more than the spread,
     and how often the attention model's most attended word was a true one."""
     parts = []
+    beyond = (" by more than the spread" if all(r.get("seeds", 2) > 1 for r in summary)
+              else " (one seed: no spread measured)")
     for task in dict.fromkeys(r["task"] for r in summary):
         models = [r for r in summary if r["task"] == task]
         text = []
@@ -69,7 +71,7 @@ def conclusion(summary: list[dict], by_length: list[dict]) -> str:
                                 "exact match")
                 text.append(f"on the longest sentences {NAMES[model['attention']]} was "
                             + ("ahead of" if ahead > 0 else "behind" if ahead < 0 else "no different from")
-                            + " no attention" + (" by more than the spread" if ahead else ""))
+                            + " no attention" + (beyond if ahead else ""))
             text.append(f"its most attended source word was a true one for {pm(model, 'alignment agreement')} of "
                         "the target words")
         parts.append(f"{task}: " + "; ".join(text))
