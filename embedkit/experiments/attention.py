@@ -92,13 +92,14 @@ def attended_words(trained, texts: list[str], min_count: int = 3, pairs_list=Non
 
 
 def conclusion(top: list[dict], indicative: set[str], pool: int, candidates: int, accuracy,
-               name: str, kinds: list[dict] | None = None, hits: dict | None = None) -> str:
+               name: str, kinds: list[dict] | None = None, hits: dict | None = None, peak: dict | None = None) -> str:
     """How many of the most attended words are label-indicative, against chance, and, given the
     attention by kind of word (`wordkinds`, aggregated over seeds), which kinds got more than an
     even share by more than the spread; all from the numbers.
 
     `accuracy`: a number, or an aggregated row {"accuracy", "accuracy ±"}; `hits`: an aggregated
-    row {"hits", "hits ±"} (the count per seed), else the count in `top`."""
+    row {"hits", "hits ±"} (the count per seed), else the count in `top`; `peak`: an aggregated row
+    {"peak", "peak ±"}, the mean over sentences of the largest weight x sentence length."""
     found = [r["word"] for r in top if r["word"] in indicative]
     expected = len(top) * min(1.0, pool / max(1, candidates))
     examples = ", ".join(f"'{w}'" for w in found[:6]) or "none"
@@ -122,6 +123,9 @@ def conclusion(top: list[dict], indicative: set[str], pool: int, candidates: int
             text += ("; brand and product names got more attention than sentiment words" if side > 0 else
                      "; brand and product names got less attention than sentiment words" if side < 0 else
                      "; brand and product names and sentiment words got the same attention within the spread")
+    if peak:
+        text += (f"; the largest weight in a sentence was on average {pm(peak, 'peak', lambda x: f'{x:.2f}')} times "
+                 "an even share (1 = uniform attention)")
     return text + "."
 
 
@@ -141,7 +145,7 @@ def run(dataset: str = "synthetic", *, mirror=None, cell: str = "lstm", dim: int
     synthetic = dataset == "synthetic"
     scores = log_odds(data.train, lowercase=True)
     indicative = set(sorted(scores, key=lambda w: -scores[w])[:pool])
-    word_runs, kind_runs, accuracies, hit_counts, first = [], [], [], [], None
+    word_runs, kind_runs, accuracies, hit_counts, peaks, first = [], [], [], [], [], None
     for seed in seeds:
         config = ClassifierConfig(embeddings="random", dim=dim, cell=cell, hidden=hidden, bidirectional=True,
                                   pooling="attention", epochs=epochs, patience=epochs, seed=seed, device="cpu",
@@ -150,6 +154,7 @@ def run(dataset: str = "synthetic", *, mirror=None, cell: str = "lstm", dim: int
         trained = train_classifier(data, config, progress=False)
         accuracies.append(float(trained.evaluate(data.test)["accuracy"]))
         pairs_list = [trained.attention(t) for t in data.test.texts]
+        peaks.append(float(np.mean([max(w for _, w in p) * len(p) for p in pairs_list if p])))
         ranked = attended_words(trained, data.test.texts, pairs_list=pairs_list)
         hit_counts.append(sum(r["word"] in indicative for r in ranked[:top]))
         word_runs += [{**r, "seed": seed} for r in ranked]
@@ -164,6 +169,7 @@ def run(dataset: str = "synthetic", *, mirror=None, cell: str = "lstm", dim: int
     best = ranked[:top]
     accuracy = aggregate([{"accuracy": a} for a in accuracies], [], ["accuracy"])[0]
     hits = aggregate([{"hits": h} for h in hit_counts], [], ["hits"])[0] if len(seeds) > 1 else None
+    peak = aggregate([{"peak": p} for p in peaks], [], ["peak"])[0]
     pages = []
     for text, label in list(zip(data.test.texts, data.test.labels))[:examples]:
         e = explain(first, text)
@@ -192,7 +198,7 @@ def run(dataset: str = "synthetic", *, mirror=None, cell: str = "lstm", dim: int
     sizes = ", ".join(f"{name} {len(words)}" for name, words in wordkinds.KINDS)
     return Report(
         "attention", f"Attention over words on {data.name}", best,
-        conclusion(best, indicative, pool, candidates, accuracy, data.name, kinds, hits),
+        conclusion(best, indicative, pool, candidates, accuracy, data.name, kinds, hits, peak),
         extra=[Table("Attention by kind of word (word lists)", kinds),
                Table("Attention on the first test sentences (word[weight], first seed)", terminal)],
         notes=[f"{data.name}: {len(data.train):,} train / {len(data.test):,} test sentences; bidirectional "
@@ -206,5 +212,5 @@ def run(dataset: str = "synthetic", *, mirror=None, cell: str = "lstm", dim: int
         config={"dataset": dataset, "cell": cell, "dim": dim, "hidden": hidden, "epochs": epochs,
                 "seeds": list(seeds), "quick": quick},
         draw=draw, files={"attention.html": render_html(pages, f"Attention on {data.name}")},
-        runs=kind_runs + [{"seed": s, "accuracy": a, "top words among indicative": h}
-                          for s, a, h in zip(seeds, accuracies, hit_counts)])
+        runs=kind_runs + [{"seed": s, "accuracy": a, "top words among indicative": h, "peak": p}
+                          for s, a, h, p in zip(seeds, accuracies, hit_counts, peaks)])

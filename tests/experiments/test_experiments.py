@@ -439,6 +439,9 @@ def test_attention_conclusion_reads_the_word_kinds():
     kinds[0]["relative attention"] = 2.6
     assert "brand and product names and sentiment words got the same attention within the spread." in \
         attention.conclusion(top, {"great"}, 200, 900, 0.8, "cr", kinds)
+    assert attention.conclusion(top, {"great"}, 200, 900, 0.8, "cr", kinds, peak={"peak": 1.5, "peak ±": 0.1}) \
+        .endswith("; the largest weight in a sentence was on average 1.50 ± 0.10 times an even share (1 = uniform "
+                  "attention).")
 
 
 def test_seeds_option(tmp_path):
