@@ -149,8 +149,8 @@ def cells_command(dataset, output, seed, runs, quick, mirror, threads, dim, hidd
 
 @_trains("direction")
 @click.option("--cells", "cell_list", default="rnn,lstm", show_default=True, help="Cells to compare.")
-@click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs (default 20 synthetic, 8 real).")
-@click.option("--length", "size", type=click.IntRange(min=2), default=100, show_default=True,
+@click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs (default 30 synthetic, 8 real).")
+@click.option("--length", "size", type=click.IntRange(min=2), default=60, show_default=True,
               help="synthetic: words per sequence.")
 def direction_command(dataset, output, seed, runs, quick, mirror, threads, cell_list, epochs, size):
     """Forward-only, backward-only and bidirectional cells, by where the deciding words sit.
