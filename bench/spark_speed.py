@@ -7,7 +7,7 @@ Three runs, each under 20 minutes on the 2-core machine (run each under the benc
                      of the whole process tree (the JVM and Spark's Python workers included), quality
   --run partitions   MLlib's quality and speed as its partitions grow (--partition-list 1,2,4,8)
   --run prepare      `prepare --spark-master local[2]` against the native corpus pass (`prepare`
-                     without a master: fastcorpus) and the Python pass `train` makes (train.prepare):
+                     without a master: fastcorpus) and the pass `train CORPUS` makes (train.prepare):
                      words/s, CPU-seconds and peak memory (PSS of the process tree); vocabulary
                      sizes at min-count 5 for 1..7 parts (for the projection in docs/cluster.md)
 
@@ -111,13 +111,11 @@ def child(job: dict) -> dict:
     elif job["kind"] == "prepare-python":
         from embedkit.train.config import SkipGramConfig
         from embedkit.train.corpus import Corpus
-        from embedkit.train.engines.native import encode
         from embedkit.train.prepare import prepare
 
         with tempfile.TemporaryDirectory(dir=job["workdir"]) as tmp:
             begun, cpu_begun = time.perf_counter(), process_tree_cpu()
             prepared = prepare(Corpus(job["paths"]), SkipGramConfig(min_count=5), Path(tmp))
-            encode(prepared.path, prepared.vocab, Path(tmp))
             out.update(pass_s=time.perf_counter() - begun, pass_cpu_s=process_tree_cpu() - cpu_begun,
                        words=prepared.total_words, vocab=len(prepared.vocab), shards=1)
     out["total_s"], out["total_cpu_s"] = time.perf_counter() - started, process_tree_cpu() - cpu
@@ -218,7 +216,7 @@ def prepare_rows(args, paths) -> None:
           f"{'words/CPU-s':>11} {'total s':>8} {'peak MB':>8}")
     rows = [("prepare --spark-master local[2] (Python tokenizer)", "prepare-spark"),
             ("prepare, native corpus pass (fastcorpus)", "prepare-native"),
-            ("train's Python pass (train.prepare + encode)", "prepare-python")]
+            ("train CORPUS's own pass (train.prepare)", "prepare-python")]
     for name, kind in rows:
         r = run_job({"kind": kind, "paths": paths, "workdir": str(args.workdir)})
         print(f"{name:<44} {r['words']:>11,} {r['vocab']:>7,} {r['shards']:>6} {r['pass_s']:>7.1f} "

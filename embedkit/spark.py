@@ -47,7 +47,7 @@ from .errors import EmbedkitError
 TASK_ATTEMPTS = 4          # tries of a task before its job fails (spark.task.maxFailures' default)
 LOG_LEVEL = "fatal"        # what of Spark's own log reaches stderr: embedkit reports errors itself
 CONNECT_SECONDS = 3.0      # to reach a spark:// master before saying it cannot be reached
-INSTALL = "pip install 'embedkit[spark]'"
+INSTALL = "pip install pyspark  (or, in a checkout of embedkit: pip install -e '.[spark]')"
 JAVA_HINT = ("install a Java runtime, 17 or later (Debian/Ubuntu: apt-get install openjdk-17-jre-headless), "
              "or set JAVA_HOME to one")
 

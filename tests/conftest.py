@@ -40,7 +40,7 @@ def spark():
     """One local[2] SparkSession for every Spark test of the run (starting one takes ~10 s); embedkit's
     commands given --spark-master local[2] reuse it. Skipped, with the reason, where pyspark or a Java
     runtime cannot be had (.ci/run installs both)."""
-    pytest.importorskip("pyspark", reason="pyspark is not installed: pip install 'embedkit[spark]'")
+    pytest.importorskip("pyspark", reason="pyspark is not installed: pip install -e '.[spark]'")
     from embedkit import spark as sparking
     from embedkit.errors import EmbedkitError
 

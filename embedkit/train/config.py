@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from .corpus import MAX_SENTENCE_LENGTH
 from ..errors import EmbedkitError
+from ..subwords import NgramSettings
 from .engines import ENGINES
 
 
@@ -28,6 +29,10 @@ class SkipGramConfig:
     lowercase: bool = True      # lower-case the corpus before tokenising
     max_sentence_length: int = MAX_SENTENCE_LENGTH  # longer lines are cut into pieces
     loss_pairs: int = 10_000    # size of the fixed sample the per-epoch loss is computed on
+    subwords: bool = False      # fastText's model: a word's input is its own and its n-grams' rows
+    min_n: int = 3              # subwords: shortest character n-gram (fastText's -minn)
+    max_n: int = 6              # subwords: longest character n-gram (-maxn)
+    bucket: int = 2_000_000     # subwords: hash buckets the n-grams share (-bucket)
     spark_master: str | None = None  # engine "spark": master URL (None: spark-submit's, else local[workers])
     partitions: int = 1         # engine "spark": MLlib's numPartitions (more: faster, less accurate)
 
@@ -55,6 +60,13 @@ class SkipGramConfig:
             check_config(self)
         elif self.spark_master is not None or self.partitions != 1:
             raise EmbedkitError("spark-master and partitions are options of the Spark engine (--engine spark)")
+        if self.subwords:
+            self.ngrams.check()
+
+    @property
+    def ngrams(self) -> NgramSettings:
+        """The character n-gram settings of `subwords` training."""
+        return NgramSettings(self.min_n, self.max_n, self.bucket)
 
     def learning_rate(self, progress: float) -> float:
         """Linearly decayed learning rate at `progress` (0..1) of the whole training run."""

@@ -16,7 +16,7 @@ import pytest
 
 from .conftest import bad_input, invoke, snapshot, unchanged
 
-pytest.importorskip("pyspark", reason="pyspark is not installed: pip install 'embedkit[spark]'")
+pytest.importorskip("pyspark", reason="pyspark is not installed: pip install -e '.[spark]'")
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,8 +94,8 @@ def test_missing_java_is_one_line(tmp_path, env_change, says):
 
 def test_missing_pyspark_says_how_to_install_it(corpus, monkeypatch):
     monkeypatch.setitem(sys.modules, "pyspark", None)  # import pyspark now fails
-    assert bad_input(*spark_train()) == ("Error: Spark needs pyspark, which is not installed: "
-                                         "pip install 'embedkit[spark]'")
+    assert bad_input(*spark_train()) == ("Error: Spark needs pyspark, which is not installed: pip install pyspark  "
+                                         "(or, in a checkout of embedkit: pip install -e '.[spark]')")
 
 
 # -- options MLlib cannot honour ---------------------------------------------------------------------
@@ -112,12 +112,23 @@ def test_options_mllib_cannot_honour_are_refused(corpus, option, value, why):
     assert error.endswith("leave it out, or train with --engine native")
 
 
+def test_subwords_are_refused_before_any_work(corpus):
+    before = snapshot(corpus)
+    error = bad_input(*spark_train("--subwords", "--spark-master", "local[2]"))
+    assert error == ("Error: --subwords: the Spark engine cannot honour it: MLlib's Word2Vec has no character "
+                     "n-grams (fastText's model); leave it out, or train with --engine native")
+    assert bad_input(*spark_train("--min-n", "2")) == "Error: --min-n needs --subwords"
+    unchanged(corpus, before)
+
+
 def test_library_refuses_the_same_settings(corpus):
     from embedkit.errors import EmbedkitError
     from embedkit.train import SkipGramConfig
 
     with pytest.raises(EmbedkitError, match=r"^--negative 10: the Spark engine cannot honour it"):
         SkipGramConfig(engine="spark", negative=10).check()
+    with pytest.raises(EmbedkitError, match=r"^--subwords: the Spark engine cannot honour it: MLlib's Word2Vec has no"):
+        SkipGramConfig(engine="spark", subwords=True).check()
     SkipGramConfig(engine="spark", sample=0).check()  # no subsampling is what MLlib does
 
 

@@ -41,6 +41,7 @@ UNSUPPORTED = {
     "negative": "MLlib's Word2Vec trains with hierarchical softmax, not negative sampling",
     "sample": "MLlib's Word2Vec does not subsample frequent words (only --sample 0 says what it does)",
     "min_alpha": "MLlib's Word2Vec decays the learning rate to alpha x 0.0001, and cannot be told otherwise",
+    "subwords": "MLlib's Word2Vec has no character n-grams (fastText's model)",
 }
 
 
@@ -67,7 +68,8 @@ def refused_options(config, given) -> None:
     for name in UNSUPPORTED:
         value = getattr(config, name)
         if name in given and not (name == "sample" and value == 0):
-            raise EmbedkitError(f"--{name.replace('_', '-')} {value}: the Spark engine cannot honour it: "
+            said = f"--{name.replace('_', '-')}" + ("" if isinstance(value, bool) else f" {value}")
+            raise EmbedkitError(f"{said}: the Spark engine cannot honour it: "
                                 f"{UNSUPPORTED[name]}; leave it out, or train with --engine native")
 
 
