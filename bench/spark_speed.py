@@ -16,7 +16,8 @@ Quality is embedkit.evaluation: WordSim-353 and SimLex-999 Spearman, Google anal
 30k most frequent words). The shared corpus's parts are decompressed once into --workdir (outside
 the repository; Spark reads no .xz).
 
-    flock /tmp/embedkit-bench.lock python bench/spark_speed.py --run train --parts 7 --epochs 1
+    flock /tmp/embedkit-bench.lock python bench/spark_speed.py --run train --parts 7 --only native,native0,mllib2
+    flock /tmp/embedkit-bench.lock python bench/spark_speed.py --run train --parts 7 --only mllib1
     flock /tmp/embedkit-bench.lock python bench/spark_speed.py --run partitions --parts 2 --epochs 1
     flock /tmp/embedkit-bench.lock python bench/spark_speed.py --run prepare --parts 7
 """
@@ -171,18 +172,27 @@ def run_job(job: dict) -> dict:
     return result
 
 
+TRAIN_JOBS = {
+    "native": ("embedkit native, 2 threads, sample 1e-3", {"kind": "native"}),
+    "native0": ("embedkit native, 2 threads, sample 0", {"kind": "native", "sample": 0.0}),
+    "mllib1": ("MLlib Word2Vec, local[2], 1 partition", {"kind": "mllib", "partitions": 1}),
+    "mllib2": ("MLlib Word2Vec, local[2], 2 partitions", {"kind": "mllib", "partitions": 2}),
+}
+
+
 def train_rows(args, paths) -> None:
-    jobs = [("embedkit native, 2 threads, sample 1e-3", {"kind": "native", "epochs": args.epochs}),
-            ("embedkit native, 2 threads, sample 0", {"kind": "native", "epochs": args.epochs, "sample": 0.0}),
-            ("MLlib Word2Vec, local[2], 1 partition", {"kind": "mllib", "epochs": args.epochs, "partitions": 1}),
-            ("MLlib Word2Vec, local[2], 2 partitions", {"kind": "mllib", "epochs": args.epochs, "partitions": 2})]
+    """The rows `--only` names; results are kept in the workdir, so the ratios against the native
+    engine are printed from every row measured so far on the same parts and epochs."""
     header(args, paths, "train")
     print(f"{'run':<42} {'words':>11} {'vocab':>7} {'train s':>8} {'words/s':>9} {'train CPU s':>11} "
           f"{'words/CPU-s':>11} {'total s':>8} {'total CPU s':>11} {'peak MB':>8} {'WS353':>6} {'SimLex':>6} "
           f"{'Google':>7}")
-    results = {}
-    for name, job in jobs:
-        r = results[name] = run_job({**job, "paths": paths})
+    kept = args.workdir / f"train-{args.parts}parts-{args.epochs}epochs.json"
+    results = json.loads(kept.read_text()) if kept.exists() else {}
+    for key in args.only:
+        name, job = TRAIN_JOBS[key]
+        r = results[key] = run_job({**job, "epochs": args.epochs, "paths": paths})
+        kept.write_text(json.dumps(results))
         words = r["words"] * args.epochs
         print(f"{name:<42} {r['words']:>11,} {r['vocab']:>7,} {r['train_s']:>8.1f} {words / r['train_s']:>9,.0f} "
               f"{r['train_cpu_s']:>11.1f} {words / r['train_cpu_s']:>11,.0f} {r['total_s']:>8.1f} "
@@ -191,12 +201,15 @@ def train_rows(args, paths) -> None:
         if "pass_s" in r:
             print(f"  {'':<40} Spark start {r['start_s']:.1f} s, corpus pass on Spark {r['pass_s']:.1f} s, "
                   f"MLlib iterations {r['iterations_s']:.1f} s of the fit's {r['train_s']:.1f} s; load {r['load']:.1f}")
-    native = results[jobs[0][0]]
-    for name, _ in jobs[2:]:
-        r = results[name]
-        print(f"native / {name}: words/s x{r['train_s'] / native['train_s']:.1f}, words per CPU-s "
-              f"x{r['train_cpu_s'] / native['train_cpu_s']:.1f}; WS353 {native['ws353'] - r['ws353']:+.3f}, "
-              f"SimLex {native['simlex'] - r['simlex']:+.3f}, Google {100 * (native['google'] - r['google']):+.1f} points")
+    native = results.get("native")
+    for key in ("mllib1", "mllib2"):
+        if native is None or key not in results:
+            continue
+        r, name = results[key], TRAIN_JOBS[key][0]
+        print(f"native / {name} (rows measured so far): words/s x{r['train_s'] / native['train_s']:.1f}, "
+              f"words per CPU-s x{r['train_cpu_s'] / native['train_cpu_s']:.1f}; WS353 "
+              f"{native['ws353'] - r['ws353']:+.3f}, SimLex {native['simlex'] - r['simlex']:+.3f}, "
+              f"Google {100 * (native['google'] - r['google']):+.1f} points")
 
 
 def partition_rows(args, paths) -> None:
@@ -242,6 +255,8 @@ def main() -> None:
     parser.add_argument("--run", choices=["train", "partitions", "prepare"])
     parser.add_argument("--parts", type=int, default=1, help="corpus parts to use (1-7, ~2.47M words each)")
     parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--only", type=lambda s: s.split(","), default=list(TRAIN_JOBS),
+                        help=f"--run train: the rows to measure, of {','.join(TRAIN_JOBS)} (split a long run)")
     parser.add_argument("--partition-list", type=lambda s: [int(x) for x in s.split(",")], default=[1, 2, 4, 8])
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "embedkit-spark-bench",
                         help="where the decompressed corpus and temporary outputs go (not the repository)")
@@ -252,6 +267,8 @@ def main() -> None:
         return
     if args.run is None:
         parser.error("give --run train, partitions or prepare")
+    if set(args.only) - set(TRAIN_JOBS):
+        parser.error(f"--only takes rows of {','.join(TRAIN_JOBS)}")
     paths = corpus_parts(args.workdir / "corpus", args.parts)
     {"train": train_rows, "partitions": partition_rows, "prepare": prepare_rows}[args.run](args, paths)
 

@@ -185,7 +185,7 @@ def open_prepared(folder, config, scratch: Path):
         FormatError: a missing or damaged file, naming it.
     """
     from .engines.native import EncodedCorpus
-    from .prepare import RESERVOIR_UNITS, PreparedCorpus, draw_loss_sample
+    from .prepare import PreparedCorpus, draw_loss_sample
 
     folder = Path(folder)
     manifest = read_manifest(folder)
@@ -194,23 +194,40 @@ def open_prepared(folder, config, scratch: Path):
     arrays = [_shard_arrays(folder, shard, len(vocab)) for shard in manifest["shards"]]
     if len(arrays) == 1:
         encoded = EncodedCorpus(*arrays[0])
+        files = [folder / SHARDS / f"{manifest['shards'][0]['name']}.{name}.{suffix}" for name, suffix, _ in ARRAYS]
     else:
         encoded = _joined(arrays, scratch)
+        files = [scratch / f"{name}.{suffix}" for name, suffix, _ in ARRAYS]
     if encoded.total_words != manifest["total_words"] or encoded.sentences != manifest["sentences"]:
         raise FormatError(folder / MANIFEST, f"its shards hold {encoded.total_words:,} words in "
                                              f"{encoded.sentences:,} sentences, it says {manifest['total_words']:,} "
                                              f"in {manifest['sentences']:,}")
-    from .fastcorpus import reservoir_indices
-
     rng = np.random.default_rng(config.seed)
     words = vocab.words
-    reservoir = [[words[i] for i in encoded.ids[encoded.starts[s]:encoded.starts[s + 1]].tolist()]
-                 for s in reservoir_indices(encoded.sentences, RESERVOIR_UNITS, rng)]
+    reservoir = [[words[i] for i in unit] for unit in _kept_reservoir(files, encoded.sentences, len(vocab), rng)]
     sample = draw_loss_sample(reservoir, vocab, config, rng)
     description = f"{manifest['corpus']} (prepared in {folder})"
-    prepared = PreparedCorpus(None, vocab, encoded.total_words, encoded.sentences, sample, description)
-    prepared.encoded = encoded
+    prepared = PreparedCorpus(scratch, vocab, encoded.total_words, encoded.sentences, sample, description,
+                              encoded=encoded)
     return prepared, config
+
+
+def _kept_reservoir(files, sentences: int, vocabulary: int, rng) -> list[list[int]]:
+    """The loss sample's reservoir over the shards' word ids (`fastcorpus.unit_reservoir`'s draws).
+
+    The shards keep only the words in the vocabulary, so the units are pieces of RESERVOIR_PIECE
+    kept words, where the pass over the text cuts RESERVOIR_PIECE corpus tokens: the loss sample
+    is drawn the same way from the same sentences, but is not the one training on the text
+    draws (the vectors are: the loss sample has its own draws).
+    """
+    from .fastcorpus import AllTokens, unit_reservoir
+    from .prepare import RESERVOIR_PIECE, RESERVOIR_UNITS
+
+    ids, starts, _ = files
+    empty = np.zeros(0, np.int64)
+    kept = AllTokens(ids, starts, sentences, np.arange(vocabulary, dtype=np.int32), np.zeros(0, np.uint8),
+                     empty, empty)
+    return unit_reservoir(kept, RESERVOIR_UNITS, RESERVOIR_PIECE, rng).units
 
 
 def _read_vocabulary(folder: Path, manifest: dict) -> Vocab:
