@@ -40,7 +40,7 @@ def dataset_list(value: str) -> list[str]:
 @click.option("--embeddings", "-e", default="onehot,random,glove-6b-50d,bow", show_default=True, metavar="SPECS",
               help="Comma-separated: onehot, random, vectors files, pretrained names, and the baselines bow "
                    "(bag-of-words logistic regression), nbsvm (NBSVM-bi), avg:VECTORS (averaged vectors + "
-                   "logistic regression).")
+                   "logistic regression). SPEC@frozen or SPEC@finetuned: that vectors file one way only.")
 @click.option("--cells", default="lstm", show_default=True, metavar="CELLS", help="Comma-separated: rnn, lstm, gru.")
 @click.option("--bidirectional", type=click.Choice(["no", "yes", "both"]), default="no", show_default=True,
               help="Train each cell forward-only, bidirectional, or both ways.")

@@ -73,8 +73,8 @@ def grid(embeddings, cells, bidirectional: str = "no", tunings=TUNINGS) -> list[
     cell, direction.
 
     `onehot` is frozen by definition and `random` is always trained, so only vectors files and
-    pretrained names are crossed with `tunings`; a baseline (bow, nbsvm, avg:VECTORS) is one cell
-    with no recurrence.
+    pretrained names are crossed with `tunings`; ``SPEC@frozen`` or ``SPEC@finetuned`` trains that
+    one spec one way only. A baseline (bow, nbsvm, avg:VECTORS) is one cell with no recurrence.
     """
     if bidirectional not in DIRECTIONS:
         raise EmbedkitError(f"bidirectional must be one of {', '.join(DIRECTIONS)}, got {bidirectional!r}")
@@ -87,10 +87,14 @@ def grid(embeddings, cells, bidirectional: str = "no", tunings=TUNINGS) -> list[
             raise EmbedkitError(f"unknown cell {c!r}; expected one of {', '.join(known_cells)}")
     out = []
     for spec in embeddings:
+        if spec.startswith("avg:") and not vectors_source(spec):
+            raise EmbedkitError("--embeddings avg:VECTORS needs the vectors after 'avg:' "
+                                "(avg:glove-6b-50d, avg:vectors.vec)")
         if is_baseline(spec):
             out.append(Cell(spec, "", "", False))
             continue
-        for tuning in ([""] if spec in PLAIN else tunings):
+        spec, at, only = spec.rpartition("@") if spec.endswith(("@frozen", "@finetuned")) else (spec, "", "")
+        for tuning in ([""] if spec in PLAIN else [only] if at else tunings):
             for c in cells:
                 for bi in DIRECTIONS[bidirectional]:
                     out.append(Cell(spec, tuning, c, bi))

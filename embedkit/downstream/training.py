@@ -22,6 +22,7 @@ from .config import ClassifierConfig
 from .devices import resolve_device, seed_everything
 from .embeddings import load_embeddings
 from .model import SequenceClassifier
+from .optim import Optimizer
 
 
 # -- the model -----------------------------------------------------------------------------------
@@ -63,7 +64,7 @@ def train_classifier(data: ClassificationData, config: ClassifierConfig, *, prog
         cut += encode(data.test.texts, None, index, classes, config).truncated
     truncated = {"texts": cut, "of": len(train) + len(dev) + len(data.test), "max_len": config.max_len}
     trained = TrainedClassifier(model, config, classes, words, [], coverage, test=data.test, truncated=truncated)
-    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=config.lr)
+    optimizer = Optimizer(model, config)
     loss_fn = nn.CrossEntropyLoss()
     rng = np.random.default_rng(config.seed)
     best, best_state, waited = -1.0, None, 0
@@ -79,7 +80,7 @@ def train_classifier(data: ClassificationData, config: ClassifierConfig, *, prog
             optimizer.zero_grad()
             loss = loss_fn(model(ids, lengths), y)
             loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            optimizer.clip(5.0)
             optimizer.step()
             total += loss.item() * len(rows)
             seen += len(rows)

@@ -186,3 +186,11 @@ def test_two_data_sets_of_one_name_are_refused(tmp_path):
     a, b = _toy(tmp_path / "toy.tsv"), _toy(tmp_path / "x" / "toy.tsv")
     with pytest.raises(Exception, match="two data sets are both called 'toy'"):
         grid_module.load_datasets([a, b])
+
+
+def test_one_tuning_for_one_spec():
+    from embedkit.downstream.grid import grid
+
+    keys = [c.key for c in grid(["glove-6b-50d", "w.ekv@finetuned", "x.vec@frozen"], ["lstm"], "yes")]
+    assert keys == ["glove-6b-50d-frozen-lstm-bi", "glove-6b-50d-finetuned-lstm-bi", "w.ekv-finetuned-lstm-bi",
+                    "x.vec-frozen-lstm-bi"]
