@@ -33,16 +33,24 @@ def training_words(data: ClassificationData, config: ClassifierConfig) -> list[s
 
 def build_vocab(data: ClassificationData, config: ClassifierConfig, vectors: Vectors | None) -> list[str]:
     """['<pad>', '<unk>', training words by frequency (`training_words`), then dev/test words the
-    vectors have]."""
+    vectors have].
+
+    Vectors with subwords have a vector for a word outside their vocabulary too (composed from
+    its character n-grams): such dev/test words are kept as well.
+    """
     words = ["<pad>", "<unk>"] + training_words(data, config)
     if vectors is not None:
-        known, seen = vectors.index, set(words)
+        known, seen, unseen = vectors.index, set(words), []
         for split in (data.dev, data.test):
             for text in split.texts if split is not None else ():
                 for t in sentence_tokens(text, config.lowercase):
-                    if t not in seen and t in known:
+                    if t not in seen:
                         seen.add(t)
-                        words.append(t)
+                        if t in known:
+                            words.append(t)
+                        else:
+                            unseen.append(t)
+        words += vectors.composed(unseen)
     return words
 
 
@@ -66,7 +74,8 @@ def encode(texts: list[str], labels: list[str] | None, index: dict[str, int], cl
 def embedding_matrix(words: list[str], vectors: Vectors, seed: int,
                      train_words: int | None = None) -> tuple[np.ndarray, dict]:
     """(V, E) float32 rows for `words` from `vectors`; missing words: uniform noise scaled to the
-    vectors' standard deviation; row 0 (padding) zero.
+    vectors' standard deviation (vectors with subwords: composed from the word's n-grams); row 0
+    (padding) zero.
 
     Also the coverage of the training words: of the distinct words of the training split (the
     first `train_words` words after ``<pad>`` and ``<unk>``, as `build_vocab` orders them; None:
@@ -74,7 +83,9 @@ def embedding_matrix(words: list[str], vectors: Vectors, seed: int,
     the vectors by construction, so counting them would overstate the coverage.
 
     Returns:
-        (matrix, {"found", "vocab", "fraction"}): "vocab" is the number of distinct training words.
+        (matrix, {"found", "vocab", "fraction"} and, for vectors with subwords, "composed": the
+        found training words whose vectors are composed from their character n-grams). "vocab"
+        is the number of distinct training words.
     """
     rng = np.random.default_rng(seed)
     dim = vectors.matrix.shape[1]
@@ -89,7 +100,16 @@ def embedding_matrix(words: list[str], vectors: Vectors, seed: int,
         if row is not None:
             out[i] = vectors.matrix[row]
             found += i - 2 < counted
-    return out, {"found": int(found), "vocab": counted, "fraction": found / max(1, counted)}
+    coverage = {"found": int(found), "vocab": counted}
+    made = vectors.composed(words[2:])
+    if getattr(vectors, "subwords", None) is not None:
+        where = {w: i for i, w in enumerate(words)}
+        if made:
+            out[[where[w] for w in made]] = vectors.vectors_of(made)
+        composed = sum(where[w] - 2 < counted for w in made)
+        coverage.update(found=int(found) + composed, composed=composed)
+    coverage["fraction"] = coverage["found"] / max(1, counted)
+    return out, coverage
 
 
 def batches(split: Split, batch_size: int, rng: np.random.Generator | None):

@@ -4,13 +4,16 @@ Adam (lr `config.lr`) updates every trainable parameter, the embedding at `confi
 that is set. The one-hot model's lookup (V x directions*gates*hidden, 11.9M numbers on SST-2) has
 sparse gradients: only the rows of a batch's tokens get one, and `torch.optim.SparseAdam` updates
 only those rows (the "lazy" Adam: a row's moments move when its word is seen), so a step costs
-the batch, not the vocabulary. Clipping takes the norm over all gradients, sparse ones coalesced.
+the batch, not the vocabulary. Clipping (`loop.clip_gradients`, which `loop.fit` applies) takes
+the norm over all gradients, sparse ones coalesced.
 """
 
 from __future__ import annotations
 
 import torch
 from torch import nn
+
+from .loop import clip_gradients
 
 
 class Optimizer:
@@ -41,26 +44,8 @@ class Optimizer:
             optimizer.zero_grad()
 
     def clip(self, max_norm: float) -> None:
-        """Scale the gradients so that their joint L2 norm is at most `max_norm` (as
-        `nn.utils.clip_grad_norm_`, which refuses sparse gradients)."""
-        if not self.sparse:
-            nn.utils.clip_grad_norm_(self.parameters, max_norm)
-            return
-        norms = []
-        for p in self.parameters:
-            if p.grad is None:
-                continue
-            if p.grad.is_sparse:
-                p.grad = p.grad.coalesce()  # repeated rows summed, so the norm is the true one
-                norms.append(p.grad.values().norm())
-            else:
-                norms.append(p.grad.norm())
-        if not norms:
-            return
-        coef = (max_norm / (torch.stack(norms).norm() + 1e-6)).clamp(max=1.0)
-        for p in self.parameters:
-            if p.grad is not None:
-                p.grad.mul_(coef)
+        """Scale the gradients so that their joint L2 norm is at most `max_norm` (`loop.clip_gradients`)."""
+        clip_gradients(self.parameters, max_norm)
 
     def step(self) -> None:
         for optimizer in self.optimizers:

@@ -64,3 +64,25 @@ def test_embed_lr_gives_the_embedding_its_own_rate():
     rates = {id(p): g["lr"] for g in groups for p in g["params"]}
     assert rates[id(model.embedding.weight)] == 1e-4
     assert {rates[id(p)] for n, p in model.named_parameters() if n != "embedding.weight"} == {1e-3}
+
+
+def test_the_shared_loop_trains_a_model_with_sparse_gradients():
+    from embedkit.downstream.loop import clip_gradients, fit
+
+    model, config = _model(True)
+    before = model.embedding.weight.detach().clone()
+    ids, lengths, y = torch.tensor([[2, 3, 4, 3], [5, 6, 0, 0]]), torch.tensor([4, 2]), torch.tensor([0, 1])
+
+    def loss(batch):
+        return torch.nn.functional.cross_entropy(model(ids, lengths), y) * 50, 2
+
+    history = fit(model, Optimizer(model, config), epochs=2, patience=5, batches=lambda epoch: [None],
+                  loss=loss, score=lambda: 0.5)
+    assert [h["epoch"] for h in history] == [1, 2]
+    moved = (model.embedding.weight.detach() != before).any(1).nonzero().ravel().tolist()
+    assert moved == [2, 3, 4, 5, 6]
+    _backward(model)
+    clip_gradients(model.parameters(), 0.5)
+    norms = [p.grad.coalesce().values().norm() if p.grad.is_sparse else p.grad.norm()
+             for p in model.parameters() if p.grad is not None]
+    assert float(torch.stack(norms).norm()) == pytest.approx(0.5, rel=1e-4)

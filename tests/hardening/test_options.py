@@ -32,19 +32,21 @@ BASE = {
     "experiment direction": [],
     "experiment attention": [],
     "experiment onehot": [],
+    "experiment seq2seq": [],
 }
 
 SEED = ["-1", "4294967296"]
 POSITIVE = ["0", "-1"]
 NATURAL = ["-1"]  # 0 allowed (off, all, none)
 FINITE = ["nan", "inf", "-inf"]
+RUNS = ["0", "-1", "101"]  # --seeds: 1 to 100 runs
 
 # command -> option -> values it must refuse
 LOWEST = {
     "train": {"--vector-size": POSITIVE, "--window": POSITIVE, "--min-count": POSITIVE, "--max-vocab": POSITIVE,
               "--sample": ["-0.001", *FINITE], "--negative": POSITIVE, "--alpha": ["0", "-0.1", *FINITE],
               "--min-alpha": ["-0.0001", *FINITE], "--epochs": POSITIVE, "--workers": POSITIVE, "--seed": SEED,
-              "--checkpoint-every": NATURAL},
+              "--checkpoint-every": NATURAL, "--bucket": NATURAL, "--min-n": POSITIVE, "--max-n": NATURAL},
     "windows": {"--window": POSITIVE, "--seed": SEED, "--limit": POSITIVE},
     "onehot": {"--min-count": POSITIVE, "--max-vocab": POSITIVE},
     "demo": {"--epochs": POSITIVE, "--workers": POSITIVE},
@@ -59,17 +61,25 @@ LOWEST = {
                  "--patience": POSITIVE, "--batch-size": POSITIVE, "--max-len": NATURAL,
                  "--lr": ["0", "-0.001", *FINITE], "--seeds": POSITIVE, "--cv": ["1", "0", "-1"],
                  "--threads": POSITIVE},
-    "compare": {"--seeds": POSITIVE, "--cv": ["1", "0", "-1"], "--hidden": POSITIVE, "--epochs": POSITIVE,
-                "--patience": POSITIVE, "--max-len": NATURAL, "--threads": POSITIVE},
-    "experiment length": {"--seed": SEED, "--threads": POSITIVE, "--epochs": POSITIVE},
-    "experiment cells": {"--seed": SEED, "--threads": POSITIVE, "--dim": POSITIVE, "--hidden": POSITIVE,
-                         "--layers": POSITIVE, "--epochs": POSITIVE},
-    "experiment direction": {"--seed": SEED, "--threads": POSITIVE, "--epochs": POSITIVE, "--length": ["1", "0", "-1"]},
-    "experiment attention": {"--seed": SEED, "--threads": POSITIVE, "--epochs": POSITIVE, "--top": POSITIVE},
-    "experiment onehot": {"--seed": SEED, "--dim": POSITIVE, "--epochs": POSITIVE, "--min-count": POSITIVE},
+    "compare": {"--seeds": POSITIVE, "--hidden": POSITIVE, "--epochs": POSITIVE,
+                "--patience": POSITIVE, "--max-len": NATURAL, "--threads": POSITIVE,
+                "--lr": ["0", "-0.001", *FINITE], "--jobs": POSITIVE},
+    "experiment length": {"--seed": SEED, "--seeds": RUNS, "--threads": POSITIVE, "--epochs": POSITIVE},
+    "experiment cells": {"--seed": SEED, "--seeds": RUNS, "--threads": POSITIVE, "--dim": POSITIVE,
+                         "--hidden": POSITIVE, "--layers": POSITIVE, "--epochs": POSITIVE},
+    "experiment direction": {"--seed": SEED, "--seeds": RUNS, "--threads": POSITIVE, "--epochs": POSITIVE,
+                             "--length": ["1", "0", "-1"]},
+    "experiment attention": {"--seed": SEED, "--seeds": RUNS, "--threads": POSITIVE, "--epochs": POSITIVE,
+                             "--top": POSITIVE},
+    "experiment onehot": {"--seed": SEED, "--seeds": RUNS, "--dim": POSITIVE, "--epochs": POSITIVE,
+                          "--min-count": POSITIVE},
+    "experiment seq2seq": {"--seed": SEED, "--seeds": RUNS, "--threads": POSITIVE, "--epochs": POSITIVE},
 }
 
-CASES = [(command, option, value) for command, options in LOWEST.items()
+# options of a choice-or-number type (not click's int): refused the same way, not in the audit
+OTHER = {"compare": {"--cv": ["1", "0", "-1", "abc"]}}
+
+CASES = [(command, option, value) for table in (LOWEST, OTHER) for command, options in table.items()
          for option, values in options.items() for value in values]
 
 
