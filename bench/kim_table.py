@@ -11,6 +11,14 @@ invocation's wall and CPU seconds are logged. Steps:
     python bench/kim_table.py cells --w2v ... --report ... --only mr                        # one data set
     python bench/kim_table.py table --w2v ... --report ...     # -> bench/results/kim_table.md (nothing trained)
 
+`--rows` picks some of the rows (a comma list of `compare -e` specs, {w2v} standing for the
+embedkit vectors) and `--name` the results file, so a part of the table can be run and written
+on its own, e.g. the baselines under Kim's protocol:
+
+    python bench/kim_table.py cells --rows nbsvm,bow,avg:glove-6b-50d --seeds 1 --report /tmp/kim-base
+    python bench/kim_table.py table --rows nbsvm,bow,avg:glove-6b-50d --seeds 1 --report /tmp/kim-base \
+        --name kim_baselines
+
 The log: bench/results/kim_table.txt (one line per invocation: command, wall s, CPU s of the
 child processes).
 """
@@ -77,9 +85,16 @@ def vectors(args) -> None:
     log(f"{' '.join(command[1:])}\t{wall:.1f} s wall\t{cpu:.1f} s CPU\texit {code}")
 
 
+def rows(args) -> list[str]:
+    """The rows asked for: `--rows` (with {w2v} replaced) or every row of the table."""
+    if args.rows is None:
+        return embeddings(args.w2v)
+    return [spec.replace("{w2v}", args.w2v) for spec in args.rows.split(",") if spec]
+
+
 def cells(args) -> None:
     for dataset in args.only or DATASETS:
-        for spec in embeddings(args.w2v):
+        for spec in rows(args):
             command = compare_command(args, dataset, [spec])
             wall, cpu, code = run(command, lock=not args.no_lock)
             log(f"{dataset}\t{spec}\t{wall:.1f} s wall\t{cpu:.1f} s CPU\texit {code}")
@@ -88,14 +103,16 @@ def cells(args) -> None:
 
 
 def table(args) -> None:
-    command = compare_command(args, ",".join(DATASETS), embeddings(args.w2v), ["--published"])
+    command = compare_command(args, ",".join(args.only or DATASETS), rows(args), ["--published"])
     wall, cpu, code = run(command, lock=False)
     log(f"table\t{wall:.1f} s wall\t{cpu:.1f} s CPU\texit {code}")
     report = Path(args.report)
     text = (report / "results.md").read_text()
-    (RESULTS / "kim_table.md").write_text(f"# python bench/kim_table.py table {' '.join(sys.argv[2:])}\n"
+    (RESULTS / f"{args.name}.md").write_text(f"# python bench/kim_table.py table {' '.join(sys.argv[2:])}\n"
                                           f"# = {' '.join(command[1:])}\n\n{text}")
-    shutil.copy(report / "results.png", ROOT / "docs" / "img" / "compare-kim.png")
+    shutil.copy(report / "results.png", ROOT / "docs" / "img" / f"{args.name.replace('_', '-')}.png")
+    for suffix in ("csv", "json"):
+        shutil.copy(report / f"results.{suffix}", RESULTS / f"{args.name}.{suffix}")
 
 
 def main() -> None:
@@ -110,6 +127,9 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", nargs="*", choices=DATASETS)
+    parser.add_argument("--rows", help="comma list of compare -e specs ({w2v}: the embedkit vectors); "
+                                       "default: every row of the table")
+    parser.add_argument("--name", default="kim_table", help="table: bench/results/NAME.md/.csv/.json")
     parser.add_argument("--no-lock", action="store_true", help="do not take the bench lock (already held)")
     parser.add_argument("--compare-options", nargs=argparse.REMAINDER, default=[],
                         help="passed on to embedkit compare (last on the line)")
