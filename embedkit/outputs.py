@@ -50,7 +50,7 @@ class _Layout:
 FOLDER_KINDS: dict[str, _Layout] = {
     "vectors": _Layout(
         "embedkit vectors (meta.json, vocab.tsv, vectors.npy)",
-        dict.fromkeys(("meta.json", "vocab.tsv", "vectors.npy", "vectors.npz")),
+        dict.fromkeys(("meta.json", "vocab.tsv", "vectors.npy", "vectors.npz", "*.npy")),  # *.npy: Vectors.state
         lambda f: _json_object(f / "meta.json").get("format") == "embedkit"),
     "projector": _Layout(
         "an Embedding Projector export (vectors.tsv, metadata.tsv)",

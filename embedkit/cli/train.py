@@ -9,6 +9,7 @@ import click
 from ..errors import EmbedkitError
 from .signals import interrupted_status
 from .options import SEED, format_option, training_options
+from .training import family_options, run_settings
 
 
 
@@ -18,31 +19,38 @@ from .options import SEED, format_option, training_options
               help="Where to write the vectors; the extension chooses the format (.ekv, .vec, .txt, .bin, .glove).")
 @format_option
 @training_options
+@family_options
 @click.option("--checkpoint-every", type=click.IntRange(min=0), default=0, show_default=True,
               help="Save the vectors to OUTPUT every N epochs, so Ctrl-C keeps the last complete one.")
 @click.option("--tmp-dir", type=click.Path(file_okay=False), default=None,
               help="Folder for the temporary tokenised copy of the corpus (default: system temp).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or loss lines.")
 def train(corpus, output, fmt, checkpoint_every, tmp_dir, quiet, **options):
-    """Train skip-gram word2vec vectors on CORPUS (files or folders; plain, .gz, .bz2, .xz).
+    """Train word2vec vectors on CORPUS (files or folders; plain, .gz, .bz2, .xz).
 
-    One sentence per line; lines of any length are cut into pieces of at most 10,000 tokens.
-    Prints a progress bar (words/s, learning rate, ETA) and after each epoch the mean
-    negative-sampling loss on a fixed sample of pairs.
+    Skip-gram with negative sampling by default; --cbow, --hs (with --negative 0 alone) for the
+    rest of the word2vec family. One sentence per line; lines of any length are cut into pieces
+    of at most 10,000 tokens. Prints a progress bar (words/s, learning rate, ETA) and after each
+    epoch the mean loss of the trained objective on a fixed sample. --resume continues a model
+    embedkit trained (saved as .ekv, which keeps the output weights) on a new corpus.
 
     Example: embedkit train corpus.txt.gz -o vectors.ekv --epochs 5 --workers 2
+
+    Example: embedkit train more.txt -o v2.ekv --resume vectors.ekv --epochs 2
     """
     from .. import io
     from ..train.config import SkipGramConfig
     from ..train.monitor import TrainingInterrupted
     from ..train.skipgram import train_skipgram
 
-    config = SkipGramConfig(**options)
+    fields, model, start = run_settings(click.get_current_context(), options)
+    config = SkipGramConfig(**fields)
     config.check()
     io.check_output(output, fmt)  # a bad output fails now, not after training
     try:
         vectors = train_skipgram(list(corpus), config, progress=not quiet, checkpoint=output,
-                                 checkpoint_every=checkpoint_every, checkpoint_format=fmt, workdir=tmp_dir)
+                                 checkpoint_every=checkpoint_every, checkpoint_format=fmt, workdir=tmp_dir,
+                                 resume=model, init=start)
     except TrainingInterrupted as stop:
         click.echo(f"Interrupted: {stop}", err=True)
         sys.exit(interrupted_status())

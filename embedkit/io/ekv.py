@@ -7,13 +7,16 @@ NAME.ekv/ holds
   vocab.tsv    n lines `word TAB count`, the count empty when unknown (words never hold a TAB
                or a newline)
   meta.json    {"format": "embedkit", "version": 1, "shape": [n, dim], "sparse": bool,
-               "counts": bool, "meta": Vectors.meta}
+               "counts": bool, "meta": Vectors.meta, "state": {NAME: shape}}
+  NAME.npy     for each matrix of `Vectors.state` (a trained model's output weights, which
+               continued training needs), float32, memory-mapped on load like vectors.npy
 Nothing in it is a pickle.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -24,16 +27,25 @@ from ..errors import EmbedkitError, FormatError
 from ..vectors import Vectors
 
 VERSION = 1
+_STATE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 # -- embedkit (.ekv) --------------------------------------------------------------------------
 
 def save_ekv(vectors: Vectors, folder: Path) -> None:
     """Create `folder` and write vectors.npy (or vectors.npz when sparse), vocab.tsv, meta.json."""
+    state = getattr(vectors, "state", {})
     header = {"format": "embedkit", "version": VERSION, "shape": list(vectors.shape),
               "sparse": vectors.is_sparse, "counts": vectors.counts is not None, "meta": vectors.meta}
+    if state:
+        header["state"] = {name: list(np.shape(array)) for name, array in state.items()}
     text = json.dumps(header, indent=2, ensure_ascii=False, default=_json_value) + "\n"
+    for name in state:
+        if not _STATE_NAME.fullmatch(name) or name == "vectors":
+            raise EmbedkitError(f"cannot store state {name!r}: names are letters, digits and _")
     folder.mkdir()
+    for name, array in state.items():
+        np.save(folder / f"{name}.npy", np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False)
     if vectors.is_sparse:
         sp.save_npz(folder / "vectors.npz", vectors.matrix.tocsr(), compressed=False)
     else:
@@ -83,7 +95,23 @@ def load_ekv(folder: Path, mmap: bool) -> Vectors:
     if matrix.shape != shape:
         raise FormatError(matrix_path, f"holds a {matrix.shape} matrix, meta.json says {shape}")
     words, counts = _read_vocab(folder / "vocab.tsv", shape[0], header["counts"])
-    return Vectors(words, matrix, counts, header["meta"], check=False)
+    state = {name: _read_state(folder / f"{name}.npy", expected, mmap) for name, expected in header["state"].items()}
+    return Vectors(words, matrix, counts, header["meta"], check=False, state=state)
+
+
+def _read_state(path: Path, shape: tuple, mmap: bool) -> np.ndarray:
+    """One matrix of `Vectors.state`, checked as vectors.npy is: real numbers, the shape meta.json says."""
+    try:
+        with open(path, "rb") as stream:
+            _npy_header(stream, path.stat().st_size, path)
+        matrix = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    except FileNotFoundError:
+        raise FormatError(path, "missing: meta.json lists it in \"state\"") from None
+    except ValueError as error:
+        raise FormatError(path, f"not a matrix embedkit wrote ({error})") from None
+    if matrix.shape != shape:
+        raise FormatError(path, f"holds a {matrix.shape} matrix, meta.json says {shape}")
+    return matrix
 
 
 def _read_header(name: Path, folder: Path) -> dict:
@@ -112,6 +140,12 @@ def _read_header(name: Path, folder: Path) -> dict:
     if not isinstance(header["meta"], dict):
         raise FormatError(name, f"\"meta\" must be an object ({{...}}), found "
                                 f"{type(header['meta']).__name__} {_shown(header['meta'])}")
+    state = header.setdefault("state", {})
+    if not isinstance(state, dict) or not all(
+            isinstance(key, str) and _STATE_NAME.fullmatch(key) and key != "vectors" and isinstance(shape, list)
+            and all(_whole(x) and x >= 0 for x in shape) for key, shape in state.items()):
+        raise FormatError(name, f"\"state\" must map names to shapes, found {_shown(state)}")
+    header["state"] = {key: tuple(shape) for key, shape in state.items()}
     return header
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 from .corpus import Corpus
-from .vocab import Vocab
+from .vocab import Vocab, VocabRules
 from ..errors import EmbedkitError
 from ..outputs import write_error
 from .windows import skipgram_pairs
@@ -37,6 +37,7 @@ class PreparedCorpus:
     sentences: int        # lines in `path`
     loss_sample: LossSample
     description: str      # where the corpus came from, for the metadata
+    initial: object = None  # the weights engines start from (train.resume.StartWeights); None: word2vec's start
 
 
 # The loss sample's reservoir holds at most RESERVOIR_UNITS units of at most RESERVOIR_PIECE tokens:
@@ -49,14 +50,16 @@ RESERVOIR_PIECE = 200
 
 
 def prepare(corpus: Corpus, config: SkipGramConfig, workdir: Path,
-            reservoir_size: int = RESERVOIR_UNITS, piece: int = RESERVOIR_PIECE) -> PreparedCorpus:
+            reservoir_size: int = RESERVOIR_UNITS, piece: int = RESERVOIR_PIECE,
+            rules: VocabRules | None = None) -> PreparedCorpus:
     """Stream `corpus` once: count words, write the tokenised copy, draw the loss sample.
 
     The loss sample comes from a uniform reservoir (Algorithm R) of `reservoir_size` units: each
     sentence of at most `piece` tokens is one unit, a longer one is cut into units of `piece`
     tokens. Every unit is equally likely to be kept and brings all its pairs, so every pair is
     (pairs across a cut, about 1% of a long sentence's, aside); the reservoir holds at most
-    `reservoir_size * piece` tokens, however long the lines.
+    `reservoir_size * piece` tokens, however long the lines. The vocabulary is chosen by `rules`
+    (default: the config's, `VocabRules.from_config`).
 
     Raises:
         EmbedkitError: the corpus holds no words, fewer than 2 words pass min-count, or there
@@ -103,8 +106,8 @@ def prepare(corpus: Corpus, config: SkipGramConfig, workdir: Path,
     if not pairable:
         raise EmbedkitError(f"{corpus.description}: no training pairs: no line holds two words "
                             "(skip-gram learns from words that share a line)")
-    vocab = Vocab.from_counter(counter, min_count=config.min_count, max_vocab=config.max_vocab,
-                               total_words=total)
+    vocab = Vocab.from_counter(counter, total_words=total,
+                               rules=rules if rules is not None else VocabRules.from_config(config))
     if len(vocab) < 2:
         raise EmbedkitError(
             f"{corpus.description}: only {len(vocab)} word(s) occur at least min-count={config.min_count} "

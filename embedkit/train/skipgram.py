@@ -30,17 +30,20 @@ from pathlib import Path
 
 
 from .corpus import Corpus
+from ..errors import EmbedkitError
 from ..outputs import scratch_folder
 from ..vectors import Vectors
 from .config import SkipGramConfig
 from .engines import ENGINES
 from .monitor import Monitor, TrainingInterrupted
 from .prepare import prepare
+from .resume import check_model, model_vocab, start_from_model, start_from_vectors
+from .vocab import VocabRules
 
 
 def train_skipgram(corpus, config: SkipGramConfig | None = None, *, progress: bool = True,
                    checkpoint=None, checkpoint_every: int = 0, checkpoint_format: str | None = None,
-                   workdir=None, stream=None) -> Vectors:
+                   workdir=None, stream=None, resume: Vectors | None = None, init: Vectors | None = None) -> Vectors:
     """Train skip-gram with negative sampling on `corpus`; return the input vectors.
 
     Parameters
@@ -51,6 +54,9 @@ def train_skipgram(corpus, config: SkipGramConfig | None = None, *, progress: bo
     checkpoint, checkpoint_every, checkpoint_format : every `checkpoint_every` epochs, save the
         vectors so far to `checkpoint` (atomically), so an interrupted run keeps the last one
     workdir : folder for the temporary tokenised copy of the corpus (default: system temp)
+    resume : a model embedkit trained (an .ekv folder, `io.load`ed): training continues it, its
+        words first, the corpus's new words added (`train.resume`)
+    init : any vectors: the input vectors of the words they hold start there, the rest as usual
 
     Returns `Vectors` (most frequent word first) whose `meta` holds the config, the corpus, the
     per-epoch losses and the training speed. Raises `TrainingInterrupted` on Ctrl-C, and
@@ -60,6 +66,10 @@ def train_skipgram(corpus, config: SkipGramConfig | None = None, *, progress: bo
     """
     config = config or SkipGramConfig()
     config.check()
+    if resume is not None and init is not None:
+        raise EmbedkitError("give resume (a model to continue) or init (vectors to start from), not both")
+    if resume is not None:
+        check_model(resume, config, _name(resume))
     if not isinstance(corpus, Corpus):
         corpus = Corpus(corpus, lowercase=config.lowercase, max_sentence_length=config.max_sentence_length)
     stream = stream if stream is not None else sys.stderr
@@ -67,12 +77,21 @@ def train_skipgram(corpus, config: SkipGramConfig | None = None, *, progress: bo
     tmp = scratch.enter_context(scratch_folder("embedkit-train-", workdir))
     try:
         started = time.perf_counter()
-        prepared = prepare(corpus, config, tmp)
+        if config.phrases:
+            corpus = _phrased(corpus, config, tmp, stream if progress else None)
+        base = model_vocab(resume, _name(resume)) if resume is not None else None
+        prepared = prepare(corpus, config, tmp, rules=VocabRules.from_config(config, base=base))
         scan_seconds = time.perf_counter() - started
         if progress:
             print(f"corpus: {prepared.total_words:,} words, {prepared.sentences:,} sentences, "
-                  f"{len(prepared.vocab):,} words kept (min-count {config.min_count}); "
+                  f"{len(prepared.vocab):,} words kept (min-count {prepared.vocab.min_count}); "
                   f"read in {scan_seconds:.1f} s", file=stream)
+        if resume is not None or init is not None:
+            prepared.initial = _start(prepared, config, resume, init)
+            if progress:
+                carried = ", ".join(f"{value:,} {key}" if isinstance(value, int) else f"{key} {value}"
+                                    for key, value in prepared.initial.carried.items())
+                print(f"start: {prepared.initial.description} ({carried})", file=stream)
 
         monitor = Monitor(prepared, config, progress=progress, checkpoint=checkpoint,
                           checkpoint_every=checkpoint_every, checkpoint_format=checkpoint_format,
@@ -89,3 +108,32 @@ def train_skipgram(corpus, config: SkipGramConfig | None = None, *, progress: bo
         raise TrainingInterrupted(0, config.epochs, None, 0) from None
     finally:
         scratch.close()
+
+
+def _name(vectors: Vectors) -> str:
+    return str(vectors.meta.get("source") or vectors.meta.get("name") or "the model")
+
+
+def _start(prepared, config, resume, init):
+    """The weights training starts from: the model's (resume) or the vectors' (init)."""
+    from .engines.family import FamilyOptions
+
+    if resume is not None:
+        return start_from_model(resume, prepared.vocab, config, FamilyOptions.from_config(config), _name(resume))
+    return start_from_vectors(init, prepared.vocab, config, _name(init))
+
+
+def _phrased(corpus: Corpus, config: SkipGramConfig, tmp: Path, stream) -> Corpus:
+    """The corpus with its phrases joined (`phrases.phrase_corpus`, `config.phrases` passes, the
+    phrase model's defaults), as a new `Corpus` of the joined file in `tmp`."""
+    from .phrases import format_phrases, phrase_corpus
+
+    started = time.perf_counter()
+    joined = tmp / "phrased.txt"
+    models = phrase_corpus(corpus, joined, passes=config.phrases, work=tmp)
+    if stream is not None:
+        found = len(models[-1].export_phrases())
+        print(f"phrases: {found:,} phrases joined in {config.phrases} pass(es), "
+              f"{time.perf_counter() - started:.1f} s; the top ones:", file=stream)
+        print(format_phrases(models[-1].top(5)), file=stream)
+    return Corpus(joined, lowercase=False, max_sentence_length=config.max_sentence_length)

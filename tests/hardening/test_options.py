@@ -17,6 +17,7 @@ from tests.hardening.conftest import bad_input, invoke
 # Arguments that let each command get as far as parsing its options (nothing runs: parsing fails).
 BASE = {
     "train": ["corpus.txt", "-o", "out.vec"],
+    "phrases": ["corpus.txt", "-o", "out.txt"],
     "windows": ["the quick brown fox"],
     "onehot": ["corpus.txt", "-o", "out.ekv"],
     "demo": ["-o", "demo/vectors.ekv"],
@@ -42,9 +43,12 @@ FINITE = ["nan", "inf", "-inf"]
 # command -> option -> values it must refuse
 LOWEST = {
     "train": {"--vector-size": POSITIVE, "--window": POSITIVE, "--min-count": POSITIVE, "--max-vocab": POSITIVE,
-              "--sample": ["-0.001", *FINITE], "--negative": POSITIVE, "--alpha": ["0", "-0.1", *FINITE],
+              "--sample": ["-0.001", *FINITE], "--negative": NATURAL, "--alpha": ["0", "-0.1", *FINITE],
               "--min-alpha": ["-0.0001", *FINITE], "--epochs": POSITIVE, "--workers": POSITIVE, "--seed": SEED,
-              "--checkpoint-every": NATURAL},
+              "--checkpoint-every": NATURAL, "--ns-exponent": FINITE, "--max-final-vocab": POSITIVE,
+              "--phrase-passes": POSITIVE},
+    "phrases": {"--threshold": FINITE, "--min-count": POSITIVE, "--passes": POSITIVE, "--max-vocab-size": POSITIVE,
+                "--top": NATURAL},
     "windows": {"--window": POSITIVE, "--seed": SEED, "--limit": POSITIVE},
     "onehot": {"--min-count": POSITIVE, "--max-vocab": POSITIVE},
     "demo": {"--epochs": POSITIVE, "--workers": POSITIVE},

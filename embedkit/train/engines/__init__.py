@@ -16,7 +16,12 @@ def _gensim(prepared, config, monitor):
 
 
 def _native(prepared, config, monitor):
-    from .native import train
+    from .family import FamilyOptions
+
+    if FamilyOptions.from_config(config).plain(config.negative) and getattr(prepared, "initial", None) is None:
+        from .native import train  # skip-gram with negative sampling alone, from word2vec's start
+    else:
+        from .family import train  # CBOW, hierarchical softmax, other windows or noise, given weights
 
     return train(prepared, config, monitor)
 
