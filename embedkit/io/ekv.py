@@ -7,10 +7,18 @@ NAME.ekv/ holds
   vocab.tsv    n lines `word TAB count`, the count empty when unknown (words never hold a TAB
                or a newline)
   meta.json    {"format": "embedkit", "version": 1, "shape": [n, dim], "sparse": bool,
-               "counts": bool, "meta": Vectors.meta, "state": {NAME: shape}}
+               "counts": bool, "meta": Vectors.meta}, "state": {NAME: shape} when the vectors
+               keep training state, and for vectors with subwords (`SubwordVectors`)
+               "subwords": {"min_n", "max_n", "bucket", "ngram_rows": R, "compact": bool}
   NAME.npy     for each matrix of `Vectors.state` (a trained model's output weights, which
                continued training needs), float32, memory-mapped on load like vectors.npy
-Nothing in it is a pickle.
+and, for vectors with subwords,
+  input_matrix.npy  the (n + R, dim) float32 input matrix of fastText's model: the words' own
+               rows, then the n-gram rows (memory-mapped on load, as vectors.npy)
+  buckets.npy  (R,) int64, the sorted buckets of the n-gram rows (compact layout: only the
+               buckets the vocabulary's n-grams use); absent when R == bucket (row n + b is b)
+vectors.npy then holds the words' composed vectors, so readers that know nothing of n-grams (an
+older embedkit) read the word vectors. Nothing in it is a pickle.
 """
 
 from __future__ import annotations
@@ -24,10 +32,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import EmbedkitError, FormatError
+from ..subwords import MAX_BUCKET, NgramSettings, SubwordModel
 from ..vectors import Vectors
 
 VERSION = 1
 _STATE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_RESERVED = ("vectors", "input_matrix", "buckets")   # files of the folder that are not state
 
 
 # -- embedkit (.ekv) --------------------------------------------------------------------------
@@ -39,13 +49,24 @@ def save_ekv(vectors: Vectors, folder: Path) -> None:
               "sparse": vectors.is_sparse, "counts": vectors.counts is not None, "meta": vectors.meta}
     if state:
         header["state"] = {name: list(np.shape(array)) for name, array in state.items()}
+    model = getattr(vectors, "subwords", None)
+    if model is not None:
+        s = model.settings
+        header["subwords"] = {"min_n": s.min_n, "max_n": s.max_n, "bucket": s.bucket,
+                              "ngram_rows": int(model.ngram_matrix.shape[0]), "compact": model.buckets is not None}
     text = json.dumps(header, indent=2, ensure_ascii=False, default=_json_value) + "\n"
     for name in state:
-        if not _STATE_NAME.fullmatch(name) or name == "vectors":
-            raise EmbedkitError(f"cannot store state {name!r}: names are letters, digits and _")
+        if not _STATE_NAME.fullmatch(name) or name in _RESERVED:
+            raise EmbedkitError(f"cannot store state {name!r}: names are letters, digits and _, "
+                                f"other than {', '.join(_RESERVED)}")
     folder.mkdir()
     for name, array in state.items():
         np.save(folder / f"{name}.npy", np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False)
+    if model is not None:
+        np.save(folder / "input_matrix.npy", np.ascontiguousarray(model.input_matrix, dtype=np.float32),
+                allow_pickle=False)
+        if model.buckets is not None:
+            np.save(folder / "buckets.npy", model.buckets.astype(np.int64), allow_pickle=False)
     if vectors.is_sparse:
         sp.save_npz(folder / "vectors.npz", vectors.matrix.tocsr(), compressed=False)
     else:
@@ -86,32 +107,68 @@ def load_ekv(folder: Path, mmap: bool) -> Vectors:
         matrix = _read_csr(matrix_path)
     else:
         matrix_path = folder / "vectors.npy"
-        with open(matrix_path, "rb") as stream:
-            _npy_header(stream, matrix_path.stat().st_size, matrix_path)
-        try:
-            matrix = np.load(matrix_path, mmap_mode="r" if mmap else None, allow_pickle=False)
-        except ValueError as error:
-            raise FormatError(matrix_path, f"not a matrix embedkit wrote ({error})") from None
+        matrix = _read_npy(matrix_path, mmap)
     if matrix.shape != shape:
         raise FormatError(matrix_path, f"holds a {matrix.shape} matrix, meta.json says {shape}")
     words, counts = _read_vocab(folder / "vocab.tsv", shape[0], header["counts"])
     state = {name: _read_state(folder / f"{name}.npy", expected, mmap) for name, expected in header["state"].items()}
-    return Vectors(words, matrix, counts, header["meta"], check=False, state=state)
+    if header.get("subwords") is None:
+        return Vectors(words, matrix, counts, header["meta"], check=False, state=state)
+    from ..subword_vectors import SubwordVectors
+
+    model = _read_subwords(folder, header, words, mmap)
+    return SubwordVectors(words, matrix, counts, header["meta"], check=False, subwords=model, state=state)
 
 
 def _read_state(path: Path, shape: tuple, mmap: bool) -> np.ndarray:
     """One matrix of `Vectors.state`, checked as vectors.npy is: real numbers, the shape meta.json says."""
     try:
-        with open(path, "rb") as stream:
-            _npy_header(stream, path.stat().st_size, path)
-        matrix = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+        matrix = _read_npy(path, mmap)
     except FileNotFoundError:
         raise FormatError(path, "missing: meta.json lists it in \"state\"") from None
-    except ValueError as error:
-        raise FormatError(path, f"not a matrix embedkit wrote ({error})") from None
     if matrix.shape != shape:
         raise FormatError(path, f"holds a {matrix.shape} matrix, meta.json says {shape}")
     return matrix
+
+
+def _read_npy(path: Path, mmap: bool, kinds: str = "fiu") -> np.ndarray:
+    """The array of a .npy file, its header checked (`_npy_header`) before its data is read."""
+    with open(path, "rb") as stream:
+        _npy_header(stream, path.stat().st_size, path, kinds)
+    try:
+        return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    except ValueError as error:
+        raise FormatError(path, f"not a matrix embedkit wrote ({error})") from None
+
+
+def _read_subwords(folder: Path, header: dict, words: list[str], mmap: bool) -> SubwordModel:
+    """The `SubwordModel` of a folder whose meta.json has "subwords", every part checked."""
+    name, spec = folder / "meta.json", header["subwords"]
+    fields = ("min_n", "max_n", "bucket", "ngram_rows")
+    if not (isinstance(spec, dict) and all(_whole(spec.get(k)) and spec[k] >= 0 for k in fields)
+            and isinstance(spec.get("compact"), bool)):
+        raise FormatError(name, f"\"subwords\" must hold whole numbers {', '.join(fields)} and "
+                                f"\"compact\": true or false, found {_shown(spec)}")
+    settings = NgramSettings(spec["min_n"], spec["max_n"], spec["bucket"])
+    if settings.min_n < 1 or settings.bucket > MAX_BUCKET or (not spec["compact"] and spec["ngram_rows"] != settings.bucket):
+        raise FormatError(name, f"\"subwords\" holds settings no model has: {_shown(spec)}")
+    path = folder / "input_matrix.npy"
+    matrix = _read_npy(path, mmap, kinds="f")
+    expected = (len(words) + spec["ngram_rows"], header["shape"][1])
+    if matrix.shape != expected or matrix.dtype != np.float32:
+        raise FormatError(path, f"holds a {matrix.shape} {matrix.dtype} matrix; meta.json says "
+                                f"{expected[0]} rows ({len(words)} words + {spec['ngram_rows']} n-gram rows) "
+                                f"x {expected[1]} float32")
+    buckets = None
+    if spec["compact"]:
+        path = folder / "buckets.npy"
+        buckets = _read_npy(path, False, kinds="iu")
+        if buckets.shape != (spec["ngram_rows"],):
+            raise FormatError(path, f"holds {buckets.shape} buckets, meta.json says {spec['ngram_rows']}")
+    try:
+        return SubwordModel(words, matrix, settings, buckets)
+    except ValueError as error:
+        raise FormatError(path, str(error)) from None
 
 
 def _read_header(name: Path, folder: Path) -> dict:
@@ -142,7 +199,7 @@ def _read_header(name: Path, folder: Path) -> dict:
                                 f"{type(header['meta']).__name__} {_shown(header['meta'])}")
     state = header.setdefault("state", {})
     if not isinstance(state, dict) or not all(
-            isinstance(key, str) and _STATE_NAME.fullmatch(key) and key != "vectors" and isinstance(shape, list)
+            isinstance(key, str) and _STATE_NAME.fullmatch(key) and key not in _RESERVED and isinstance(shape, list)
             and all(_whole(x) and x >= 0 for x in shape) for key, shape in state.items()):
         raise FormatError(name, f"\"state\" must map names to shapes, found {_shown(state)}")
     header["state"] = {key: tuple(shape) for key, shape in state.items()}

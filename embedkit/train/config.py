@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from .corpus import MAX_SENTENCE_LENGTH
 from ..errors import EmbedkitError
+from ..subwords import NgramSettings
 from .engines import ENGINES
 
 
@@ -39,6 +40,10 @@ class SkipGramConfig:
     keep_words: tuple[str, ...] = ()    # kept whenever they occur, whatever their count
     drop_words: tuple[str, ...] = ()    # never kept
     phrases: int = 0            # passes of phrase detection (train.phrases) before training; 0 = off
+    subwords: bool = False      # fastText's model: a word's input is its own and its n-grams' rows
+    min_n: int = 3              # subwords: shortest character n-gram (fastText's -minn)
+    max_n: int = 6              # subwords: longest character n-gram (-maxn)
+    bucket: int = 2_000_000     # subwords: hash buckets the n-grams share (-bucket)
 
     def check(self) -> None:
         """Raise `EmbedkitError` on values no engine can train with."""
@@ -63,6 +68,19 @@ class SkipGramConfig:
             raise EmbedkitError(f"phrases must be 0 (off) or a number of passes, got {self.phrases}")
         if self.engine not in ENGINES:
             raise EmbedkitError(f"unknown engine {self.engine!r}; choose from {', '.join(ENGINES)}")
+        if self.subwords:
+            self.ngrams.check()
+            others = [name for name, given in (("--cbow", not self.sg), ("--hs", self.hs),
+                                                ("--ns-exponent", self.ns_exponent != 0.75),
+                                                ("--no-shrink-windows", not self.shrink_windows)) if given]
+            if others:
+                raise EmbedkitError(f"--subwords trains skip-gram with negative sampling (fastText's model); "
+                                    f"it does not take {', '.join(others)}")
+
+    @property
+    def ngrams(self) -> NgramSettings:
+        """The character n-gram settings of `subwords` training."""
+        return NgramSettings(self.min_n, self.max_n, self.bucket)
 
     def learning_rate(self, progress: float) -> float:
         """Linearly decayed learning rate at `progress` (0..1) of the whole training run."""

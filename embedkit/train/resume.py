@@ -70,9 +70,13 @@ def check_model(model: Vectors, config, source: str) -> None:
     """Refuse to continue `model` with a config it cannot continue with.
 
     Raises:
-        EmbedkitError: another vector size, or a model whose output weights were not kept.
+        EmbedkitError: another vector size, a model with subwords, or a model whose output weights
+            were not kept.
     """
     model_vocab(model, source)
+    if getattr(model, "subwords", None) is not None:
+        raise EmbedkitError(f"{source}: a model with subwords (character n-grams); continued training "
+                            "continues whole-word models only")
     if config.vector_size != model.dim:
         raise EmbedkitError(f"{source}: the model's vectors have {model.dim} dimensions, "
                             f"vector-size is {config.vector_size}")

@@ -70,6 +70,9 @@ def train_skipgram(corpus, config: SkipGramConfig | None = None, *, progress: bo
         raise EmbedkitError("give resume (a model to continue) or init (vectors to start from), not both")
     if resume is not None:
         check_model(resume, config, _name(resume))
+    if config.subwords and (resume is not None or init is not None):
+        raise EmbedkitError(f"{'--resume' if resume is not None else '--init'} is for whole-word models; "
+                            "--subwords trains from word2vec's random start")
     if not isinstance(corpus, Corpus):
         corpus = Corpus(corpus, lowercase=config.lowercase, max_sentence_length=config.max_sentence_length)
     stream = stream if stream is not None else sys.stderr

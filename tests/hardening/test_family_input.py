@@ -115,3 +115,34 @@ def test_phrases_of_a_missing_or_empty_corpus(tmp_cwd):
 def test_phrases_refuses_to_replace_a_folder(corpus, tmp_cwd):
     (tmp_cwd / "out").mkdir()
     bad_input("phrases", corpus, "-o", "out", names=["out"])
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--cbow"], "--subwords trains skip-gram with negative sampling (fastText's model); it does not take --cbow"),
+    (["--hs"], "it does not take --hs"),
+    (["--hs", "--negative", "0"], "it does not take --hs"),
+    (["--cbow", "--hs"], "it does not take --cbow, --hs"),
+    (["--ns-exponent", "0.5"], "it does not take --ns-exponent"),
+    (["--no-shrink-windows"], "it does not take --no-shrink-windows"),
+    (["--init", "given.vec"], "--init is for whole-word models; --subwords trains from word2vec's random start"),
+    (["--resume", "model.ekv"], "--resume is for whole-word models; --subwords trains from word2vec's random start"),
+])
+def test_subwords_with_what_no_subword_engine_trains_is_refused(model, corpus, tmp_cwd, args, message):
+    (tmp_cwd / "given.vec").write_text("2 8\na1 1 2 3 4 5 6 7 8\nb2 8 7 6 5 4 3 2 1\n", encoding="utf-8")
+    before = snapshot(tmp_cwd)
+    for engine in ("native", "gensim"):
+        error = bad_input("train", corpus, "-o", "out.ekv", "--subwords", "--vector-size", 8, "--engine", engine,
+                          *args, contains=[message])
+        assert "epoch" not in error and "corpus:" not in error
+    unchanged(tmp_cwd, before)
+
+
+def test_resume_refuses_a_subword_model(corpus, tmp_cwd):
+    result = invoke("train", corpus, "-o", "sub.ekv", "--subwords", "--bucket", 1000, "--vector-size", 8,
+                    "--epochs", 1, "--min-count", 1, "-q")
+    assert result.exit_code == 0, result.output
+    before = snapshot(tmp_cwd)
+    bad_input("train", corpus, "-o", "out.ekv", "--resume", "sub.ekv", names=["sub.ekv"],
+              contains=["a model with subwords (character n-grams); continued training continues whole-word "
+                        "models only"])
+    unchanged(tmp_cwd, before)
