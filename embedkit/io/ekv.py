@@ -114,7 +114,7 @@ def load_ekv(folder: Path, mmap: bool) -> Vectors:
     state = {name: _read_state(folder / f"{name}.npy", expected, mmap) for name, expected in header["state"].items()}
     if header.get("subwords") is None:
         return Vectors(words, matrix, counts, header["meta"], check=False, state=state)
-    from ..subword_vectors import SubwordVectors
+    from ..subwords import SubwordVectors
 
     model = _read_subwords(folder, header, words, mmap)
     return SubwordVectors(words, matrix, counts, header["meta"], check=False, subwords=model, state=state)

@@ -176,7 +176,7 @@ class Monitor:
             meta["started_from"] = start.description
         state = {name: np.array(array, dtype=np.float32, copy=True) for name, array in self.training_state.items()}
         if isinstance(input_vectors, SubwordModel):
-            from ..subword_vectors import SubwordVectors
+            from ..subwords import SubwordVectors
 
             model = input_vectors
             copy = SubwordModel(model.words, np.array(model.input_matrix, dtype=np.float32, copy=True),

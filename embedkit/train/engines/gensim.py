@@ -22,14 +22,82 @@ import numpy as np
 
 
 def train(prepared, config, monitor):
-    from gensim.models import Word2Vec
-    from gensim.models.callbacks import CallbackAny2Vec
+    """Train gensim's Word2Vec on the prepared corpus; returns (input, output) vectors.
 
+    The output vectors are negative sampling's (V, dim), or hierarchical softmax's (V - 1, dim)
+    in gensim's tree without negative sampling. Rows are in the vocabulary's order (`fit` maps
+    gensim's back).
+    """
     from ..huffman import huffman_tree
     from ..resume import carry_inner_nodes
     from .family import FamilyLoss, FamilyOptions, FamilyWeights
 
-    class _Word2Vec(Word2Vec):
+    options = FamilyOptions.from_config(config)
+    options.check(config.negative)
+    vocab = prepared.vocab
+    negative, plain = config.negative > 0, options.plain(config.negative)
+    ours = huffman_tree(vocab.counts) if options.hs else None
+    trees = {}
+
+    def before(model, rows):
+        tree = trees["gensim"] = gensim_tree(model, rows) if options.hs else None
+        start = getattr(prepared, "initial", None)
+        if start is not None:
+            model.wv.vectors[rows] = start.w_in
+            if negative and start.syn1neg is not None:
+                model.syn1neg[rows] = start.syn1neg
+            if options.hs and start.syn1 is not None:
+                model.syn1[:] = carry_inner_nodes(ours, start.syn1, tree, len(vocab))[0]
+        if not plain:
+            from . import native
+
+            corpus = None if options.sg else native.word_ids(prepared, monitor)  # CBOW's loss windows
+            monitor.loss_function = FamilyLoss(prepared, corpus, config, options, tree)
+
+    def outputs_of(model, ordered):
+        syn1neg = ordered(model.syn1neg) if negative else None
+        if plain:
+            return syn1neg
+        return FamilyWeights(ordered(model.wv.vectors), syn1neg, model.syn1 if options.hs else None,
+                             trees["gensim"])
+
+    model, ordered = fit("Word2Vec", prepared, config, monitor, lambda model, ordered: ordered(model.wv.vectors),
+                         outputs_of=outputs_of, before=before, hs=int(options.hs), sg=int(options.sg),
+                         cbow_mean=int(options.cbow_mean), ns_exponent=options.ns_exponent,
+                         shrink_windows=options.shrink_windows)
+    if negative:
+        monitor.training_state["syn1neg"] = ordered(model.syn1neg)
+    if options.hs:  # in embedkit's tree, which continued training rebuilds from the counts
+        monitor.training_state["syn1"] = carry_inner_nodes(trees["gensim"], model.syn1, ours, len(vocab))[0]
+    return ordered(model.wv.vectors), ordered(model.syn1neg) if negative else model.syn1
+
+
+def fit(name, prepared, config, monitor, input_of, outputs_of=None, before=None, **options):
+    """Build gensim's `name` model on embedkit's vocabulary and train it on the corpus file.
+
+    Progress goes to `monitor`, and at the start and every epoch's end the input vectors
+    `input_of(model, ordered)` and the output vectors `outputs_of(model, ordered)` (default:
+    negative sampling's). gensim orders ties in frequency its own way; `ordered(matrix)` puts a
+    matrix of gensim's rows in the vocabulary's order.
+
+    Args:
+        name: "Word2Vec" or "FastText" (a class of gensim.models).
+        prepared, config, monitor: as every engine's `train` takes them.
+        input_of: what the monitor is given as input vectors, from the model and `ordered`.
+        outputs_of: what it is given as output vectors, likewise.
+        before: called as before(model, rows) once the vocabulary is built, before training;
+            rows[i] is gensim's row of the vocabulary's word i.
+        options: the model's own settings beyond the shared ones (sg, hs, min_n, ...).
+
+    Returns:
+        (the trained model, `ordered`).
+    """
+    import gensim.models
+    from gensim.models.callbacks import CallbackAny2Vec
+
+    outputs_of = outputs_of or (lambda model, ordered: ordered(model.syn1neg))
+
+    class _Model(getattr(gensim.models, name)):
         def _log_progress(self, job_queue, progress_queue, cur_epoch, example_count, total_examples,
                           raw_word_count, total_words, trained_word_count, elapsed):
             monitor.progress(cur_epoch, raw_word_count)
@@ -39,64 +107,33 @@ def train(prepared, config, monitor):
             self.epoch = 0
 
         def on_epoch_end(self, model):
-            monitor.end_epoch(self.epoch, *weights(model))
+            monitor.end_epoch(self.epoch, input_of(model, ordered), outputs_of(model, ordered))
             self.epoch += 1
 
-    options = FamilyOptions.from_config(config)
-    options.check(config.negative)
     vocab = prepared.vocab
-    model = _Word2Vec(vector_size=config.vector_size, window=config.window, min_count=1,
-                      sample=config.sample, negative=config.negative, hs=int(options.hs), sg=int(options.sg),
-                      cbow_mean=int(options.cbow_mean), ns_exponent=options.ns_exponent,
-                      shrink_windows=options.shrink_windows, alpha=config.alpha, min_alpha=config.min_alpha,
-                      epochs=config.epochs, workers=config.workers, seed=config.seed, sorted_vocab=1)
+    model = _Model(vector_size=config.vector_size, window=config.window, min_count=1, sample=config.sample,
+                   negative=config.negative, alpha=config.alpha, min_alpha=config.min_alpha,
+                   epochs=config.epochs, workers=config.workers, seed=config.seed, sorted_vocab=1, **options)
     quiet = logging.getLogger("gensim")
     level = quiet.level
     quiet.setLevel(logging.WARNING)
     try:
         model.build_vocab_from_freq(dict(zip(vocab.words, vocab.counts.tolist())),
                                     corpus_count=prepared.sentences)
-        # gensim orders ties in frequency its own way: map its rows back to embedkit's order.
         rows = np.array([model.wv.key_to_index[w] for w in vocab.words], dtype=np.int64)
-        tree = gensim_tree(model, rows) if options.hs else None
-        ours = huffman_tree(vocab.counts) if options.hs else None
-        negative = config.negative > 0
-        start = getattr(prepared, "initial", None)
-        if start is not None:
-            model.wv.vectors[rows] = start.w_in
-            if negative and start.syn1neg is not None:
-                model.syn1neg[rows] = start.syn1neg
-            if options.hs and start.syn1 is not None:
-                model.syn1[:] = carry_inner_nodes(ours, start.syn1, tree, len(vocab))[0]
 
-        plain = options.plain(config.negative)
-        if not plain:
-            corpus = None
-            if not options.sg:  # CBOW's loss windows are drawn from the corpus as word ids
-                from .native import encode
+        def ordered(matrix):
+            return matrix[rows]
 
-                corpus = encode(prepared.path, vocab, prepared.path.parent)
-            monitor.loss_function = FamilyLoss(prepared, corpus, config, options, tree)
-
-        def weights(model):
-            w_in = model.wv.vectors[rows]
-            syn1neg = model.syn1neg[rows] if negative else None
-            if plain:
-                return w_in, syn1neg
-            return w_in, FamilyWeights(w_in, syn1neg, model.syn1 if options.hs else None, tree)
-
-        monitor.start(*weights(model))
+        if before is not None:
+            before(model, rows)
+        monitor.start(input_of(model, ordered), outputs_of(model, ordered))
         model.train(corpus_file=str(prepared.path), total_words=prepared.total_words,
                     total_examples=prepared.sentences, epochs=config.epochs,
                     callbacks=[_EpochEnd()], report_delay=0.5, compute_loss=False)
     finally:
         quiet.setLevel(level)
-    if negative:
-        monitor.training_state["syn1neg"] = model.syn1neg[rows]
-    if options.hs:  # in embedkit's tree, which continued training rebuilds from the counts
-        monitor.training_state["syn1"] = carry_inner_nodes(tree, model.syn1, ours, len(vocab))[0]
-    outputs = model.syn1neg[rows] if negative else model.syn1
-    return model.wv.vectors[rows], outputs
+    return model, ordered
 
 
 def gensim_tree(model, rows: np.ndarray):
