@@ -23,6 +23,11 @@ class FiniteFloat(click.FloatRange):
             self.fail(f"{value!r} is not a finite number.", param, ctx)
         return number
 
+    def _describe_range(self) -> str:
+        if self.min is None and self.max is None:
+            return "finite"  # click's own text would read "x<=None"
+        return super()._describe_range()
+
 
 def format_option(function):
     """`--format FMT` for a command that saves vectors with `io.save(vectors, out, fmt)`."""
@@ -101,8 +106,8 @@ def training_options(function):
         *_vocabulary_options(defaults),
         click.option("--sample", type=FiniteFloat(min=0), default=defaults.sample, show_default=True,
                      help="Subsampling threshold for frequent words (0 = off)."),
-        click.option("--negative", type=click.IntRange(min=1), default=defaults.negative, show_default=True,
-                     help="Noise words per pair (negative sampling)."),
+        click.option("--negative", type=click.IntRange(min=0), default=defaults.negative, show_default=True,
+                     help="Noise words per center word (negative sampling); 0 only with --hs."),
         click.option("--alpha", type=FiniteFloat(min=0, min_open=True), default=defaults.alpha, show_default=True,
                      help="Initial learning rate."),
         click.option("--min-alpha", type=FiniteFloat(min=0), default=defaults.min_alpha, show_default=True,
