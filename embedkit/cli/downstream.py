@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from .options import FiniteFloat, comma_list, echo_json, max_len_option, mirror_option, nonfinite_option
-from .options import set_threads, threads_option
+from .options import require_torch, set_threads, status_printer, threads_option
 
 
 
@@ -64,6 +64,8 @@ def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, 
     from ..downstream.datasets import load_classification
     from ..outputs import check_output
 
+    if embeddings != "bow":
+        require_torch("embedkit classify")  # before the data is read
     if save:
         if embeddings == "bow":
             raise click.UsageError("--save is for the recurrent models, not --embeddings bow")
@@ -79,7 +81,7 @@ def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, 
                               forget_bias=forget_bias, epochs=epochs, patience=patience, batch_size=batch_size,
                               max_len=max_len or None, lr=lr, device=device)
     result = run_model(data, config, range(1, seeds + 1), cv=cv, progress=not quiet, keep_models=bool(save),
-                       allow_nonfinite=allow_nonfinite)
+                       allow_nonfinite=allow_nonfinite, status=status_printer(quiet))
     if save:
         result.pop("models")[0].save(save)
     result = {"dataset": data.name, "embeddings": embeddings, **result}
@@ -147,13 +149,17 @@ def compare(dataset, embeddings, cells, bidirectional, tuning, seeds, cv, poolin
         embedkit compare mr --embeddings onehot,random,glove-6b-50d,bow --cells rnn,lstm,gru \\
             --bidirectional both --seeds 3 -o report-mr --mirror ../shared/datasets
     """
+    specs = comma_list(embeddings)
+    recurrent = [spec for spec in specs if spec != "bow"]
+    if recurrent:  # bow alone needs no torch
+        require_torch(f"embedkit compare -e {','.join(recurrent)}")
     set_threads(threads)
     from ..downstream.config import ClassifierConfig
     from ..downstream.grid import compare as run_compare
 
     config = ClassifierConfig(pooling=pooling, hidden=hidden, epochs=epochs, patience=patience, device=device,
                               max_len=max_len or None)
-    report = run_compare(dataset, comma_list(embeddings), comma_list(cells), out=output, bidirectional=bidirectional,
+    report = run_compare(dataset, specs, comma_list(cells), out=output, bidirectional=bidirectional,
                          tunings=tuple(comma_list(tuning)), seeds=range(1, seeds + 1), cv=cv, config=config,
                          mirror=mirror, progress=not quiet, echo=lambda line: click.echo(line, err=True),
                          allow_nonfinite=allow_nonfinite)

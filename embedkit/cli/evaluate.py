@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from .options import mirror_option, nonfinite_option, split_names
+from .options import mirror_option, nonfinite_option, split_names, status_printer
 
 
 
@@ -47,7 +47,7 @@ def evaluate(vectors, similarity, analogy, restrict, oov, method, case_sensitive
 
     result = run(list(vectors), similarity=split_names(similarity), analogy=split_names(analogy),
                  restrict=restrict, oov=oov, method=method, case_insensitive=not case_sensitive,
-                 mirror=mirror, allow_nonfinite=allow_nonfinite)
+                 mirror=mirror, allow_nonfinite=allow_nonfinite, status=status_printer())
     if output == "json":
         click.echo(result.to_json())
     elif output == "csv":

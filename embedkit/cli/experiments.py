@@ -7,10 +7,12 @@ one-sentence conclusion. torch is imported only inside the commands.
 
 from __future__ import annotations
 
+import functools
+
 import click
 
 from ..errors import EmbedkitError
-from .options import SEED, mirror_option, set_threads, threads_option
+from .options import SEED, mirror_option, require_torch, set_threads, threads_option
 
 
 def _check_output(ctx, param, value):
@@ -59,12 +61,18 @@ def _cells(value: str) -> tuple[str, ...]:
 
 def _trains(name: str):
     """The decorators every experiment that trains on a DATASET shares: the command itself, its
-    DATASET argument (default `synthetic`), output/seed/quick, --mirror and --threads."""
+    DATASET argument (default `synthetic`), output/seed/quick, --mirror and --threads; and the
+    check that torch, which trains the classifiers, is installed, before any data is read."""
     def wrap(function):
+        @functools.wraps(function)
+        def run(**options):
+            require_torch(f"embedkit experiment {name}")
+            return function(**options)
+
         for decorate in (threads_option, mirror_option, _common(name), click.argument("dataset", default="synthetic"),
                          experiment.command(name)):
-            function = decorate(function)
-        return function
+            run = decorate(run)
+        return run
     return wrap
 
 
@@ -213,6 +221,7 @@ def explain(model, sentence, html_out, color):
     """
     import sys
 
+    require_torch("embedkit explain")
     from ..downstream.classifier import TrainedClassifier
     from ..experiments.attention import explain as explain_text, render_html, render_terminal
     from ..experiments.report import format_table

@@ -107,6 +107,29 @@ threads_option = click.option("--threads", type=click.IntRange(min=1), default=1
                               help="CPU threads torch may use.")
 
 
+def _stderr_is_terminal() -> bool:
+    import sys
+
+    return sys.stderr.isatty()
+
+
+def status_printer(quiet: bool = False):
+    """What a command hands the library as `status`: a callable that prints a line to stderr before
+    a long step without a progress bar (reading vectors, compiling UMAP, fitting the baseline), or
+    None, so that nothing is printed, when `quiet` or stderr is not a terminal (a pipe or a log
+    keeps only the results and the errors)."""
+    if quiet or not _stderr_is_terminal():
+        return None
+    return lambda line: click.echo(line, err=True)
+
+
+def require_torch(what: str) -> None:
+    """Fail at once, in one line naming the install, when a command that needs torch runs without it."""
+    from ..downstream.needs_torch import require_torch as check
+
+    check(what)
+
+
 def set_threads(threads: int) -> None:
     """Let torch use `threads` CPU threads, where torch is installed (the baselines need none)."""
     try:

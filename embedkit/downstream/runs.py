@@ -13,7 +13,8 @@ from .datasets import ClassificationData
 
 
 def run_model(data: ClassificationData, config, seeds=(1, 2, 3), *, cv: int | None = None, vectors=None,
-              progress: bool = True, keep_models: bool = False, allow_nonfinite: bool = False) -> dict:
+              progress: bool = True, keep_models: bool = False, allow_nonfinite: bool = False,
+              status=None) -> dict:
     """Train and test the model `config.embeddings` names on `data`.
 
     Args:
@@ -24,6 +25,8 @@ def run_model(data: ClassificationData, config, seeds=(1, 2, 3), *, cv: int | No
         vectors: already-loaded vectors for `config.embeddings` (else they are read here).
         keep_models: also return the trained classifiers, under "models" (recurrent models only).
         allow_nonfinite: read vectors files holding NaN or infinity as zero vectors.
+        status: called with a line of text before a long step that shows no progress bar (the
+            baseline's fits).
 
     Returns:
         `run_seeds`' dict: mean and std of accuracy and macro-F1, the runs, parameters, coverage.
@@ -34,7 +37,7 @@ def run_model(data: ClassificationData, config, seeds=(1, 2, 3), *, cv: int | No
     if config.embeddings == bow.SPEC:
         if keep_models:
             raise EmbedkitError("saving a model is for the recurrent classifiers, not --embeddings bow")
-        return bow.run_bow(data, cv=cv)
+        return bow.run_bow(data, cv=cv, status=status)
     from . import training  # torch, only for the recurrent models
     from .embeddings import load_embeddings
 

@@ -8,7 +8,9 @@ import sys
 import time
 
 import numpy as np
-import torch
+from .needs_torch import require_torch
+
+torch = require_torch()  # torch is an extra: a missing one is one line naming the install
 from torch import nn
 
 from .datasets import ClassificationData

@@ -37,9 +37,10 @@ def formula(cell: str, input_size: int, hidden: int, layers: int = 1, bidirectio
 
 def counted(cell: str, input_size: int, hidden: int, layers: int = 1, bidirectional: bool = False) -> int:
     """Trainable parameters of a freshly built torch.nn.RNN/GRU/LSTM, counted from its tensors."""
-    import torch
-
     from ..downstream.model import count_parameters
+    from ..downstream.needs_torch import require_torch
+
+    torch = require_torch()
 
     module = {"rnn": torch.nn.RNN, "gru": torch.nn.GRU, "lstm": torch.nn.LSTM}[cell](
         input_size, hidden, num_layers=layers, bidirectional=bidirectional, batch_first=True)
