@@ -10,7 +10,7 @@ from .options import require_torch, set_threads, status_printer, threads_option
 
 
 
-@click.command()
+@click.command(short_help="Train a recurrent classifier; test accuracy and macro-F1.")
 @click.argument("dataset")
 @click.option("--embeddings", "-e", default="random", show_default=True, metavar="SPEC",
               help="onehot, random, bow (bag-of-words logistic regression), a vectors file, or a "
@@ -110,7 +110,7 @@ def _truncated_line(truncated: dict) -> str:
             f"{truncated['max_len']:,} tokens (--max-len)")
 
 
-@click.command()
+@click.command(short_help="Train a grid of models on DATASET: one table and chart.")
 @click.argument("dataset")
 @click.option("--embeddings", "-e", default="onehot,random,glove-6b-50d,bow", show_default=True, metavar="SPECS",
               help="Comma-separated: onehot, random, bow (bag-of-words logistic regression), vectors files, "

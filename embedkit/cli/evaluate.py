@@ -9,7 +9,7 @@ from .options import mirror_option, nonfinite_option, split_names, status_printe
 
 
 
-@click.command()
+@click.command(short_help="Score vectors on similarity and analogy benchmarks.")
 @click.argument("vectors", nargs=-1, required=True, metavar="VECTORS...")
 @click.option("--similarity", "-s", multiple=True, metavar="NAME|FILE",
               help="Word-pair benchmark: a registry name (ws353, simlex999, men, rw, simverb3500, ...) or "

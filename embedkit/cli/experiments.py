@@ -12,7 +12,7 @@ import functools
 import click
 
 from ..errors import EmbedkitError
-from .options import SEED, mirror_option, require_torch, set_threads, threads_option
+from .options import SEED, WholeSummaries, mirror_option, require_torch, set_threads, threads_option
 
 
 def _check_output(ctx, param, value):
@@ -59,7 +59,7 @@ def _cells(value: str) -> tuple[str, ...]:
     return cells
 
 
-def _trains(name: str):
+def _trains(name: str, short_help: str):
     """The decorators every experiment that trains on a DATASET shares: the command itself, its
     DATASET argument (default `synthetic`), output/seed/quick, --mirror and --threads; and the
     check that torch, which trains the classifiers, is installed, before any data is read."""
@@ -70,13 +70,13 @@ def _trains(name: str):
             return function(**options)
 
         for decorate in (threads_option, mirror_option, _common(name), click.argument("dataset", default="synthetic"),
-                         experiment.command(name)):
+                         experiment.command(name, short_help=short_help)):
             run = decorate(run)
         return run
     return wrap
 
 
-@click.group()
+@click.group(cls=WholeSummaries, short_help="Why gates, direction and attention matter; one-hot.")
 def experiment():
     """Experiments that show why gates, bidirectionality and attention matter.
 
@@ -91,7 +91,7 @@ def experiment():
     """
 
 
-@_trains("length")
+@_trains("length", "RNN vs LSTM vs GRU as the deciding word moves away.")
 @click.option("--cells", "cell_list", default="rnn,lstm,gru", show_default=True, help="Cells to compare.")
 @click.option("--ks", default=None,
               help="synthetic: distances of the deciding word from the end  [default: 5,10,20,30,50,70,100].")
@@ -123,7 +123,7 @@ def length_command(dataset, output, seed, quick, mirror, threads, cell_list, ks,
     _finish(length.run(dataset, mirror=mirror, seed=seed, quick=quick, **options), output)
 
 
-@_trains("cells")
+@_trains("cells", "Parameters, accuracy and time of RNN, GRU and LSTM.")
 @click.option("--dim", type=click.IntRange(min=1), default=50, show_default=True, help="Input (embedding) size.")
 @click.option("--hidden", type=click.IntRange(min=1), default=100, show_default=True, help="Hidden units.")
 @click.option("--layers", type=click.IntRange(min=1), default=1, show_default=True, help="Stacked layers.")
@@ -145,7 +145,7 @@ def cells_command(dataset, output, seed, quick, mirror, threads, dim, hidden, la
                       epochs=epochs, seed=seed, quick=quick), output)
 
 
-@_trains("direction")
+@_trains("direction", "Forward, backward and bidirectional cells compared.")
 @click.option("--cells", "cell_list", default="rnn,lstm", show_default=True, help="Cells to compare.")
 @click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs (default 30 synthetic, 8 real).")
 @click.option("--length", "size", type=click.IntRange(min=2), default=60, show_default=True,
@@ -165,7 +165,7 @@ def direction_command(dataset, output, seed, quick, mirror, threads, cell_list, 
                           quick=quick), output)
 
 
-@_trains("attention")
+@_trains("attention", "The words an attention-pooled classifier attends to.")
 @click.option("--epochs", type=click.IntRange(min=1), default=5, show_default=True, help="Training epochs.")
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True,
               help="How many of the most attended words to list.")
@@ -182,7 +182,7 @@ def attention_command(dataset, output, seed, quick, mirror, threads, epochs, top
     _finish(attention.run(dataset, mirror=mirror, epochs=epochs, top=top, seed=seed, quick=quick), output)
 
 
-@experiment.command("onehot")
+@experiment.command("onehot", short_help="One-hot vs dense vectors: memory, cosine, neighbours.")
 @click.argument("corpus", default="demo")
 @_common("onehot")
 @click.option("--dim", type=click.IntRange(min=1), default=100, show_default=True,
@@ -204,7 +204,7 @@ def onehot_command(corpus, output, seed, quick, dim, epochs, min_count):
     _finish(onehot.run(corpus, dim=dim, epochs=epochs, min_count=min_count, seed=seed, quick=quick), output)
 
 
-@click.command("explain")
+@click.command("explain", short_help="Show a saved classifier's attention over a sentence.")
 @click.argument("model", type=click.Path(exists=True))
 @click.argument("sentence")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
@@ -214,6 +214,7 @@ def explain(model, sentence, html_out, color):
     """Show the attention weights of a saved attention-pooled classifier over a sentence.
 
     MODEL is a classifier saved with `embedkit classify ... --pooling attention --save MODEL`.
+    Words the model has no embedding for are named: each is read as <unk>.
 
     \b
     Example:
@@ -223,7 +224,7 @@ def explain(model, sentence, html_out, color):
 
     require_torch("embedkit explain")
     from ..downstream.classifier import TrainedClassifier
-    from ..experiments.attention import explain as explain_text, render_html, render_terminal
+    from ..experiments.attention import explain as explain_text, render_html, render_terminal, unknown_words_line
     from ..experiments.report import format_table
     from ..outputs import atomic_output, check_output
 
@@ -244,6 +245,8 @@ def explain(model, sentence, html_out, color):
         color = sys.stdout.isatty()
     click.echo(render_terminal(result["pairs"], color=color), color=color)  # color=True: keep the escapes
     click.echo(f"predicted: {result['predicted']} ({result['probability']:.2f})")
+    if result["unknown"]:
+        click.echo(unknown_words_line(result["unknown"]))
     rows = [{"word": t, "weight": w} for t, w in sorted(result["pairs"], key=lambda p: -p[1])]
     click.echo(format_table(rows))
 

@@ -7,6 +7,32 @@ import click
 
 
 
+def summary(command: click.Command) -> str:
+    """What a group's help lists for `command`: its short_help, else the first sentence of its help,
+    whole (click would cut it to fit the terminal, mid-sentence, with "...")."""
+    import inspect
+    import re
+
+    if command.short_help:
+        return command.short_help
+    text = inspect.cleandoc(command.help or "").split("\n\n", 1)[0].replace("\n", " ")
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", " ".join(text.split()), maxsplit=1)[0]
+
+
+class WholeSummaries(click.Group):
+    """A group whose list of commands shows each summary whole, wrapped on a narrow terminal."""
+
+    def format_commands(self, ctx, formatter):
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, summary(command)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
 # Seeds: numpy's legacy seeding (gensim, scikit-learn, UMAP) takes 0 .. 2**32 - 1.
 SEED = click.IntRange(0, 2**32 - 1)
 

@@ -23,7 +23,7 @@ def _picture_size(ctx, param, value):
     return int(width), int(height)
 
 
-@click.command("plot")
+@click.command("plot", short_help="Draw vectors in 2-D (UMAP, PCA, t-SNE): picture or page.")
 @click.argument("vectors")
 @click.option("-o", "--output", "out", required=True, metavar="OUT",
               help="OUT.png, OUT.svg, OUT.pdf or OUT.html (interactive page); "

@@ -12,7 +12,7 @@ from .options import SEED, format_option, training_options
 
 
 
-@click.command()
+@click.command(short_help="Train skip-gram word2vec vectors on CORPUS.")
 @click.argument("corpus", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=True),
               help="Where to write the vectors; the extension chooses the format (.ekv, .vec, .txt, .bin, .glove).")
@@ -91,7 +91,7 @@ def windows(text, corpus, window, dynamic, seed, limit):
     click.echo(f"{len(rows)} pairs (window {window}, {kind})", err=True)
 
 
-@click.command()
+@click.command(short_help="One-hot vectors for CORPUS: cosine 0 between any two words.")
 @click.argument("corpus", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(), help="Where to write the vectors (.ekv keeps them sparse).")
 @format_option
@@ -125,7 +125,7 @@ def onehot(corpus, output, fmt, min_count, max_vocab, lowercase):
     click.echo(f"wrote one-hot vectors for {len(vocab):,} words (dimension {len(vocab):,}) to {path}", err=True)
 
 
-@click.command()
+@click.command(short_help="Train on a Wikipedia sample; show nearest neighbours.")
 @click.option("-o", "--output", default="embedkit-demo/vectors.ekv", show_default=True, type=click.Path(),
               help="Where to write the demo vectors.")
 @click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True, help="Passes over the sample.")

@@ -31,7 +31,7 @@ def convert(source, target, fmt, source_format, trust_pickle, unicode_errors, al
     click.echo(f"{out}: {len(vectors):,} words x {vectors.dim} dims ({io.output_format(out, fmt)[0]})")
 
 
-@click.command()
+@click.command(short_help="Summarise word vectors: size, format, norms, training.")
 @click.argument("path", metavar="VECTORS")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @file_options

@@ -4,8 +4,8 @@ Training word vectors, querying, plotting and intrinsic evaluation run without t
 extra. Every module that needs it gets it from `require_torch`, which turns a missing torch into
 one line naming the exact install: the CPU build from PyTorch's own index, since on Linux PyPI's
 `torch` is the CUDA build (several GB of NVIDIA libraries). The same index serves macOS and
-Windows, so the line is the same everywhere; with an NVIDIA GPU, a plain `pip install torch`
-gets the CUDA build (README.md, "Install").
+Windows, so the line is the same everywhere; with an NVIDIA GPU, PyPI's own torch is the one to
+install (docs/install.md).
 """
 
 from __future__ import annotations

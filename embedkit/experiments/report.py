@@ -48,6 +48,20 @@ class Report:
     draw: Callable | None = None    # draw(fig) fills a matplotlib Figure
     files: dict[str, str] = field(default_factory=dict)  # extra files: name -> text (HTML pages)
 
+    def _repr_html_(self) -> str:
+        """The tables and the conclusion, for notebooks."""
+        parts = [_html(self.rows, self.title)] + [_html(table.rows, table.title) for table in self.extra]
+        return "".join(parts) + display.html_table([], [], notes=["Result: " + self.conclusion])
+
+
+def _html(rows: list[dict], title: str) -> str:
+    if not rows:
+        return display.html_table([], [], caption=title, notes=["(no rows)"])
+    columns = list(rows[0])
+    numeric = [all(isinstance(row.get(c), (int, float)) for row in rows) for c in columns]
+    return display.html_table([[_cell(row.get(c, "")) for c in columns] for row in rows], columns, caption=title,
+                              align="".join("r" if n else "l" for n in numeric))
+
 
 def _cell(value) -> str:
     if isinstance(value, bool):

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..errors import EmbedkitError, FormatError, UnknownWordError
 from .projection import METHODS, project, single_thread_below, umap_neighbours, warm_up
+from ..query.ties import is_one_hot
 from ..vectors import Vectors
 
 DEFAULT_TOP = {"png": 1000, "svg": 1000, "pdf": 1000, "html": 3000}  # words plotted when none are chosen
@@ -109,7 +110,7 @@ def prepare(vectors: Vectors, *, method: str | None = None, top: int | None = No
         timings["neighbours"] = time.perf_counter() - start
 
     title = f"{name or vectors.name}: " + " + ".join(choice.what)
-    subtitle = _how(method, metric, len(picked), clusters, bool(queries), pairs, _is_one_hot(vectors))
+    subtitle = _how(method, metric, len(picked), clusters, bool(queries), pairs, is_one_hot(vectors))
     anchors = list(dict.fromkeys(queries + [w for pair in pairs for w in pair]))
     return Picture(words=picked.words, coords=coords, rank=rank, group=group,
                    group_names=group_names, anchors=anchors,
@@ -249,13 +250,6 @@ def _kmeans(picked: Vectors, rank: np.ndarray, k: int, seed) -> tuple[np.ndarray
         first = list(dict.fromkeys(first))[:3]
         names.append(", ".join(picked.words[i] for i in first) + (", \u2026" if len(members) > 3 else ""))
     return group, names
-
-
-def _is_one_hot(vectors: Vectors) -> bool:
-    if vectors.meta.get("kind") == "onehot":
-        return True
-    return vectors.is_sparse and vectors.matrix.shape[1] >= len(vectors) and \
-        bool((np.diff(vectors.matrix.indptr) == 1).all())
 
 
 def _how(method, metric, n, clusters, neighbourhoods, pairs, one_hot) -> str:

@@ -270,10 +270,13 @@ def test_explain_on_a_saved_model(saved_models, tmp_path):
     lines = lines[1:]
     assert lines[0].startswith("w1[") and " <[" in lines[0]  # no colour when not a terminal
     assert lines[1].startswith("predicted: ")
-    weights = [float(line.split()[1]) for line in lines[3:]]
+    # the synthetic task's words are w0, w1, ... and its marker b: '<' and '>' have no embedding
+    assert lines[2] == "not in the model's vocabulary (each read as <unk>): '<', '>'"
+    weights = [float(line.split()[1]) for line in lines[4:]]
     assert len(weights) == 9 and abs(sum(weights) - 1) < 0.01 and weights == sorted(weights, reverse=True)
     html = page.read_text()
     assert ">&lt;</span>" in html and "<w5>" not in html and html.count("<span") == 9
+    assert "not in the model&#x27;s vocabulary (each read as &lt;unk&gt;): &#x27;&lt;&#x27;, &#x27;&gt;&#x27;" in html
 
 
 def test_explain_color(saved_models):
