@@ -26,7 +26,7 @@ def torch_missing_message(what: str | None = None) -> str:
         >>> torch_missing_message("embedkit classify").split(";")[0]
         'embedkit classify needs PyTorch, which is not installed'
     """
-    what = what or "the recurrent classifiers and the experiments"
+    what = what or "this part of embedkit (the recurrent classifiers, the experiments)"
     return f"{what} needs PyTorch, which is not installed; install its CPU build with: {TORCH_INSTALL}"
 
 
@@ -34,8 +34,8 @@ def require_torch(what: str | None = None):
     """The `torch` module, imported; a `TorchMissingError` naming the install when it is missing.
 
     Args:
-        what: who needs it, for the message ("embedkit classify"); default: the recurrent
-            classifiers and the experiments.
+        what: who needs it, for the message ("embedkit classify"); default: this part of
+            embedkit (the recurrent classifiers, the experiments).
 
     Returns:
         The torch module.

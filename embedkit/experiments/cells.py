@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 
 from ..errors import EmbedkitError
-from .report import Report, Table, percent
+from .report import Report, Table, accuracy_axis, chance_level, percent
 
 CELLS = ("rnn", "gru", "lstm")
 GATES = {"rnn": 1, "gru": 3, "lstm": 4}
@@ -114,8 +114,11 @@ def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, 
         left.set_title(f"input {dim}, hidden {hidden}, {layers} layer(s){', bidirectional' if bidirectional else ''}")
         left.legend()
         right.scatter([r["s/epoch"] for r in rows], [r["accuracy"] for r in rows], s=60, color="#48c")
-        for r in rows:
-            right.annotate(r["cell"].upper(), (r["s/epoch"], r["accuracy"]), textcoords="offset points", xytext=(6, 4))
+        for i, r in enumerate(rows):  # stepped up, so that cells of equal accuracy and time stay legible
+            right.annotate(r["cell"].upper(), (r["s/epoch"], r["accuracy"]), textcoords="offset points",
+                           xytext=(6, 4 + 11 * i))
+        accuracy_axis(right, chance_level(data.test.labels), [r["accuracy"] for r in rows])
+        right.legend(loc="lower right", fontsize=8)
         right.set_xlabel("seconds per epoch")
         right.set_ylabel(f"test accuracy ({data.name})")
         right.set_title("accuracy against time")

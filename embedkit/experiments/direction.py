@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .report import Report, Table, percent
+from .report import Report, Table, accuracy_axis, chance_level, percent
 from .synthetic import GATE_BIAS, synthetic_settings
 
 CELLS = ("rnn", "lstm")
@@ -128,7 +128,7 @@ def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, 
             left.bar(x + i * width - 0.4 + width / 2, [r[t] for t in THIRDS], width,
                      label=f"{r['cell'].upper()} {r['direction']}")
         left.set_xticks(x, [f"{t} third" for t in THIRDS])
-        left.set_ylim(0.4 if dataset == "synthetic" else 0.0, 1.0)
+        accuracy_axis(left, chance_level(data.test.labels), [r[t] for r in rows for t in THIRDS], legend_label=False)
         left.set_ylabel("test accuracy")
         left.set_title("accuracy by where the deciding word sits")
         left.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3)

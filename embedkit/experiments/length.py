@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .report import Report, Table, percent
+from .report import Report, Table, accuracy_axis, chance_level, percent
 from .synthetic import GATE_BIAS, synthetic_settings
 
 CELLS = ("rnn", "lstm", "gru")
@@ -111,10 +111,9 @@ def run_synthetic(*, ks=KS, cells=CELLS, n: int = 2000, dim: int = 16, hidden: i
         for cell in cells:
             points = [(r["k"], r["accuracy"]) for r in rows if r["cell"] == cell]
             left.plot(*zip(*points), "o-", label=cell.upper())
-        left.axhline(0.5, color="grey", linestyle=":", label="chance")
+        accuracy_axis(left, 0.5, [r["accuracy"] for r in rows])
         left.set_xscale("log")
         left.set_xticks(list(ks), [str(k) for k in ks])
-        left.set_ylim(0.4, 1.02)
         left.set_xlabel("k: distance of the deciding word from the end")
         left.set_ylabel("test accuracy")
         left.set_title("accuracy against distance (last-state pooling)")
@@ -209,6 +208,7 @@ def run_real(dataset: str, *, mirror=None, cells=CELLS, dim: int = 50, hidden: i
         labels = [f"{low}-{high}" for low, high in ranges]
         for cell in cells:
             left.plot(labels, [r["accuracy"] for r in rows if r["cell"] == cell], "o-", label=cell.upper())
+        accuracy_axis(left, chance_level(data.test.labels), [r["accuracy"] for r in rows])
         left.set_xlabel("sentence length (words)")
         left.set_ylabel("test accuracy")
         left.set_title(f"{data.name}: accuracy by length (last-state pooling)")

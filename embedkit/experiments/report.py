@@ -142,18 +142,50 @@ def write(report: Report, folder) -> Path:
                    "config": report.config, "rows": report.rows,
                    "tables": {t.title: t.rows for t in report.extra}}
         (tmp / "results.json").write_text(json.dumps(_json_safe(payload), indent=1) + "\n", encoding="utf-8")
-        if report.draw is not None:
-            import matplotlib
-
-            matplotlib.use("Agg")
-            from matplotlib.figure import Figure
-
-            fig = Figure(figsize=(10, 4.2), dpi=100, layout="constrained")
-            report.draw(fig)
+        fig = figure_of(report)
+        if fig is not None:
             fig.savefig(tmp / "plot.png")
         for name, text in report.files.items():
             (tmp / name).write_text(text, encoding="utf-8")
     return folder
+
+
+def chance_level(labels) -> float:
+    """The accuracy of always answering the most frequent label: what a model must beat.
+
+    Example:
+        >>> chance_level(["pos", "neg", "pos", "pos"])
+        0.75
+    """
+    labels = list(labels)
+    if not labels:
+        return 0.0
+    return max(labels.count(label) for label in set(labels)) / len(labels)
+
+
+def accuracy_axis(ax, chance: float, values=(), *, legend_label: bool = True) -> None:
+    """Set `ax`'s y axis for accuracies: from a little below chance (or below the lowest value) up to
+    100%, with chance drawn as a dotted line, so that a few points of noise around chance look as
+    small as they are instead of filling the plot."""
+    values = [v for v in values if v == v]  # NaN (no sentence in a bucket) left out
+    low = min([chance, *values]) - 0.08
+    ax.set_ylim(max(0.0, math.floor(low * 20) / 20), 1.02)
+    ax.axhline(chance, color="grey", linestyle=":", label=f"chance ({100 * chance:.0f}%)" if legend_label else None)
+
+
+def figure_of(report: Report):
+    """The report's matplotlib Figure (10 x 4.2 inches at 100 dpi, constrained layout), drawn by
+    `report.draw`; None when the report has no picture."""
+    if report.draw is None:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(10, 4.2), dpi=100, layout="constrained")
+    report.draw(fig)
+    return fig
 
 
 def percent(x: float) -> str:
