@@ -148,8 +148,8 @@ def evaluate(vectors, similarity=None, analogy=None, *, restrict: int | None = 3
         if not isinstance(spec, Vectors):
             status(f"{which}reading {os.fspath(spec)} ...")
         vecs = resolve(spec, allow_nonfinite=allow_nonfinite)
-        status(f"{which}scoring {name} ({len(vecs):,} words) on {len(benchmarks)} benchmark"
-               f"{'s' if len(benchmarks) > 1 else ''} ...")
+        what = f"{name} ({len(vecs):,} words)" if isinstance(spec, Vectors) else f"its {len(vecs):,} words"
+        status(f"{which}scoring {what} on {len(benchmarks)} benchmark{'s' if len(benchmarks) > 1 else ''} ...")
         lookup = vocabulary_lookup(vecs.words, None, case_insensitive)
         for kind, data, mine in plan:
             if kind == "similarity":

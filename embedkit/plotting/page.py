@@ -151,9 +151,15 @@ function find(raw) {
 // the frame's size (plotly's own resizing waits for a timer)
 var frame = document.getElementById('ek-frame');
 function fit() {
+  var done = Promise.resolve();
   if (Math.abs(frame.clientHeight - gd._fullLayout.height) > 1 || Math.abs(frame.clientWidth - gd._fullLayout.width) > 1)
-    Plotly.relayout(gd, {width: frame.clientWidth, height: frame.clientHeight});
+    done = Plotly.relayout(gd, {width: frame.clientWidth, height: frame.clientHeight});
+  done.then(function () {  // for a headless browser: the frame and the plot, in pixels
+    document.body.dataset.frame = frame.clientWidth + 'x' + frame.clientHeight;
+    document.body.dataset.plot = gd._fullLayout.width + 'x' + gd._fullLayout.height;
+  });
 }
+fit();
 window.addEventListener('resize', fit);
 if (window.ResizeObserver) new ResizeObserver(fit).observe(frame);
 form.addEventListener('submit', function (event) { event.preventDefault(); find(input.value); });

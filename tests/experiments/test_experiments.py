@@ -416,3 +416,11 @@ def test_deciding_positions_find_the_planted_word():
     assert max(scores, key=scores.get) in ("good", "bad") and scores["n1"] < 0.5
     assert direction.deciding_positions(data).tolist() == [0.0, 0.5, 1.0]
     assert direction.third(np.array([0.0, 0.34, 0.5, 0.67, 1.0])).tolist() == [0, 1, 1, 2, 2]
+
+
+def test_explain_names_no_unknown_word_when_it_knows_them_all(saved_models):
+    result = CliRunner().invoke(main, ["explain", str(saved_models["attention"]), "w1 w2 w3"])
+    assert result.exit_code == 0, result.output
+    assert "not in the model's vocabulary" not in result.output
+    assert result.output.splitlines()[1].startswith("predicted: ") and result.output.splitlines()[2].split() == \
+        ["word", "weight"]
