@@ -35,10 +35,10 @@ class EmbedkitWarning(UserWarning):
 class UnknownWordError(EmbedkitError, KeyError):
     """A word that is not in the vocabulary; suggests close spellings that are."""
 
-    def __init__(self, word: str, suggestions: list[str] | tuple[str, ...] = ()):
+    def __init__(self, word: str, suggestions: list[str] | tuple[str, ...] = (), detail: str | None = None):
         self.word = word
         self.suggestions = list(suggestions)
-        message = f"word {word!r} is not in the vocabulary"
+        message = f"word {word!r} is not in the vocabulary" + (f", {detail}" if detail else "")
         if self.suggestions:
             message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
         super().__init__(message)

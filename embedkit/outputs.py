@@ -50,7 +50,7 @@ class _Layout:
 FOLDER_KINDS: dict[str, _Layout] = {
     "vectors": _Layout(
         "embedkit vectors (meta.json, vocab.tsv, vectors.npy)",
-        dict.fromkeys(("meta.json", "vocab.tsv", "vectors.npy", "vectors.npz")),
+        dict.fromkeys(("meta.json", "vocab.tsv", "vectors.npy", "vectors.npz", "input_matrix.npy", "buckets.npy")),
         lambda f: _json_object(f / "meta.json").get("format") == "embedkit"),
     "projector": _Layout(
         "an Embedding Projector export (vectors.tsv, metadata.tsv)",
@@ -60,9 +60,13 @@ FOLDER_KINDS: dict[str, _Layout] = {
         "a saved classifier (config.json, vocab.txt, weights.pt)",
         dict.fromkeys(("config.json", "vocab.txt", "weights.pt")),
         lambda f: _json_object(f / "config.json").get("format") == "embedkit-classifier"),
+    "seq2seq": _Layout(
+        "a saved encoder-decoder (config.json, source.txt, target.txt, weights.pt)",
+        dict.fromkeys(("config.json", "source.txt", "target.txt", "weights.pt")),
+        lambda f: _json_object(f / "config.json").get("format") == "embedkit-seq2seq"),
     "experiment": _Layout(
         "an experiment report (report.md, results.json, ...)",
-        dict.fromkeys(("report.md", "results.csv", "results.json", "plot.png", "*.html")),
+        dict.fromkeys(("report.md", "results.csv", "results.json", "*.png", "*.html")),
         lambda f: {"name", "title", "conclusion"} <= set(_json_object(f / "results.json"))),
     "compare": _Layout(
         "a compare report (results.md, results.json, cells/, ...)",

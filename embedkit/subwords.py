@@ -39,6 +39,7 @@ EOS = "</s>"         # fastText's end-of-sentence token: a word without n-grams
 FNV_OFFSET = 2166136261
 FNV_PRIME = 16777619
 MAX_BUCKET = 2**31 - 1  # fastText stores bucket as int32
+NO_TRAINED_NGRAM = "and none of its character n-grams has a trained vector"
 
 
 @dataclass(frozen=True)
@@ -284,6 +285,8 @@ class SubwordModel:
         settings: the n-gram lengths and bucket count the rows were trained with.
         buckets: (R,) sorted distinct bucket ids of the n-gram rows (the compact layout of
             `subword_rows`), or None when R == settings.bucket and row V + b is bucket b.
+        rows: the words' `subword_rows` in this layout, when the caller has them (else computed
+            on first use).
 
     Raises:
         ValueError: shapes that do not fit together.
@@ -300,7 +303,7 @@ class SubwordModel:
     """
 
     def __init__(self, words: Sequence[str], input_matrix: np.ndarray, settings: NgramSettings,
-                 buckets: np.ndarray | None = None):
+                 buckets: np.ndarray | None = None, rows: SubwordRows | None = None):
         self.words = list(words)
         self.input_matrix = input_matrix
         self.settings = settings
@@ -313,6 +316,8 @@ class SubwordModel:
         if self.buckets is not None and self.buckets.size and (
                 np.any(np.diff(self.buckets) <= 0) or self.buckets[0] < 0 or self.buckets[-1] >= settings.bucket):
             raise ValueError("buckets must be distinct, sorted and below settings.bucket")
+        if rows is not None:
+            self.__dict__["rows"] = rows  # what the cached property `rows` would compute
 
     @cached_property
     def index(self) -> dict[str, int]:
@@ -358,6 +363,21 @@ class SubwordModel:
     def vectors(self, words: Iterable[str]) -> np.ndarray:
         """The vectors of several words, (n, dim) float32; see `vector`."""
         words = list(words)
+        offsets, rows, trained = self._rows_of(words)
+        if np.any(trained == 0):
+            word = words[int(np.flatnonzero(trained == 0)[0])]
+            raise UnknownWordError(word, close_spellings(word, self.index), NO_TRAINED_NGRAM)
+        out = np.empty((len(words), self.dim), dtype=np.float32)
+        mean_rows(self.input_matrix, offsets, rows, out)
+        return out
+
+    def has_vector(self, words: Iterable[str]) -> np.ndarray:
+        """Whether each word gets a vector: known, or with a trained n-gram row; bool (n,)."""
+        return self._rows_of(list(words))[2] > 0
+
+    def _rows_of(self, words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(offsets, rows, trained): each word's own row (when known) and n-gram rows, -1 for a
+        bucket without a row, CSR-style as in `mean_rows`; how many of each word's rows exist."""
         starts, buckets = bucket_lists(words, self.settings)
         own = np.fromiter((self.index.get(w, -1) for w in words), dtype=np.int64, count=len(words))
         known = own >= 0
@@ -370,12 +390,7 @@ class SubwordModel:
         rows[~is_gram] = own[known]
         rows[is_gram] = self.ngram_rows(buckets)
         trained = np.bincount(np.repeat(np.arange(len(words)), lengths), weights=rows >= 0, minlength=len(words))
-        if np.any(trained == 0):
-            word = words[int(np.flatnonzero(trained == 0)[0])]
-            raise UnknownWordError(word, close_spellings(word, self.index))
-        out = np.empty((len(words), self.dim), dtype=np.float32)
-        mean_rows(self.input_matrix, offsets, rows, out)
-        return out
+        return offsets, rows, trained
 
     @cached_property
     def rows(self) -> SubwordRows:

@@ -87,6 +87,8 @@ META_KEYS = {
     "compile_seconds": "native engine: seconds to compile or load its kernels",
     "kernels": "native engine: 'compiled', 'loaded from cache' or 'already loaded'",
     "encode_seconds": "native engine: seconds to encode the corpus as word ids",
+    "ngram_rows": "subword training: rows of the n-gram buckets the vocabulary's words use",
+    "ngram_seconds": "native subword engine: seconds to hash the vocabulary's n-grams",
 }
 
 
@@ -201,6 +203,29 @@ class Vectors:
 
     def count(self, word: str) -> int | None:
         return None if self.counts is None else int(self.counts[self.row(word)])
+
+    # -- words without a row (vectors composed from subwords) ------------------------------
+
+    def is_composed(self, word: str) -> bool:
+        """Whether `word` has no row but a vector composed from its character n-grams.
+
+        Always False here; `embedkit.subword_vectors.SubwordVectors` composes such vectors.
+        """
+        return False
+
+    def composed(self, words: Iterable[str]) -> list[str]:
+        """The words among `words` whose vectors are composed from n-grams: none here."""
+        return []
+
+    def vectors_of(self, words: Iterable[str]) -> np.ndarray:
+        """The vector of each word, dense float32 (n, dim): its row (`SubwordVectors`: composed
+        from n-grams for a word without one).
+
+        Raises `UnknownWordError` (with close spellings) for a word that has no vector.
+        """
+        rows = self.rows(words)
+        matrix = self.matrix[rows]
+        return matrix.toarray() if sp.issparse(matrix) else np.asarray(matrix, dtype=np.float32)
 
     # -- derived matrices -------------------------------------------------------------------
 

@@ -98,7 +98,9 @@ def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, 
         click.echo(_truncated_line(result["truncated"]))
     if result["coverage"]:
         c = result["coverage"]
-        click.echo(f"coverage: {c['found']:,} of {c['vocab']:,} training words have vectors ({100 * c['fraction']:.1f}%)")
+        made = f"; {c['composed']:,} composed from character n-grams" if c.get("composed") else ""
+        click.echo(f"coverage: {c['found']:,} of {c['vocab']:,} training words have vectors "
+                   f"({100 * c['fraction']:.1f}%{made})")
     if result["seconds_per_epoch"] is not None:
         click.echo(f"seconds per epoch: {result['seconds_per_epoch']:.1f}")
     if save:

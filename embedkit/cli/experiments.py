@@ -1,4 +1,4 @@
-"""`embedkit experiment ...` and `embedkit explain`: the teaching experiments on the command line.
+"""`embedkit experiment ...`: the teaching experiments on the command line.
 
 Each experiment command parses its options, calls ``embedkit.experiments.<name>.run``, writes the
 report folder (report.md, results.csv, results.json, plot.png) and prints the table and the
@@ -24,19 +24,27 @@ def _check_output(ctx, param, value):
 
 
 def _common(name: str):
-    """-o/--output, --seed and --quick, shared by every experiment."""
+    """-o/--output, --seed, --seeds and --quick, shared by every experiment."""
 
     def decorate(function):
         function = click.option("--quick", is_flag=True,
-                                help="A small, fast run (under 30 s) to check the set-up.")(function)
+                                help="A small, fast run (under 60 s) to check the set-up.")(function)
+        function = click.option("--seeds", "runs", type=click.IntRange(1, 100), default=3, show_default=True,
+                                help="Runs with seeds SEED, SEED+1, ...; tables and plots show mean ± std.")(function)
         function = click.option("--seed", type=SEED, default=1, show_default=True,
-                                help="Seeds data, weights and batches.")(function)
+                                help="The first seed: seeds data, weights and batches.")(function)
         return click.option("-o", "--output", default=f"experiments/{name}", show_default=True,
                             type=click.Path(file_okay=False), callback=_check_output,
                             help="Folder for report.md, results.csv, results.json and plot.png; an "
                                  "existing one must be empty or an earlier report.")(function)
 
     return decorate
+
+
+def _seeds(seed: int, runs: int) -> tuple[int, ...]:
+    if seed + runs - 1 > 2**32 - 1:
+        raise EmbedkitError(f"--seed {seed} --seeds {runs}: the seeds would pass 2**32 - 1")
+    return tuple(range(seed, seed + runs))
 
 
 def _finish(report, output: str) -> None:
@@ -48,7 +56,8 @@ def _finish(report, output: str) -> None:
         click.echo(f"\n{table.title}:")
         click.echo(format_table(table.rows))
     click.echo(f"\n{report.conclusion}")
-    click.echo(f"Wrote {output}/report.md, results.csv, results.json, plot.png.", err=True)
+    extra = "".join(f", {name}" for name in [*report.figures, *report.files])
+    click.echo(f"Wrote {output}/report.md, results.csv, results.json, plot.png{extra}.", err=True)
 
 
 def _cells(value: str) -> tuple[str, ...]:
@@ -96,7 +105,7 @@ def experiment():
 @click.option("--ks", default=None,
               help="synthetic: distances of the deciding word from the end  [default: 5,10,20,30,50,70,100].")
 @click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs (default 30 synthetic, 5 real).")
-def length_command(dataset, output, seed, quick, mirror, threads, cell_list, ks, epochs):
+def length_command(dataset, output, seed, runs, quick, mirror, threads, cell_list, ks, epochs):
     """RNN vs LSTM vs GRU as the deciding word moves away from the end; gradient norms.
 
     DATASET is `synthetic` (a marker k words from the end decides the label) or a classification
@@ -120,7 +129,7 @@ def length_command(dataset, output, seed, quick, mirror, threads, cell_list, ks,
             raise EmbedkitError(f"--ks takes comma-separated whole numbers, got {ks!r}") from None
         if not options["ks"] or min(options["ks"]) < 1:
             raise EmbedkitError(f"--ks needs distances of at least 1, got {ks!r}")
-    _finish(length.run(dataset, mirror=mirror, seed=seed, quick=quick, **options), output)
+    _finish(length.run(dataset, mirror=mirror, seeds=_seeds(seed, runs), quick=quick, **options), output)
 
 
 @_trains("cells", "Parameters, accuracy and time of RNN, GRU and LSTM.")
@@ -129,7 +138,8 @@ def length_command(dataset, output, seed, quick, mirror, threads, cell_list, ks,
 @click.option("--layers", type=click.IntRange(min=1), default=1, show_default=True, help="Stacked layers.")
 @click.option("--bidirectional", is_flag=True, help="Bidirectional cells.")
 @click.option("--epochs", type=click.IntRange(min=1), default=5, show_default=True, help="Training epochs.")
-def cells_command(dataset, output, seed, quick, mirror, threads, dim, hidden, layers, bidirectional, epochs):
+def cells_command(dataset, output, seed, runs, quick, mirror, threads, dim, hidden, layers, bidirectional,
+                  epochs):
     """Trainable parameters of RNN, GRU and LSTM, checked against the formulas, with accuracy and time.
 
     DATASET (default `synthetic`) is what the cells are trained on.
@@ -142,7 +152,7 @@ def cells_command(dataset, output, seed, quick, mirror, threads, dim, hidden, la
 
     set_threads(threads)
     _finish(cells.run(dataset, mirror=mirror, dim=dim, hidden=hidden, layers=layers, bidirectional=bidirectional,
-                      epochs=epochs, seed=seed, quick=quick), output)
+                      epochs=epochs, seeds=_seeds(seed, runs), quick=quick), output)
 
 
 @_trains("direction", "Forward, backward and bidirectional cells compared.")
@@ -150,7 +160,7 @@ def cells_command(dataset, output, seed, quick, mirror, threads, dim, hidden, la
 @click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs (default 30 synthetic, 8 real).")
 @click.option("--length", "size", type=click.IntRange(min=2), default=60, show_default=True,
               help="synthetic: words per sequence.")
-def direction_command(dataset, output, seed, quick, mirror, threads, cell_list, epochs, size):
+def direction_command(dataset, output, seed, runs, quick, mirror, threads, cell_list, epochs, size):
     """Forward-only, backward-only and bidirectional cells, by where the deciding words sit.
 
     \b
@@ -161,15 +171,15 @@ def direction_command(dataset, output, seed, quick, mirror, threads, cell_list, 
     from ..experiments import direction
 
     set_threads(threads)
-    _finish(direction.run(dataset, mirror=mirror, cells=_cells(cell_list), epochs=epochs, length=size, seed=seed,
-                          quick=quick), output)
+    _finish(direction.run(dataset, mirror=mirror, cells=_cells(cell_list), epochs=epochs, length=size,
+                          seeds=_seeds(seed, runs), quick=quick), output)
 
 
 @_trains("attention", "The words an attention-pooled classifier attends to.")
 @click.option("--epochs", type=click.IntRange(min=1), default=5, show_default=True, help="Training epochs.")
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True,
               help="How many of the most attended words to list.")
-def attention_command(dataset, output, seed, quick, mirror, threads, epochs, top):
+def attention_command(dataset, output, seed, runs, quick, mirror, threads, epochs, top):
     """The words an attention-pooled classifier attends to most across a test set (and attention.html).
 
     \b
@@ -179,7 +189,8 @@ def attention_command(dataset, output, seed, quick, mirror, threads, epochs, top
     from ..experiments import attention
 
     set_threads(threads)
-    _finish(attention.run(dataset, mirror=mirror, epochs=epochs, top=top, seed=seed, quick=quick), output)
+    _finish(attention.run(dataset, mirror=mirror, epochs=epochs, top=top, seeds=_seeds(seed, runs), quick=quick),
+            output)
 
 
 @experiment.command("onehot", short_help="One-hot vs dense vectors: memory, cosine, neighbours.")
@@ -190,7 +201,7 @@ def attention_command(dataset, output, seed, quick, mirror, threads, epochs, top
 @click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True, help="Skip-gram epochs.")
 @click.option("--min-count", type=click.IntRange(min=1), default=5, show_default=True,
               help="Ignore words seen fewer times.")
-def onehot_command(corpus, output, seed, quick, dim, epochs, min_count):
+def onehot_command(corpus, output, seed, runs, quick, dim, epochs, min_count):
     """One-hot vs dense vectors: memory, sparsity, cosine of related words, nearest neighbours.
 
     CORPUS is a text file or folder, `demo` (gensim's Wikipedia sample) or `lee` (gensim's Lee corpus).
@@ -201,54 +212,61 @@ def onehot_command(corpus, output, seed, quick, dim, epochs, min_count):
     """
     from ..experiments import onehot
 
-    _finish(onehot.run(corpus, dim=dim, epochs=epochs, min_count=min_count, seed=seed, quick=quick), output)
+    _finish(onehot.run(corpus, dim=dim, epochs=epochs, min_count=min_count, seeds=_seeds(seed, runs), quick=quick),
+            output)
 
 
-@click.command("explain", short_help="Show a saved classifier's attention over a sentence.")
-@click.argument("model", type=click.Path(exists=True))
-@click.argument("sentence")
-@click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
-              help="Also write a self-contained HTML page with the highlighted sentence.")
-@click.option("--color/--no-color", default=None, help="Colour the words (default: when printing to a terminal).")
-def explain(model, sentence, html_out, color):
-    """Show the attention weights of a saved attention-pooled classifier over a sentence.
+def _names(option: str, value: str, known) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
+    bad = [n for n in names if n not in known]
+    if bad or not names:
+        raise EmbedkitError(f"{option} takes a comma-separated list of {', '.join(known)}; got {value!r}")
+    return names
 
-    MODEL is a classifier saved with `embedkit classify ... --pooling attention --save MODEL`.
-    Words the model has no embedding for are named: each is read as <unk>.
+
+def _check_save(ctx, param, value):
+    from pathlib import Path
+
+    from ..outputs import check_output
+
+    if value is not None:
+        for task in ctx.params.get("task_list") or ("reversal", "pair"):
+            check_output(Path(value) / f"{task}.model", folder="seq2seq", parents=True)
+    return value
+
+
+@experiment.command("seq2seq", short_help="Encoder-decoder with and without attention; alignments.")
+@_common("seq2seq")
+@threads_option
+@click.option("--tasks", "task_list", default="reversal,pair", show_default=True, is_eager=True,
+              callback=lambda ctx, param, value: _names("--tasks", value, ("reversal", "pair")),
+              help="reversal (the alignment is the anti-diagonal) and/or pair (a toy English -> French).")
+@click.option("--attention", "attention_list", default="none,additive", show_default=True,
+              help="Models to compare: none, additive (Bahdanau et al.), dot (Luong et al.).")
+@click.option("--cell", type=click.Choice(["gru", "lstm"]), default="gru", show_default=True,
+              help="Encoder and decoder cell.")
+@click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs (default 15, 6 with --quick).")
+@click.option("--save", type=click.Path(file_okay=False), default=None, callback=_check_save,
+              help="Folder for DIR/<task>.model: the first seed's attention model of each task, for embedkit explain.")
+def seq2seq_command(output, seed, runs, quick, threads, task_list, attention_list, cell, epochs, save):
+    """Encoder-decoder with and without attention: exact match by sentence length, learned alignments.
+
+    Writes plot.png (exact match against source length for each model) and alignment.png (the
+    learned alignment of a few test sentences beside the true one).
 
     \b
     Example:
-        embedkit explain sst2.model "a gorgeous, witty, seductive movie" --html explain.html
+        embedkit experiment seq2seq --quick
+        embedkit experiment seq2seq --tasks pair --attention none,additive,dot --save models
+        embedkit explain models/pair.model "the black cat sees a dog of the old house"
     """
-    import sys
+    require_torch("embedkit experiment seq2seq")
+    from ..experiments import seq2seq
 
-    require_torch("embedkit explain")
-    from ..downstream.classifier import TrainedClassifier
-    from ..experiments.attention import explain as explain_text, render_html, render_terminal, unknown_words_line
-    from ..experiments.report import format_table
-    from ..outputs import atomic_output, check_output
-
-    if not sentence.strip():
-        raise EmbedkitError("the sentence is empty")
-    if html_out:
-        check_output(html_out)
-    trained = TrainedClassifier.load(model)
-    if trained.config.pooling != "attention":
-        raise EmbedkitError(f"{model}: trained with pooling={trained.config.pooling!r}; explain needs a model "
-                            "trained with --pooling attention")
-    result = explain_text(trained, sentence)
-    if html_out:  # written before printing, so `explain ... --html page.html | head` still writes it
-        with atomic_output(html_out) as tmp:
-            tmp.write_text(render_html([result], f"embedkit explain: {model}"), encoding="utf-8")
-        click.echo(f"Wrote {html_out}.", err=True)
-    if color is None:
-        color = sys.stdout.isatty()
-    click.echo(render_terminal(result["pairs"], color=color), color=color)  # color=True: keep the escapes
-    click.echo(f"predicted: {result['predicted']} ({result['probability']:.2f})")
-    if result["unknown"]:
-        click.echo(unknown_words_line(result["unknown"]))
-    rows = [{"word": t, "weight": w} for t, w in sorted(result["pairs"], key=lambda p: -p[1])]
-    click.echo(format_table(rows))
+    set_threads(threads)
+    attentions = _names("--attention", attention_list, ("none", "additive", "dot"))
+    _finish(seq2seq.run(task_list, attentions=attentions, cell=cell, seeds=_seeds(seed, runs), epochs=epochs,
+                        quick=quick, save=save), output)
 
 
-COMMANDS = [experiment, explain]
+COMMANDS = [experiment]

@@ -115,8 +115,19 @@ def training_options(function):
                      help="Random seed (initial vectors, sampling, loss sample). Same seed + --workers 1 = same vectors."),
         click.option("--engine", type=click.Choice(list(ENGINES)), default=defaults.engine, show_default=True,
                      help="Implementation that trains the model: native (embedkit's own numba kernels, "
-                          "the fastest) or gensim (gensim's Word2Vec, the reference)."),
+                          "the fastest) or gensim (gensim's Word2Vec, or its FastText with --subwords: "
+                          "the reference)."),
         click.option("--lowercase/--no-lowercase", default=True, show_default=True, help="Lower-case the corpus."),
+        click.option("--subwords", is_flag=True,
+                     help="fastText's model: a word's input is the mean of its own vector and its character "
+                          "n-grams' vectors, so words the corpus never had get vectors too (composed)."),
+        click.option("--min-n", type=click.IntRange(min=1), default=defaults.min_n, show_default=True,
+                     help="With --subwords: shortest character n-gram (the word is wrapped in < and >)."),
+        click.option("--max-n", type=click.IntRange(min=0), default=defaults.max_n, show_default=True,
+                     help="With --subwords: longest character n-gram (below --min-n: none)."),
+        click.option("--bucket", type=click.IntRange(0, 2**31 - 1), default=defaults.bucket, show_default=True,
+                     help="With --subwords: hash buckets the n-grams share (only the rows the vocabulary's "
+                          "n-grams use are kept)."),
     ]
     for option in reversed(options):
         function = option(function)

@@ -23,6 +23,11 @@ def ranked_answers(topn: int, help: str):
     return decorate
 
 
+def _composed(vectors, value) -> dict:
+    """{"composed": value} for vectors with subwords (which query words were composed); {} otherwise."""
+    return {} if getattr(vectors, "subwords", None) is None else {"composed": value}
+
+
 @click.command()
 @click.argument("vectors")
 @click.argument("words", nargs=-1, required=True)
@@ -38,22 +43,24 @@ def neighbors(vectors, words, topn, restrict, as_json, allow_nonfinite):
         embedkit neighbors glove-6b-50d paris tokyo --json
     """
     from .. import query
-    from ..query.prompt import neighbors_table
+    from ..query.prompt import neighbors_table, with_note
     from ..query.ties import tie_note
 
     vecs = load_vectors(vectors, allow_nonfinite)
     answers = query.most_similar_batch(vecs, words, topn=topn, restrict=restrict)
+    composed = set(vecs.composed(words))
     if as_json:
         echo_json({"vectors": vectors, "topn": topn, "restrict": restrict,
-                    "results": [{"query": w, "neighbors": scored(a)} for w, a in zip(words, answers)]})
+                    "results": [{"query": w, **_composed(vecs, w in composed), "neighbors": scored(a)}
+                                for w, a in zip(words, answers)]})
     elif len(words) == 1:
-        click.echo(neighbors_table(answers[0]))
+        click.echo(with_note(vecs, words, neighbors_table(answers[0])))
     else:
         from ..display import format_table
 
         rows = [(w, i, word, score) for w, a in zip(words, answers)
                 for i, (word, score) in enumerate(a, 1)]
-        click.echo(format_table(rows, ["query", "rank", "word", "cosine"]))
+        click.echo(with_note(vecs, words, format_table(rows, ["query", "rank", "word", "cosine"])))
     note = tie_note(vecs, answers)
     if note and not as_json:
         click.echo(f"Note: {note}.")
@@ -76,13 +83,15 @@ def similarity(vectors, word1, word2, as_json, allow_nonfinite):
         embedkit similarity glove-6b-50d cat dog
     """
     from .. import query
-    from ..query.prompt import similarity_table
+    from ..query.prompt import similarity_table, with_note
 
-    cosine = query.similarity(load_vectors(vectors, allow_nonfinite), word1, word2)
+    vecs = load_vectors(vectors, allow_nonfinite)
+    cosine = query.similarity(vecs, word1, word2)
     if as_json:
-        echo_json({"vectors": vectors, "word1": word1, "word2": word2, "cosine": cosine})
+        echo_json({"vectors": vectors, "word1": word1, "word2": word2, "cosine": cosine,
+                   **_composed(vecs, vecs.composed([word1, word2]))})
     else:
-        click.echo(similarity_table(word1, word2, cosine))
+        click.echo(with_note(vecs, [word1, word2], similarity_table(word1, word2, cosine)))
 
 
 @click.command()
@@ -104,14 +113,17 @@ def analogy(vectors, a, b, c, method, topn, restrict, as_json, allow_nonfinite):
         embedkit analogy glove-6b-50d paris france tokyo --method mul
     """
     from .. import query
-    from ..query.prompt import neighbors_table
+    from ..query.prompt import composed_note, neighbors_table
 
-    answers = query.analogy(load_vectors(vectors, allow_nonfinite), a, b, c, method=method, topn=topn, restrict=restrict)
+    vecs = load_vectors(vectors, allow_nonfinite)
+    answers = query.analogy(vecs, a, b, c, method=method, topn=topn, restrict=restrict)
     if as_json:
         echo_json({"vectors": vectors, "a": a, "b": b, "c": c, "method": method, "topn": topn,
-                    "restrict": restrict, "answers": scored(answers, "score")})
+                    "restrict": restrict, "answers": scored(answers, "score"), **_composed(vecs, vecs.composed([a, b, c]))})
     else:
         click.echo(f"{a} : {b} :: {c} : ?  ({'3CosAdd' if method == 'add' else '3CosMul'})")
+        if composed_note(vecs, [a, b, c]):
+            click.echo(composed_note(vecs, [a, b, c]))
         click.echo(neighbors_table(answers, "cosine" if method == "add" else "score"))
 
 
@@ -134,16 +146,16 @@ def odd_one_out(vectors, words, as_json, allow_nonfinite):
         embedkit odd-one-out glove-6b-50d breakfast lunch dinner car
     """
     from .. import query
-    from ..query.prompt import centrality_table
+    from ..query.prompt import centrality_table, with_note
 
     vecs = load_vectors(vectors, allow_nonfinite)
     odd = query.odd_one_out(vecs, words)
     ranking = query.rank_by_centrality(vecs, words)
     if as_json:
         echo_json({"vectors": vectors, "words": list(words), "odd": odd,
-                    "ranking": scored(ranking)})
+                    "ranking": scored(ranking), **_composed(vecs, vecs.composed(words))})
     else:
-        click.echo(centrality_table(ranking))
+        click.echo(with_note(vecs, words, centrality_table(ranking)))
 
 
 @click.command("query", short_help="An interactive prompt: neighbours, sums, similarity.")

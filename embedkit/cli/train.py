@@ -30,16 +30,27 @@ def train(corpus, output, fmt, checkpoint_every, tmp_dir, quiet, **options):
     Prints a progress bar (words/s, learning rate, ETA) and after each epoch the mean
     negative-sampling loss on a fixed sample of pairs.
 
-    Example: embedkit train corpus.txt.gz -o vectors.ekv --epochs 5 --workers 2
+    With --subwords, fastText's model: every word also learns from its character n-grams, and
+    a word the corpus never had gets a vector composed from them (neighbors, similarity,
+    evaluate, classify use it and say so). .ekv and .bin (fastText's layout) keep the n-grams;
+    .vec holds the vocabulary's vectors.
+
+    \b
+    Example:
+        embedkit train corpus.txt.gz -o vectors.ekv --epochs 5 --workers 2
+        embedkit train corpus.txt.gz -o subwords.ekv --subwords --min-n 3 --max-n 6
     """
     from .. import io
     from ..train.config import SkipGramConfig
     from ..train.monitor import TrainingInterrupted
     from ..train.skipgram import train_skipgram
 
+    _check_subword_options(click.get_current_context(), options["subwords"])
     config = SkipGramConfig(**options)
     config.check()
-    io.check_output(output, fmt)  # a bad output fails now, not after training
+    written, _ = io.check_output(output, fmt, subwords=config.subwords)  # a bad output fails now, not after training
+    if written == "fasttext" and not config.subwords:
+        raise EmbedkitError(f"{output}: the fasttext format holds character n-grams; train with --subwords")
     try:
         vectors = train_skipgram(list(corpus), config, progress=not quiet, checkpoint=output,
                                  checkpoint_every=checkpoint_every, checkpoint_format=fmt, workdir=tmp_dir)
@@ -48,7 +59,19 @@ def train(corpus, output, fmt, checkpoint_every, tmp_dir, quiet, **options):
         sys.exit(interrupted_status())
     path = io.save(vectors, output, fmt)
     if not quiet:
-        click.echo(f"wrote {len(vectors):,} vectors of dimension {vectors.dim} to {path}", err=True)
+        grams = getattr(vectors, "subwords", None)
+        extra = "" if grams is None else f" and {grams.ngram_matrix.shape[0]:,} n-gram rows"
+        click.echo(f"wrote {len(vectors):,} vectors of dimension {vectors.dim}{extra} to {path}", err=True)
+
+
+def _check_subword_options(ctx, subwords: bool) -> None:
+    """--min-n, --max-n and --bucket mean nothing without --subwords: refuse them there."""
+    from click.core import ParameterSource
+
+    given = [f"--{name.replace('_', '-')}" for name in ("min_n", "max_n", "bucket")
+             if ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)]
+    if given and not subwords:
+        raise click.UsageError(f"{', '.join(given)} {'needs' if len(given) == 1 else 'need'} --subwords")
 
 
 @click.command()

@@ -19,8 +19,10 @@ def convert(source, target, fmt, source_format, trust_pickle, unicode_errors, al
 
     IN may be plain, .gz, .bz2, .xz, a .zip holding one file, ARCHIVE.zip:MEMBER, or the name
     of a pretrained set (glove-6b-50d). Nothing is written unless the whole conversion succeeds.
+    Vectors with subwords (fastText's .bin, or trained with --subwords) keep their n-grams in .ekv
+    and .bin (fastText's layout); .vec and the other text formats hold the vocabulary's vectors only.
 
-    Example: embedkit convert glove.6B.zip:glove.6B.50d.txt glove50.ekv
+    Example: embedkit convert cc.en.300.bin cc.en.300.ekv
     """
     from .. import io
 
@@ -28,7 +30,8 @@ def convert(source, target, fmt, source_format, trust_pickle, unicode_errors, al
     vectors = io.resolve(source, source_format, trust_pickle=trust_pickle, unicode_errors=unicode_errors,
                          allow_nonfinite=allow_nonfinite)
     out = io.save(vectors, target, fmt)
-    click.echo(f"{out}: {len(vectors):,} words x {vectors.dim} dims ({io.output_format(out, fmt)[0]})")
+    written = io.output_format(out, fmt, subwords=getattr(vectors, "subwords", None) is not None)[0]
+    click.echo(f"{out}: {len(vectors):,} words x {vectors.dim} dims ({written})")
 
 
 @click.command(short_help="Summarise word vectors: size, format, norms, training.")
@@ -72,6 +75,10 @@ def info(path, as_json, source_format, trust_pickle, unicode_errors):
         rows.append(("NaN/inf vectors", f"{summary['non_finite_vectors']:,} (the first: "
                                         f"{first['word']!r}, {where}); other commands refuse "
                                         "them, or read them as zeros with --allow-nonfinite"))
+    if summary["subwords"]:
+        s = summary["subwords"]
+        rows.append(("subwords", f"character {s['min_n']}-{s['max_n']}-grams, {s['ngram_rows']:,} rows of "
+                                 f"{s['bucket']:,} buckets: unseen words get composed vectors"))
     if summary["training"]:
         rows.append(("training", ", ".join(f"{k}={v}" for k, v in summary["training"].items())
                      if isinstance(summary["training"], dict) else summary["training"]))

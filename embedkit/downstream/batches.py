@@ -28,17 +28,25 @@ class Split:
 
 
 def build_vocab(data: ClassificationData, config: ClassifierConfig, vectors: Vectors | None) -> list[str]:
-    """['<pad>', '<unk>', training words by frequency, then dev/test words the vectors have]."""
+    """['<pad>', '<unk>', training words by frequency, then dev/test words the vectors have].
+
+    Vectors with subwords have a vector for a word outside their vocabulary too (composed from
+    its character n-grams): such dev/test words are kept as well.
+    """
     counts = Counter(t for text in data.train.texts for t in sentence_tokens(text, config.lowercase))
     words = ["<pad>", "<unk>"] + [w for w, _ in sorted(counts.items(), key=lambda wc: (-wc[1], wc[0]))]
     if vectors is not None:
-        known, seen = vectors.index, set(words)
+        known, seen, unseen = vectors.index, set(words), []
         for split in (data.dev, data.test):
             for text in split.texts if split is not None else ():
                 for t in sentence_tokens(text, config.lowercase):
-                    if t not in seen and t in known:
+                    if t not in seen:
                         seen.add(t)
-                        words.append(t)
+                        if t in known:
+                            words.append(t)
+                        else:
+                            unseen.append(t)
+        words += vectors.composed(unseen)
     return words
 
 
@@ -61,7 +69,9 @@ def encode(texts: list[str], labels: list[str] | None, index: dict[str, int], cl
 
 def embedding_matrix(words: list[str], vectors: Vectors, seed: int) -> tuple[np.ndarray, dict]:
     """(V, E) float32 rows for `words` from `vectors`; missing words: uniform noise scaled to the
-    vectors' standard deviation; row 0 (padding) zero. Also the coverage of the training words."""
+    vectors' standard deviation; row 0 (padding) zero. Also the coverage of the training words:
+    {"found", "vocab", "fraction", "composed"}; "composed" (vectors with subwords) counts the found
+    words whose vectors are composed from their character n-grams."""
     rng = np.random.default_rng(seed)
     dim = vectors.matrix.shape[1]
     scale = float(np.std(vectors.matrix[: min(len(vectors.words), 50_000)])) * np.sqrt(3)  # same std as the vectors
@@ -73,7 +83,15 @@ def embedding_matrix(words: list[str], vectors: Vectors, seed: int) -> tuple[np.
         if row is not None:
             out[i] = vectors.matrix[row]
             found += 1
-    return out, {"found": found, "vocab": len(words) - 2, "fraction": found / max(1, len(words) - 2)}
+    coverage = {"found": found, "vocab": len(words) - 2}
+    made = vectors.composed(words[2:])
+    if getattr(vectors, "subwords", None) is not None:
+        where = {w: i for i, w in enumerate(words)}
+        if made:
+            out[[where[w] for w in made]] = vectors.vectors_of(made)
+        coverage.update(found=found + len(made), composed=len(made))
+    coverage["fraction"] = coverage["found"] / max(1, len(words) - 2)
+    return out, coverage
 
 
 def batches(split: Split, batch_size: int, rng: np.random.Generator | None):

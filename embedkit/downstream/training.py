@@ -1,11 +1,7 @@
-"""The training loop of the recurrent classifier: `train_classifier` (early stopping on dev accuracy)
-and `run_seeds` (one run per seed and fold, their mean and spread)."""
+"""Training the recurrent classifier: `train_classifier` (through the shared loop `loop.fit`, early
+stopping on dev accuracy) and `run_seeds` (one run per seed and fold, their mean and spread)."""
 
 from __future__ import annotations
-
-import copy
-import sys
-import time
 
 import numpy as np
 from .needs_torch import require_torch
@@ -22,6 +18,7 @@ from .classifier import TrainedClassifier
 from .config import ClassifierConfig
 from .devices import resolve_device, seed_everything
 from .embeddings import load_embeddings
+from .loop import fit
 from .model import SequenceClassifier
 
 
@@ -66,49 +63,25 @@ def train_classifier(data: ClassificationData, config: ClassifierConfig, *, prog
     optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=config.lr)
     loss_fn = nn.CrossEntropyLoss()
     rng = np.random.default_rng(config.seed)
-    best, best_state, waited = -1.0, None, 0
-    bar = progress_bar(config.epochs, progress, data.name)
-    for epoch in range(1, config.epochs + 1):
-        start, total, seen = time.perf_counter(), 0.0, 0
+
+    def epoch_batches(epoch):
+        nonlocal train
         if resample is not None and epoch > 1:
             fresh = resample(epoch)
             train = encode(fresh.texts, fresh.labels, index, classes, config)
-        model.train()
         for rows in batches(train, config.batch_size, rng):
-            ids, lengths, y = tensors(train, rows, device)
-            optimizer.zero_grad()
-            loss = loss_fn(model(ids, lengths), y)
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-            optimizer.step()
-            total += loss.item() * len(rows)
-            seen += len(rows)
-        dev_accuracy = prediction_scores(dev.labels, trained._logits(dev).argmax(1).numpy())["accuracy"]
-        seconds = time.perf_counter() - start
-        trained.history.append({"epoch": epoch, "train_loss": total / seen, "dev_accuracy": dev_accuracy,
-                                "seconds": seconds})
-        if bar is not None:
-            bar.set_postfix(loss=f"{total / seen:.4f}", dev_acc=f"{dev_accuracy:.4f}")
-            bar.update(1)
-        if dev_accuracy > best:
-            best, best_state, waited = dev_accuracy, copy.deepcopy(model.state_dict()), 0
-        else:
-            waited += 1
-            if waited >= config.patience:
-                break
-    if bar is not None:
-        bar.close()
-    model.load_state_dict(best_state)
-    model.eval()
+            yield tensors(train, rows, device)
+
+    def loss(batch):
+        ids, lengths, y = batch
+        return loss_fn(model(ids, lengths), y), len(y)
+
+    def dev_accuracy():
+        return prediction_scores(dev.labels, trained._logits(dev).argmax(1).numpy())["accuracy"]
+
+    fit(model, optimizer, epochs=config.epochs, patience=config.patience, batches=epoch_batches, loss=loss,
+        score=dev_accuracy, metric="dev_accuracy", history=trained.history, progress=progress, name=data.name)
     return trained
-
-
-def progress_bar(epochs: int, enabled: bool, name: str):
-    if not enabled:
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=epochs, desc=f"{name} epochs", unit="epoch", file=sys.stderr, leave=False)
 
 
 def run_seeds(data: ClassificationData, config: ClassifierConfig, seeds=(1, 2, 3), *,

@@ -19,11 +19,12 @@ class Score:
     correct: int | None = None    # analogies: questions answered right
     note: str | None = None
     sections: dict[str, dict] | None = None  # analogies: per-section counts
+    composed: int | None = None   # vectors with subwords: covered pairs with a composed word
 
     def to_dict(self) -> dict:
         out = {"value": None if math.isnan(self.value) else self.value, "covered": self.covered,
                "total": self.total}
-        for key in ("correct", "note", "sections"):
+        for key in ("correct", "note", "sections", "composed"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         return out
@@ -91,7 +92,8 @@ class EvaluationResult:
             for s in r.scores:
                 mark = marks.setdefault(s.note, "*" * (len(marks) + 1)) if s.note else ""
                 value = "n/a" if math.isnan(s.value) else f"{s.value:.3f}"
-                cells.append(f"{value}{mark} ({s.covered}/{s.total})")
+                made = f", {s.composed} composed" if s.composed else ""
+                cells.append(f"{value}{mark} ({s.covered}/{s.total}{made})")
             table.append([r.benchmark, r.metric, *cells])
         widths = [max(len(row[j]) for row in table) for j in range(len(table[0]))]
         lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table]
@@ -127,5 +129,8 @@ class EvaluationResult:
         among = f"the {s['restrict']:,} most frequent words" if s["restrict"] else "the whole vocabulary"
         case = "case-insensitively, as gensim does" if s["case_insensitive"] else "case-sensitively"
         analogies = f"Analogies: {method} among {among}. " if any(r.kind == "analogy" for r in self.rows) else ""
+        composed = ("\n(..., N composed): N of the covered pairs have a word outside the vocabulary, its vector "
+                    "composed from its character n-grams (subwords)."
+                    if any(s.composed for r in self.rows for s in r.scores) else "")
         return (f"(covered/total): pairs or questions whose words are all known; the others are {policy}.\n"
-                f"{analogies}Words matched {case}.")
+                f"{analogies}Words matched {case}.{composed}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 
 from ..errors import EmbedkitError
-from .report import Report, Table, accuracy_axis, chance_level, percent
+from .report import Report, Table, accuracy_axis, aggregate, chance_level, pm, seeds_note
 
 CELLS = ("rnn", "gru", "lstm")
 GATES = {"rnn": 1, "gru": 3, "lstm": 4}
@@ -63,15 +63,16 @@ def conclusion(rows: list[dict], grid_rows: list[dict]) -> str:
             parts.append(" and ".join(ratios) + " the recurrent parameters of the simple RNN")
     verdict = (f"the formula matches the count in {agree} of {total} configurations" if agree == total
                else f"the formula disagrees with the count in {total - agree} of {total} configurations")
-    runs = ", ".join(f"{r['cell'].upper()} {percent(r['accuracy'])} at {r['s/epoch']:.2f} s/epoch" for r in rows)
+    runs = ", ".join(f"{r['cell'].upper()} {pm(r, 'accuracy')} at {pm(r, 's/epoch', lambda x: f'{x:.2f}')} s/epoch"
+                     for r in rows)
     head = "; ".join(parts + [verdict])
     return f"{head[0].upper()}{head[1:]}; accuracy: {runs}."
 
 
 def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, hidden: int = 100,
-        layers: int = 1, bidirectional: bool = False, epochs: int = 5, seed: int = 1,
+        layers: int = 1, bidirectional: bool = False, epochs: int = 5, seeds=(1, 2, 3),
         quick: bool = False) -> Report:
-    """Count each cell's parameters, check them against `formula`, train it on `dataset`."""
+    """Count each cell's parameters, check them against `formula`, train it on `dataset` once per seed."""
     from ..downstream.config import ClassifierConfig
     from ..downstream.model import count_parameters
     from ..downstream.training import train_classifier
@@ -79,9 +80,9 @@ def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, 
 
     if quick:
         epochs, hidden, dim = min(epochs, 2), min(hidden, 32), min(dim, 16)
-    data = load(dataset, mirror=mirror, seed=seed, quick=quick)
-    rows = []
-    for cell in cells:
+    data = load(dataset, mirror=mirror, seed=seeds[0], quick=quick)
+    runs = []
+    for seed, cell in ((seed, cell) for seed in seeds for cell in cells):
         config = ClassifierConfig(embeddings="random", dim=dim, cell=cell, hidden=hidden, layers=layers,
                                   bidirectional=bidirectional, pooling="last", epochs=epochs, patience=epochs,
                                   seed=seed, device="cpu")
@@ -90,14 +91,15 @@ def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, 
         seconds = time.perf_counter() - started
         history = trained.history or [{}]
         per_epoch = [h.get("seconds") for h in history if h.get("seconds") is not None]
-        rows.append({
-            "cell": cell, "gates": GATES[cell],
+        runs.append({
+            "cell": cell, "gates": GATES[cell], "seed": seed,
             "formula": formula(cell, dim, hidden, layers, bidirectional),
             "counted": count_parameters(trained.model.rnn),  # the recurrent layer of the trained model
             "model params": count_parameters(trained.model),
             "accuracy": float(trained.evaluate(data.test)["accuracy"]),
             "s/epoch": sum(per_epoch) / len(per_epoch) if per_epoch else seconds / max(1, len(history)),
         })
+    rows = aggregate(runs, ["cell", "gates", "formula", "counted", "model params"], ["accuracy", "s/epoch"])
     grid_rows = []
     for input_size, size, n_layers, bi in GRID:
         for cell in CELLS:
@@ -113,11 +115,13 @@ def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, 
         left.set_ylabel("trainable parameters of the recurrent layer")
         left.set_title(f"input {dim}, hidden {hidden}, {layers} layer(s){', bidirectional' if bidirectional else ''}")
         left.legend()
-        right.scatter([r["s/epoch"] for r in rows], [r["accuracy"] for r in rows], s=60, color="#48c")
+        right.errorbar([r["s/epoch"] for r in rows], [r["accuracy"] for r in rows], xerr=[r["s/epoch ±"] for r in rows],
+                       yerr=[r["accuracy ±"] for r in rows], fmt="o", markersize=8, capsize=4, color="#48c")
         for i, r in enumerate(rows):  # stepped up, so that cells of equal accuracy and time stay legible
             right.annotate(r["cell"].upper(), (r["s/epoch"], r["accuracy"]), textcoords="offset points",
                            xytext=(6, 4 + 11 * i))
-        accuracy_axis(right, chance_level(data.test.labels), [r["accuracy"] for r in rows])
+        accuracy_axis(right, chance_level(data.test.labels),
+                      [r["accuracy"] - r["accuracy ±"] for r in rows])
         right.legend(loc="lower right", fontsize=8)
         right.set_xlabel("seconds per epoch")
         right.set_ylabel(f"test accuracy ({data.name})")
@@ -130,7 +134,7 @@ def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, 
                "(embeddings and output layer too). params = G x (hidden x input + hidden x hidden + 2 x hidden) per layer and direction, "
                "G = 1 (RNN), 3 (GRU), 4 (LSTM); torch keeps two bias vectors per block. "
                f"Trained on {data.name} ({len(data.train):,} train / {len(data.test):,} test texts), "
-               "last-state pooling, random embeddings."],
+               "last-state pooling, random embeddings. " + seeds_note(seeds)],
         config={"dataset": dataset, "dim": dim, "hidden": hidden, "layers": layers,
-                "bidirectional": bidirectional, "epochs": epochs, "seed": seed, "quick": quick},
-        draw=draw)
+                "bidirectional": bidirectional, "epochs": epochs, "seeds": list(seeds), "quick": quick},
+        draw=draw, runs=runs)

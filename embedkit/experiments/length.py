@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .report import Report, Table, accuracy_axis, chance_level, percent
+from .report import Report, Table, accuracy_axis, aggregate, chance_level, clearly, pm, seeds_note
 from .synthetic import GATE_BIAS, synthetic_settings
 
 CELLS = ("rnn", "lstm", "gru")
@@ -55,6 +55,7 @@ def conclusion_synthetic(rows: list[dict]) -> str:
     largest k, and how much gradient reached the first steps there."""
     ks = sorted({r["k"] for r in rows})
     acc = {(r["cell"], r["k"]): r["accuracy"] for r in rows}
+    row_of = {(r["cell"], r["k"]): r for r in rows}
     cells = [c for c in CELLS if any(r["cell"] == c for r in rows)]
     top = ks[-1]
     held = {c: max((k for k in ks if acc.get((c, k), 0) >= 0.9), default=None) for c in cells}
@@ -62,7 +63,7 @@ def conclusion_synthetic(rows: list[dict]) -> str:
     parts = ["largest distance held with at least 90% accuracy: "
              + ", ".join(f"{c.upper()} k={held[c]}" if held[c] else f"{c.upper()} none" for c in order)]
     at_top = sorted(cells, key=lambda c: -acc[(c, top)])
-    parts.append(f"at k={top} " + ", ".join(f"{c.upper()} {percent(acc[(c, top)])}" for c in at_top)
+    parts.append(f"at k={top} " + ", ".join(f"{c.upper()} {pm(row_of[(c, top)], 'accuracy')}" for c in at_top)
                  + " (chance 50%)")
     ratio = {r["cell"]: r["first/last"] for r in rows if r["k"] == top and "first/last" in r}
     if len(ratio) > 1:
@@ -74,23 +75,24 @@ def conclusion_synthetic(rows: list[dict]) -> str:
 
 
 def run_synthetic(*, ks=KS, cells=CELLS, n: int = 2000, dim: int = 16, hidden: int = 32, epochs: int = 30,
-                  lr: float = 3e-3, seed: int = 1, quick: bool = False) -> Report:
-    """Train each cell for each k on `synthetic.length_task`; accuracy and gradient norms."""
+                  lr: float = 3e-3, seeds=(1, 2, 3), quick: bool = False) -> Report:
+    """Train each cell for each k and seed on `synthetic.length_task`; accuracy and gradient norms
+    (mean ± std over the seeds; the gradient profile of the first seed)."""
     from ..downstream.training import train_classifier
     from . import synthetic
     from .data import input_gradient_norms
 
     if quick:
         ks, n, epochs, hidden = tuple(ks)[:2] if ks != KS else (5, 25), 300, 3, 16
-    vectors = synthetic.fixed_vectors(dim, seed=seed)
-    rows, profiles = [], {}
-    for k in ks:
+    runs, profiles = [], {}
+    for seed, k in ((seed, k) for seed in seeds for k in ks):
+        vectors = synthetic.fixed_vectors(dim, seed=seed)
         make = synthetic.length_task
         train, dev, test = (make(k, size, seed=seed * 1000 + k * 10 + i) for i, size in
                             enumerate((n, n // 4, min(n // 2, 500))))
         data = synthetic.as_data(train, dev, test, f"synthetic k={k}")
 
-        def resample(epoch, k=k):  # fresh training sequences every epoch: nothing to memorise
+        def resample(epoch, k=k, seed=seed):  # fresh training sequences every epoch: nothing to memorise
             return make(k, n, seed=seed * 1000 + k * 10 + 100 + epoch).split()
 
         for cell in cells:
@@ -100,18 +102,20 @@ def run_synthetic(*, ks=KS, cells=CELLS, n: int = 2000, dim: int = 16, hidden: i
             norms = input_gradient_norms(trained, test.texts[:200], test.labels[:200])
             lengths = np.array(test.lengths[:200])
             first, last = _edge_norms(norms, lengths)
-            rows.append({"cell": cell, "k": k, "accuracy": float(trained.evaluate(data.test)["accuracy"]),
+            runs.append({"cell": cell, "k": k, "seed": seed, "accuracy": float(trained.evaluate(data.test)["accuracy"]),
                          "grad first 5": first, "grad last 5": last, "first/last": first / last if last else 0.0,
                          "epochs": len(trained.history)})
-            if k == max(ks):
+            if k == max(ks) and seed == seeds[0]:
                 profiles[cell] = by_distance(norms, lengths, k + 1)
+    rows = aggregate(runs, ["cell", "k"], ["accuracy", "grad first 5", "grad last 5", "first/last", "epochs"])
 
     def draw(fig):
         left, right = fig.subplots(1, 2)
         for cell in cells:
-            points = [(r["k"], r["accuracy"]) for r in rows if r["cell"] == cell]
-            left.plot(*zip(*points), "o-", label=cell.upper())
-        accuracy_axis(left, 0.5, [r["accuracy"] for r in rows])
+            mine = [r for r in rows if r["cell"] == cell]
+            left.errorbar([r["k"] for r in mine], [r["accuracy"] for r in mine], yerr=[r["accuracy ±"] for r in mine],
+                          fmt="o-", capsize=3, label=cell.upper())
+        accuracy_axis(left, 0.5, [r["accuracy"] - r["accuracy ±"] for r in rows])
         left.set_xscale("log")
         left.set_xticks(list(ks), [str(k) for k in ks])
         left.set_xlabel("k: distance of the deciding word from the end")
@@ -124,7 +128,7 @@ def run_synthetic(*, ks=KS, cells=CELLS, n: int = 2000, dim: int = 16, hidden: i
         right.set_yscale("log")
         right.set_xlabel("distance from the end (time steps)")
         right.set_ylabel("|d loss / d input| (trained model)")
-        right.set_title(f"gradient reaching each step, k={max(ks)}")
+        right.set_title(f"gradient reaching each step, k={max(ks)} (seed {seeds[0]})")
         right.legend()
 
     return Report(
@@ -137,10 +141,11 @@ def run_synthetic(*, ks=KS, cells=CELLS, n: int = 2000, dim: int = 16, hidden: i
                f"LSTM forget gate and the GRU update gate start with a bias of {GATE_BIAS:g} (open: a memory time "
                f"scale of about e^{GATE_BIAS:g} steps, as chrono initialisation does); {epochs} epochs (Adam, lr {lr}, "
                "batches of 25; the weights of the best dev epoch kept). 'grad first 5': mean norm of d loss / d "
-               "embedded input over the first 5 time steps of 200 test sequences; 'grad last 5': over the last 5."],
+               "embedded input over the first 5 time steps of 200 test sequences; 'grad last 5': over the last 5. "
+               + seeds_note(seeds)],
         config={"dataset": "synthetic", "ks": list(ks), "n": n, "dim": dim, "hidden": hidden, "epochs": epochs,
-                "lr": lr, "gate_bias": GATE_BIAS, "fresh_sequences": True, "seed": seed, "quick": quick},
-        draw=draw)
+                "lr": lr, "gate_bias": GATE_BIAS, "fresh_sequences": True, "seeds": list(seeds), "quick": quick},
+        draw=draw, runs=runs)
 
 
 def buckets(lengths: list[int], count: int = 4) -> list[tuple[int, int]]:
@@ -163,57 +168,67 @@ def conclusion_real(rows: list[dict], name: str) -> str:
     first, last = groups[0], groups[-1]
     changes = []
     for cell in CELLS:
-        a = next((r["accuracy"] for r in rows if r["cell"] == cell and r["words"] == first), None)
-        b = next((r["accuracy"] for r in rows if r["cell"] == cell and r["words"] == last), None)
+        a = next((r for r in rows if r["cell"] == cell and r["words"] == first), None)
+        b = next((r for r in rows if r["cell"] == cell and r["words"] == last), None)
         if a is not None and b is not None:
             changes.append((cell, a, b))
-    text = ", ".join(f"{c.upper()} {percent(a)} -> {percent(b)}" for c, a, b in changes)
-    worst = max(changes, key=lambda t: t[1] - t[2])
-    drop = 100 * (worst[1] - worst[2])
+    text = ", ".join(f"{c.upper()} {pm(a, 'accuracy')} -> {pm(b, 'accuracy')}" for c, a, b in changes)
+    drops = {c: {"drop": a["accuracy"] - b["accuracy"], "drop ±": (a.get("accuracy ±", 0.0) or 0.0)
+                 + (b.get("accuracy ±", 0.0) or 0.0)} for c, a, b in changes}
+    order = sorted(drops, key=lambda c: -drops[c]["drop"])
+    worst, drop = order[0], 100 * drops[order[0]]["drop"]
+    if len(order) > 1 and not clearly(drops[worst], drops[order[1]], "drop"):
+        return (f"On {name}, from the shortest ({first} words) to the longest sentences ({last}): {text}; no cell "
+                f"lost clearly more than another (the differences are within the spread).")
     change = f"lost the most, {drop:.0f} points" if drop > 0 else f"changed least favourably, {-drop:+.0f} points"
-    return f"On {name}, from the shortest ({first} words) to the longest sentences ({last}): {text}; {worst[0].upper()} {change}."
+    return f"On {name}, from the shortest ({first} words) to the longest sentences ({last}): {text}; {worst.upper()} {change}."
 
 
 def run_real(dataset: str, *, mirror=None, cells=CELLS, dim: int = 50, hidden: int = 100, epochs: int = 5,
-             seed: int = 1, quick: bool = False) -> Report:
-    """Train each cell on `dataset`; test accuracy by sentence-length quartile; gradient norms."""
+             seeds=(1, 2, 3), quick: bool = False) -> Report:
+    """Train each cell on `dataset` once per seed; test accuracy by sentence-length quartile; gradient norms."""
     from ..downstream.training import train_classifier
     from ..downstream.tokenizer import sentence_tokens as tokenize
     from .data import input_gradient_norms, load
 
     if quick:
         epochs, hidden, dim = 2, 16, 16
-    data = load(dataset, mirror=mirror, seed=seed, quick=quick)
+    data = load(dataset, mirror=mirror, seed=seeds[0], quick=quick)  # one split for every seed
     sizes = [len(tokenize(t)) or 1 for t in data.test.texts]
     ranges = buckets(sizes)
-    rows, grads = [], []
+    runs, grad_runs = [], []
     longest = np.argsort(sizes)[-100:]
-    for cell in cells:
+    for seed, cell in ((seed, cell) for seed in seeds for cell in cells):
         trained = train_classifier(data, _config(cell, dim=dim, hidden=hidden, epochs=epochs, seed=seed, lr=1e-3,
                                                  dropout=0.5), progress=False)
         predicted = np.array(trained.predict(data.test.texts))
         gold = np.array(data.test.labels)
         for low, high in ranges:
             inside = np.array([low <= s <= high for s in sizes])
-            rows.append({"cell": cell, "words": f"{low}-{high}", "sentences": int(inside.sum()),
+            runs.append({"cell": cell, "words": f"{low}-{high}", "sentences": int(inside.sum()), "seed": seed,
                          "accuracy": float((predicted[inside] == gold[inside]).mean())})
         texts = [data.test.texts[i] for i in longest]
         norms = input_gradient_norms(trained, texts, [data.test.labels[i] for i in longest])
         first, last = _edge_norms(norms, np.array([max(1, len(tokenize(t))) for t in texts]))
-        grads.append({"cell": cell, "grad first 5": first, "grad last 5": last,
-                      "first/last": first / last if last else 0.0})
+        grad_runs.append({"cell": cell, "seed": seed, "grad first 5": first, "grad last 5": last,
+                          "first/last": first / last if last else 0.0})
+    rows = aggregate(runs, ["cell", "words", "sentences"], ["accuracy"])
+    grads = aggregate(grad_runs, ["cell"], ["grad first 5", "grad last 5", "first/last"])
 
     def draw(fig):
         left, right = fig.subplots(1, 2)
         labels = [f"{low}-{high}" for low, high in ranges]
         for cell in cells:
-            left.plot(labels, [r["accuracy"] for r in rows if r["cell"] == cell], "o-", label=cell.upper())
-        accuracy_axis(left, chance_level(data.test.labels), [r["accuracy"] for r in rows])
+            mine = [r for r in rows if r["cell"] == cell]
+            left.errorbar(labels, [r["accuracy"] for r in mine], yerr=[r["accuracy ±"] for r in mine], fmt="o-",
+                          capsize=3, label=cell.upper())
+        accuracy_axis(left, chance_level(data.test.labels), [r["accuracy"] - r["accuracy ±"] for r in rows])
         left.set_xlabel("sentence length (words)")
         left.set_ylabel("test accuracy")
         left.set_title(f"{data.name}: accuracy by length (last-state pooling)")
         left.legend()
-        right.bar([g["cell"].upper() for g in grads], [g["first/last"] for g in grads], color="#48c")
+        right.bar([g["cell"].upper() for g in grads], [g["first/last"] for g in grads], color="#48c",
+                  yerr=[g["first/last ±"] for g in grads], capsize=4)
         right.set_yscale("log")
         right.set_ylabel("gradient norm, first 5 / last 5 steps")
         right.set_title("gradient reaching the start (100 longest sentences)")
@@ -223,13 +238,14 @@ def run_real(dataset: str, *, mirror=None, cells=CELLS, dim: int = 50, hidden: i
         extra=[Table("Gradient norm at the first and last 5 time steps (100 longest test sentences)", grads)],
         notes=[f"{data.name}: {len(data.train):,} train / {len(data.test):,} test sentences; random {dim}-d "
                f"embeddings, {hidden} hidden units, last-state pooling, LSTM forget-gate bias {LSTM_FORGET_BIAS:g} at the "
-               f"start, {epochs} epochs."],
-        config={"dataset": dataset, "dim": dim, "hidden": hidden, "epochs": epochs, "seed": seed, "quick": quick},
-        draw=draw)
+               f"start, {epochs} epochs. " + seeds_note(seeds)],
+        config={"dataset": dataset, "dim": dim, "hidden": hidden, "epochs": epochs, "seeds": list(seeds),
+                "quick": quick},
+        draw=draw, runs=runs + grad_runs)
 
 
-def run(dataset: str = "synthetic", *, mirror=None, seed: int = 1, quick: bool = False, **options) -> Report:
+def run(dataset: str = "synthetic", *, mirror=None, seeds=(1, 2, 3), quick: bool = False, **options) -> Report:
     """`run_synthetic` for ``synthetic``, else `run_real` on the classification set `dataset`."""
     if dataset == "synthetic":
-        return run_synthetic(seed=seed, quick=quick, **options)
-    return run_real(dataset, mirror=mirror, seed=seed, quick=quick, **options)
+        return run_synthetic(seeds=seeds, quick=quick, **options)
+    return run_real(dataset, mirror=mirror, seeds=seeds, quick=quick, **options)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import EmbedkitError
-from .report import Report, Table
+from .report import Report, Table, aggregate, pm, seeds_note
 
 PROBE_WORDS = ("government", "police", "president", "war", "music", "french", "april", "computer",
                "water", "city", "fire", "australia")
@@ -54,9 +54,41 @@ def corpus_source(corpus: str):
     return corpus
 
 
-def run(corpus: str, *, dim: int = 100, epochs: int = 10, min_count: int = 5, seed: int = 1,
+def run(corpus: str, *, dim: int = 100, epochs: int = 10, min_count: int = 5, seeds=(1, 2, 3),
         words=PROBE_WORDS, topn: int = 5, quick: bool = False) -> Report:
-    """Train dense vectors on `corpus`, build one-hot vectors over the same words, compare them."""
+    """Train dense vectors on `corpus` once per seed, build one-hot vectors over the same words,
+    compare them (cosines: mean ± std over the seeds; neighbours: the first seed's vectors)."""
+    runs, first = [], None
+    for seed in seeds:
+        report = _run_once(corpus, dim=dim, epochs=epochs, min_count=min_count, seed=seed, words=words, topn=topn,
+                           quick=quick)
+        runs += [{**row, "seed": seed} for row in report.rows]
+        first = first or report
+    metrics = ["cos related", "cos unrelated", "spearman"]
+    rows = aggregate(runs, ["vectors", "words", "dims", "dense MB", "stored MB"],
+                     [m for m in metrics if m in runs[0]] + ["% zeros"])
+    for row in rows:
+        row.pop("% zeros ±", None)
+    dense = rows[1]
+    sentence = first.conclusion
+    if "spearman" in dense and len(seeds) > 1:
+        sentence = sentence[:-1] + (f"; over {len(seeds)} seeds the dense cosines were {pm(dense, 'cos related', _f2)} "
+                                    f"(related) and {pm(dense, 'cos unrelated', _f2)} (unrelated), Spearman "
+                                    f"{pm(dense, 'spearman', _f2)}.")
+    first.rows, first.runs, first.conclusion = rows, runs, sentence
+    first.notes.append(seeds_note(seeds) + " Nearest neighbours and the pair table: the first seed's vectors.")
+    first.config = {**first.config, "seeds": list(seeds)}
+    first.config.pop("seed", None)
+    return first
+
+
+def _f2(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def _run_once(corpus: str, *, dim: int, epochs: int, min_count: int, seed: int, words, topn: int,
+              quick: bool) -> Report:
+    """One seed of `run`."""
     from scipy import stats
 
     from ..train.onehot import onehot

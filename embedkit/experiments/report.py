@@ -2,7 +2,12 @@
 
 A `Report` holds the measured rows (one dict per row, the same keys), the one-sentence conclusion
 (computed by the experiment from those rows, never fixed text), optional extra tables and notes,
-and a function that draws the figure. `write` puts everything into a temporary folder beside the
+a function that draws the figure (and any further figures), and the rows of every single run.
+
+Runs over several seeds are summarised by `aggregate`: a column ``x`` holds the mean over the
+seeds and ``x ±`` beside it the sample standard deviation; tables show the pair as one cell,
+``0.950 ± 0.010``. `clearly` is the rule every conclusion follows: a difference is claimed only
+when it is larger than the two spreads together. `write` puts everything into a temporary folder beside the
 output and renames it into place only when all files are written, so an interrupted run leaves the
 previous output (or nothing), never half of one.
 
@@ -47,6 +52,8 @@ class Report:
     config: dict = field(default_factory=dict)         # what was run: seed, sizes, dataset
     draw: Callable | None = None    # draw(fig) fills a matplotlib Figure
     files: dict[str, str] = field(default_factory=dict)  # extra files: name -> text (HTML pages)
+    figures: dict[str, tuple] = field(default_factory=dict)  # extra PNGs: name -> (draw, (width, height) inches)
+    runs: list[dict] = field(default_factory=list)     # one row per single run (seed), in results.json
 
     def _repr_html_(self) -> str:
         """The tables and the conclusion, for notebooks."""
@@ -77,13 +84,24 @@ def _cell(value) -> str:
     return str(value)
 
 
+SPREAD = " ±"  # the suffix of a column holding the standard deviation of the column before it
+
+
+def _value(row: dict, column: str) -> str:
+    text = _cell(row.get(column, ""))
+    spread = row.get(column + SPREAD)
+    if isinstance(spread, float) and not math.isnan(spread):
+        text += f" ± {_cell(spread)}"
+    return text
+
+
 def format_table(rows: list[dict], markdown: bool = False) -> str:
     """Rows as an aligned text table (`display.format_table`; numbers right-aligned), or as a
-    Markdown table."""
+    Markdown table. A column ``x ±`` is shown inside ``x``'s cells: ``0.950 ± 0.010``."""
     if not rows:
         return "(no rows)"
-    columns = list(rows[0])
-    cells = [[_cell(row.get(c, "")) for c in columns] for row in rows]
+    columns = [c for c in rows[0] if not (c.endswith(SPREAD) and c[:-len(SPREAD)] in rows[0])]
+    cells = [[_value(row, c) for c in columns] for row in rows]
     numeric = [all(isinstance(row.get(c), (int, float)) for row in rows) for c in columns]
     if markdown:
         lines = ["| " + " | ".join(columns) + " |",
@@ -102,6 +120,8 @@ def markdown(report: Report, image: str | None = "plot.png") -> str:
         parts += [f"## {table.title}", "", format_table(table.rows, markdown=True), ""]
     if image:
         parts += [f"![{report.title}]({image})", ""]
+    for name in report.figures:
+        parts += [f"![{name}]({name})", ""]
     if report.config:
         settings = ", ".join(f"{k}={v}" for k, v in report.config.items())
         parts += [f"Settings: {settings}.", ""]
@@ -140,11 +160,13 @@ def write(report: Report, folder) -> Path:
             writer.writerows(report.rows)
         payload = {"name": report.name, "title": report.title, "conclusion": report.conclusion,
                    "config": report.config, "rows": report.rows,
-                   "tables": {t.title: t.rows for t in report.extra}}
+                   "tables": {t.title: t.rows for t in report.extra}, "runs": report.runs}
         (tmp / "results.json").write_text(json.dumps(_json_safe(payload), indent=1) + "\n", encoding="utf-8")
-        fig = figure_of(report)
-        if fig is not None:
-            fig.savefig(tmp / "plot.png")
+        pictures = dict(report.figures)
+        if report.draw is not None:
+            pictures["plot.png"] = (report.draw, (10, 4.2))
+        for name, (draw, size) in pictures.items():
+            figure_of(draw, size).savefig(tmp / name)
         for name, text in report.files.items():
             (tmp / name).write_text(text, encoding="utf-8")
     return folder
@@ -173,21 +195,80 @@ def accuracy_axis(ax, chance: float, values=(), *, legend_label: bool = True) ->
     ax.axhline(chance, color="grey", linestyle=":", label=f"chance ({100 * chance:.0f}%)" if legend_label else None)
 
 
-def figure_of(report: Report):
-    """The report's matplotlib Figure (10 x 4.2 inches at 100 dpi, constrained layout), drawn by
-    `report.draw`; None when the report has no picture."""
-    if report.draw is None:
-        return None
+def figure_of(draw: Callable, size: tuple = (10, 4.2)):
+    """A matplotlib Figure of `size` inches at 100 dpi (constrained layout), filled by `draw(fig)`:
+    how `write` draws every picture of a report."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(10, 4.2), dpi=100, layout="constrained")
-    report.draw(fig)
+    fig = Figure(figsize=size, dpi=100, layout="constrained")
+    draw(fig)
     return fig
 
 
 def percent(x: float) -> str:
     """0.953 -> '95%' (one decimal under 10%)."""
     return f"{100 * x:.0f}%" if abs(x) >= 0.1 else f"{100 * x:.1f}%"
+
+
+def aggregate(runs: list[dict], keys: list[str], metrics: list[str]) -> list[dict]:
+    """One row per distinct value of `keys` (in order of first appearance): the keys, "seeds" (the
+    number of runs), and per metric its mean and, in ``metric ±``, the sample standard deviation
+    (0.0 for a single run). NaN values (a bucket a run did not fill) are left out of both.
+
+    Example:
+        >>> aggregate([{"cell": "rnn", "acc": 0.6}, {"cell": "rnn", "acc": 0.8}], ["cell"], ["acc"])
+        [{'cell': 'rnn', 'seeds': 2, 'acc': 0.7, 'acc ±': 0.14142135623730945}]
+    """
+    groups: dict[tuple, list[dict]] = {}
+    for run in runs:
+        groups.setdefault(tuple(run[k] for k in keys), []).append(run)
+    rows = []
+    for key, members in groups.items():
+        row = dict(zip(keys, key))
+        row["seeds"] = len(members)
+        for m in metrics:
+            values = [float(r[m]) for r in members if r.get(m) is not None and not math.isnan(float(r[m]))]
+            row[m] = sum(values) / len(values) if values else float("nan")
+            if len(values) > 1:
+                mean = row[m]
+                row[m + SPREAD] = math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1))
+            else:
+                row[m + SPREAD] = 0.0 if values else float("nan")
+        rows.append(row)
+    return rows
+
+
+def spread(row: dict, metric: str) -> float:
+    """The standard deviation beside `metric` in an aggregated row (0.0 when there is none)."""
+    value = row.get(metric + SPREAD, 0.0)
+    return 0.0 if value is None or math.isnan(value) else float(value)
+
+
+def clearly(a: dict, b: dict, metric: str) -> int:
+    """+1 when `a`'s mean `metric` is above `b`'s by more than their two spreads together, -1 when
+    below by more, 0 when the difference is within the spread (or either mean is missing)."""
+    x, y = a.get(metric), b.get(metric)
+    if x is None or y is None or math.isnan(x) or math.isnan(y):
+        return 0
+    margin = spread(a, metric) + spread(b, metric)
+    return 1 if x - y > margin else -1 if y - x > margin else 0
+
+
+def pm(row: dict, metric: str, show=None) -> str:
+    """'95% ± 2%' (`percent` by default) for an aggregated row; just '95%' when the spread is 0."""
+    show = show or percent
+    s = spread(row, metric)
+    return show(row[metric]) + (f" ± {show(s)}" if s > 0 else "")
+
+
+def seeds_note(seeds) -> str:
+    """'Mean ± standard deviation over 3 seeds (1, 2, 3).' or the one-seed caveat."""
+    seeds = list(seeds)
+    if len(seeds) == 1:
+        return (f"One seed ({seeds[0]}): no spread was measured, so every difference below is a single "
+                "run's (use --seeds 3 or more).")
+    return (f"Mean ± sample standard deviation over {len(seeds)} seeds ({', '.join(map(str, seeds))}); a "
+            "difference is claimed only when it is larger than the two spreads together.")

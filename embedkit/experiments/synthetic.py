@@ -125,3 +125,127 @@ def as_data(train: SyntheticTask, dev: SyntheticTask, test: SyntheticTask, name:
     """Three tasks (drawn with different seeds) as a `ClassificationData` for `train_classifier`."""
     return ClassificationData(name, train.split(), dev.split(), test.split(), list(CLASSES),
                               "synthetic marker task (embedkit.experiments.synthetic)")
+
+
+# -- translation tasks with a known alignment ------------------------------------------------------
+
+
+@dataclass
+class TranslationTask:
+    """Source and target sentences (lists of words) and, per pair, the true alignment: a
+    (target words, source words) matrix whose row j spreads 1 over the source words target word j
+    translates (one 1 for a word-for-word translation, two halves for a word that stands for two)."""
+
+    name: str
+    sources: list[list[str]]
+    targets: list[list[str]]
+    alignments: list[np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+
+def reversal_task(n: int, *, min_len: int = 3, max_len: int = 30, vocab: int = 20, seed: int = 0) -> TranslationTask:
+    """`n` random sequences of `min_len`..`max_len` symbols ``s0 .. s{vocab-1}`` and their reversal.
+
+    The alignment is the anti-diagonal: target word j is source word L-1-j.
+
+    Example:
+        >>> task = reversal_task(1, min_len=3, max_len=3, seed=0)
+        >>> task.targets[0] == task.sources[0][::-1]
+        True
+    """
+    if not 1 <= min_len <= max_len or vocab < 1 or n < 1:
+        raise EmbedkitError(f"reversal needs 1 <= min_len <= max_len, vocab >= 1 and n >= 1; got "
+                            f"min_len={min_len}, max_len={max_len}, vocab={vocab}, n={n}")
+    rng = np.random.default_rng(seed)
+    sources, targets, alignments = [], [], []
+    for _ in range(n):
+        size = int(rng.integers(min_len, max_len + 1))
+        words = [f"s{i}" for i in rng.integers(0, vocab, size)]
+        sources.append(words)
+        targets.append(words[::-1])
+        alignments.append(np.eye(size)[::-1].copy())
+    return TranslationTask("reversal", sources, targets, alignments)
+
+
+# A toy English -> French pair: the adjective follows the noun ("the black cat" -> "le chat noir"),
+# "of the" and "to the" become one word ("du", "au"), every other word is translated word for word.
+NOUNS = {"cat": "chat", "dog": "chien", "house": "maison", "car": "voiture", "bird": "oiseau", "tree": "arbre",
+         "book": "livre", "child": "enfant", "garden": "jardin", "river": "rivière"}
+ADJECTIVES = {"big": "grand", "small": "petit", "red": "rouge", "green": "vert", "old": "vieux",
+              "new": "neuf", "happy": "heureux", "black": "noir"}
+VERBS = {"sees": "voit", "likes": "aime", "takes": "prend", "finds": "trouve", "eats": "mange", "follows": "suit"}
+DETERMINERS = {"the": "le", "a": "un"}
+PREPOSITIONS = {"with": "avec", "in": "dans", "of": "de", "to": "à"}
+CONTRACTIONS = {("of", "the"): "du", ("to", "the"): "au"}  # two English words, one French word
+
+
+def _noun_phrase(rng, words: list[str], french: list[tuple[str, list[int]]], prep: str | None = None) -> None:
+    """Append [prep] det [adj] noun to `words` and its translation, each French word with the
+    positions of the English words it translates, to `french`."""
+    det = str(rng.choice(list(DETERMINERS)))
+    adjective = str(rng.choice(list(ADJECTIVES))) if rng.random() < 0.5 else None
+    noun = str(rng.choice(list(NOUNS)))
+    at = len(words)
+    if prep is not None:
+        words.append(prep)
+        if (prep, det) in CONTRACTIONS:
+            french.append((CONTRACTIONS[prep, det], [at, at + 1]))
+        else:
+            french += [(PREPOSITIONS[prep], [at]), (DETERMINERS[det], [at + 1])]
+        at += 1
+    else:
+        french.append((DETERMINERS[det], [at]))
+    words.append(det)
+    if adjective is None:
+        words.append(noun)
+        french.append((NOUNS[noun], [at + 1]))
+    else:  # English: adjective noun; French: noun adjective
+        words += [adjective, noun]
+        french += [(NOUNS[noun], [at + 2]), (ADJECTIVES[adjective], [at + 1])]
+
+
+def pair_sentence(rng: np.random.Generator, clauses: int) -> tuple[list[str], list[str], np.ndarray]:
+    """One English sentence of `clauses` clauses joined by "and" (clause: NP verb NP [prep NP]),
+    its French translation and their alignment."""
+    words: list[str] = []
+    french: list[tuple[str, list[int]]] = []
+    for c in range(clauses):
+        if c:
+            french.append(("et", [len(words)]))
+            words.append("and")
+        _noun_phrase(rng, words, french)
+        verb = str(rng.choice(list(VERBS)))
+        french.append((VERBS[verb], [len(words)]))
+        words.append(verb)
+        _noun_phrase(rng, words, french)
+        if rng.random() < 0.5:
+            _noun_phrase(rng, words, french, prep=str(rng.choice(list(PREPOSITIONS))))
+    alignment = np.zeros((len(french), len(words)))
+    for j, (_, sources) in enumerate(french):
+        alignment[j, sources] = 1.0 / len(sources)
+    return words, [w for w, _ in french], alignment
+
+
+def pair_task(n: int, *, max_clauses: int = 4, seed: int = 0) -> TranslationTask:
+    """`n` English sentences of 1..`max_clauses` clauses (5 to about 11 words each) and their French.
+
+    Example:
+        >>> task = pair_task(1, max_clauses=1, seed=3)
+        >>> len(task.alignments[0]) == len(task.targets[0])
+        True
+    """
+    if n < 1 or max_clauses < 1:
+        raise EmbedkitError(f"the language pair needs n >= 1 and max_clauses >= 1; got n={n}, max_clauses={max_clauses}")
+    rng = np.random.default_rng(seed)
+    sources, targets, alignments = [], [], []
+    for _ in range(n):
+        words, french, alignment = pair_sentence(rng, int(rng.integers(1, max_clauses + 1)))
+        sources.append(words)
+        targets.append(french)
+        alignments.append(alignment)
+    return TranslationTask("pair", sources, targets, alignments)
+
+
+TRANSLATION_TASKS = {"reversal": reversal_task, "pair": pair_task}

@@ -12,7 +12,7 @@ from .. import files
 from ..errors import EmbedkitError, FormatError
 from . import word2vec
 
-FORMATS = ("embedkit", "word2vec", "word2vec-binary", "glove", "projector", "gensim")
+FORMATS = ("embedkit", "word2vec", "word2vec-binary", "glove", "projector", "fasttext", "gensim")
 
 
 WRITE_FORMATS = FORMATS[:-1]  # for click.Choice in commands that save vectors
@@ -26,6 +26,9 @@ UNICODE_ERRORS = ("strict", "replace", "ignore")
 
 
 _COMPRESSED = {".gz", ".bz2", ".xz"}
+
+
+FASTTEXT_MAGIC = b"\xba\x16\x4f\x2f"  # int32 793712314, little-endian: Facebook fastText's .bin
 
 
 FOLDER_FORMATS = ("embedkit", "projector")
@@ -101,9 +104,8 @@ def detect_source(src: Source) -> str:
         raise FormatError(src.name, "empty file")
     if head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
         return "gensim"
-    if head.startswith(b"\xba\x16\x4f\x2f"):
-        raise EmbedkitError(f"{src.name}: a fastText binary model, which embedkit does not read; "
-                            "use the .vec text file fastText writes beside it")
+    if head.startswith(FASTTEXT_MAGIC):  # of the decompressed bytes: a .bin.gz is found too
+        return "fasttext"
     if head.startswith(b"\x93NUMPY"):
         raise EmbedkitError(f"{src.name}: a bare NumPy array holds no words; load the .ekv folder "
                             "it belongs to, or save vectors with embedkit")
@@ -119,14 +121,19 @@ def detect_source(src: Source) -> str:
     return "glove"
 
 
-def output_format(path, fmt: str | None = None) -> tuple[str, str | None]:
+def output_format(path, fmt: str | None = None, subwords: bool = False) -> tuple[str, str | None]:
     """(format, compression suffix or None) for writing `path`: `fmt`, else from the extension.
+
+    `.bin` names word2vec's binary format, or fastText's .bin when the vectors to write have
+    subwords (`subwords=True`): only fastText's holds their n-grams.
 
     Example: ``output_format("out.vec.gz") == ("word2vec", ".gz")``
     """
     path = Path(path)
     compression = path.suffix.lower() if path.suffix.lower() in _COMPRESSED else None
     base = path.with_suffix("") if compression else path
+    if fmt is None and subwords and base.suffix.lower() == ".bin":
+        fmt = "fasttext"
     if fmt is None:
         fmt = EXTENSIONS.get(base.suffix.lower())
         if fmt is None:

@@ -7,8 +7,16 @@ NAME.ekv/ holds
   vocab.tsv    n lines `word TAB count`, the count empty when unknown (words never hold a TAB
                or a newline)
   meta.json    {"format": "embedkit", "version": 1, "shape": [n, dim], "sparse": bool,
-               "counts": bool, "meta": Vectors.meta}
-Nothing in it is a pickle.
+               "counts": bool, "meta": Vectors.meta}, and for vectors with subwords
+               (`SubwordVectors`) "subwords": {"min_n", "max_n", "bucket", "ngram_rows": R,
+               "compact": bool}
+and, for vectors with subwords,
+  input_matrix.npy  the (n + R, dim) float32 input matrix of fastText's model: the words' own
+               rows, then the n-gram rows (memory-mapped on load, as vectors.npy)
+  buckets.npy  (R,) int64, the sorted buckets of the n-gram rows (compact layout: only the
+               buckets the vocabulary's n-grams use); absent when R == bucket (row n + b is b)
+vectors.npy then holds the words' composed vectors, so readers that know nothing of n-grams (an
+older embedkit) read the word vectors. Nothing in it is a pickle.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import EmbedkitError, FormatError
+from ..subwords import MAX_BUCKET, NgramSettings, SubwordModel
 from ..vectors import Vectors
 
 VERSION = 1
@@ -32,8 +41,18 @@ def save_ekv(vectors: Vectors, folder: Path) -> None:
     """Create `folder` and write vectors.npy (or vectors.npz when sparse), vocab.tsv, meta.json."""
     header = {"format": "embedkit", "version": VERSION, "shape": list(vectors.shape),
               "sparse": vectors.is_sparse, "counts": vectors.counts is not None, "meta": vectors.meta}
+    model = getattr(vectors, "subwords", None)
+    if model is not None:
+        s = model.settings
+        header["subwords"] = {"min_n": s.min_n, "max_n": s.max_n, "bucket": s.bucket,
+                              "ngram_rows": int(model.ngram_matrix.shape[0]), "compact": model.buckets is not None}
     text = json.dumps(header, indent=2, ensure_ascii=False, default=_json_value) + "\n"
     folder.mkdir()
+    if model is not None:
+        np.save(folder / "input_matrix.npy", np.ascontiguousarray(model.input_matrix, dtype=np.float32),
+                allow_pickle=False)
+        if model.buckets is not None:
+            np.save(folder / "buckets.npy", model.buckets.astype(np.int64), allow_pickle=False)
     if vectors.is_sparse:
         sp.save_npz(folder / "vectors.npz", vectors.matrix.tocsr(), compressed=False)
     else:
@@ -74,16 +93,56 @@ def load_ekv(folder: Path, mmap: bool) -> Vectors:
         matrix = _read_csr(matrix_path)
     else:
         matrix_path = folder / "vectors.npy"
-        with open(matrix_path, "rb") as stream:
-            _npy_header(stream, matrix_path.stat().st_size, matrix_path)
-        try:
-            matrix = np.load(matrix_path, mmap_mode="r" if mmap else None, allow_pickle=False)
-        except ValueError as error:
-            raise FormatError(matrix_path, f"not a matrix embedkit wrote ({error})") from None
+        matrix = _read_npy(matrix_path, mmap)
     if matrix.shape != shape:
         raise FormatError(matrix_path, f"holds a {matrix.shape} matrix, meta.json says {shape}")
     words, counts = _read_vocab(folder / "vocab.tsv", shape[0], header["counts"])
-    return Vectors(words, matrix, counts, header["meta"], check=False)
+    if header.get("subwords") is None:
+        return Vectors(words, matrix, counts, header["meta"], check=False)
+    from ..subword_vectors import SubwordVectors
+
+    model = _read_subwords(folder, header, words, mmap)
+    return SubwordVectors(words, matrix, counts, header["meta"], check=False, subwords=model)
+
+
+def _read_npy(path: Path, mmap: bool, kinds: str = "fiu") -> np.ndarray:
+    """The array of a .npy file, its header checked (`_npy_header`) before its data is read."""
+    with open(path, "rb") as stream:
+        _npy_header(stream, path.stat().st_size, path, kinds)
+    try:
+        return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    except ValueError as error:
+        raise FormatError(path, f"not a matrix embedkit wrote ({error})") from None
+
+
+def _read_subwords(folder: Path, header: dict, words: list[str], mmap: bool) -> SubwordModel:
+    """The `SubwordModel` of a folder whose meta.json has "subwords", every part checked."""
+    name, spec = folder / "meta.json", header["subwords"]
+    fields = ("min_n", "max_n", "bucket", "ngram_rows")
+    if not (isinstance(spec, dict) and all(_whole(spec.get(k)) and spec[k] >= 0 for k in fields)
+            and isinstance(spec.get("compact"), bool)):
+        raise FormatError(name, f"\"subwords\" must hold whole numbers {', '.join(fields)} and "
+                                f"\"compact\": true or false, found {_shown(spec)}")
+    settings = NgramSettings(spec["min_n"], spec["max_n"], spec["bucket"])
+    if settings.min_n < 1 or settings.bucket > MAX_BUCKET or (not spec["compact"] and spec["ngram_rows"] != settings.bucket):
+        raise FormatError(name, f"\"subwords\" holds settings no model has: {_shown(spec)}")
+    path = folder / "input_matrix.npy"
+    matrix = _read_npy(path, mmap, kinds="f")
+    expected = (len(words) + spec["ngram_rows"], header["shape"][1])
+    if matrix.shape != expected or matrix.dtype != np.float32:
+        raise FormatError(path, f"holds a {matrix.shape} {matrix.dtype} matrix; meta.json says "
+                                f"{expected[0]} rows ({len(words)} words + {spec['ngram_rows']} n-gram rows) "
+                                f"x {expected[1]} float32")
+    buckets = None
+    if spec["compact"]:
+        path = folder / "buckets.npy"
+        buckets = _read_npy(path, False, kinds="iu")
+        if buckets.shape != (spec["ngram_rows"],):
+            raise FormatError(path, f"holds {buckets.shape} buckets, meta.json says {spec['ngram_rows']}")
+    try:
+        return SubwordModel(words, matrix, settings, buckets)
+    except ValueError as error:
+        raise FormatError(path, str(error)) from None
 
 
 def _read_header(name: Path, folder: Path) -> dict:

@@ -292,6 +292,15 @@ def write(path, model: SubwordModel, *, counts: Sequence[int] | np.ndarray | Non
         >>> write("vectors.bin", model, counts=vocab.counts, output_matrix=w_out)  # doctest: +SKIP
     """
     path = Path(path)
+    with atomic_output(path) as tmp, open(tmp, "wb") as out:
+        write_stream(out, model, counts=counts, output_matrix=output_matrix, args=args, ntokens=ntokens)
+    return path
+
+
+def write_stream(out, model: SubwordModel, *, counts: Sequence[int] | np.ndarray | None = None,
+                 output_matrix: np.ndarray | None = None, args: FastTextArgs | None = None,
+                 ntokens: int | None = None) -> None:
+    """`write` to an open binary stream (a file, or a gzip/bz2/xz stream `io.save` opened)."""
     vocab, dim = len(model.words), model.dim
     counts = np.ones(vocab, np.int64) if counts is None else np.asarray(counts, dtype=np.int64)
     if counts.shape != (vocab,):
@@ -305,20 +314,18 @@ def write(path, model: SubwordModel, *, counts: Sequence[int] | np.ndarray | Non
     header = asdict(args or FastTextArgs())
     header.update(dim=dim, bucket=settings.bucket, minn=settings.min_n, maxn=settings.max_n)
     dictionary = _dictionary_bytes(model.words, counts)
-    with atomic_output(path) as tmp, open(tmp, "wb") as out:
-        out.write(struct.pack("<2i", MAGIC, VERSION))
-        out.write(_ARGS.pack(*header.values()))
-        out.write(_DICT.pack(vocab, vocab, 0, int(counts.sum() if ntokens is None else ntokens), -1))
-        out.write(dictionary)
-        out.write(_MATRIX.pack(False, vocab + settings.bucket, dim))
-        _write_rows(out, lambda a, b: model.word_matrix[a:b], vocab)
-        _write_rows(out, model.ngram_block, settings.bucket)
-        out.write(_MATRIX.pack(False, vocab, dim))
-        if output_matrix is None:
-            _write_rows(out, lambda a, b: np.zeros((b - a, dim), np.float32), vocab)
-        else:
-            _write_rows(out, lambda a, b: output_matrix[a:b], vocab)
-    return path
+    out.write(struct.pack("<2i", MAGIC, VERSION))
+    out.write(_ARGS.pack(*header.values()))
+    out.write(_DICT.pack(vocab, vocab, 0, int(counts.sum() if ntokens is None else ntokens), -1))
+    out.write(dictionary)
+    out.write(_MATRIX.pack(False, vocab + settings.bucket, dim))
+    _write_rows(out, lambda a, b: model.word_matrix[a:b], vocab)
+    _write_rows(out, model.ngram_block, settings.bucket)
+    out.write(_MATRIX.pack(False, vocab, dim))
+    if output_matrix is None:
+        _write_rows(out, lambda a, b: np.zeros((b - a, dim), np.float32), vocab)
+    else:
+        _write_rows(out, lambda a, b: output_matrix[a:b], vocab)
 
 
 def _dictionary_bytes(words: Sequence[str], counts: np.ndarray) -> bytes:
@@ -351,3 +358,42 @@ def _pack_entries(joined, lengths, count_bytes, out):
 def _write_rows(out, block, rows: int) -> None:
     for first in range(0, rows, WRITE_ROWS):
         out.write(np.ascontiguousarray(block(first, min(rows, first + WRITE_ROWS)), dtype="<f4").data)
+
+
+# -- as `Vectors` ---------------------------------------------------------------------------------
+
+def read_vectors(path, name: str | None = None):
+    """`SubwordVectors` of a .bin model: its words, their composed vectors, counts and n-grams.
+
+    Raises what `read` raises.
+    """
+    from ..subword_vectors import subword_vectors
+
+    found = read(path)
+    meta = {"source": name or str(path), "source_format": "fasttext"}
+    return subword_vectors(found.model(), found.counts, meta)
+
+
+def write_vectors(stream, vectors, path) -> None:
+    """Write `SubwordVectors` to `stream` as a .bin model, args from `vectors.meta["config"]`.
+
+    The output vectors are not part of `Vectors`: they are written as zeros (fastText reads the
+    file, composes any word's vector, and can continue training only from its own .bin files).
+
+    Raises:
+        EmbedkitError: vectors without n-grams (not trained with subwords), naming `path`.
+    """
+    from ..subword_vectors import SubwordVectors
+
+    if not isinstance(vectors, SubwordVectors):
+        raise EmbedkitError(f"{path}: the fasttext format holds vectors with character n-grams; these "
+                            "have none (train with --subwords, or write another format)")
+    config = vectors.meta.get("config") or {}
+    defaults = FastTextArgs()
+    args = FastTextArgs(ws=int(config.get("window", defaults.ws)), epoch=int(config.get("epochs", defaults.epoch)),
+                        min_count=int(config.get("min_count", defaults.min_count)),
+                        neg=int(config.get("negative", defaults.neg)), t=float(config.get("sample", defaults.t)))
+    counts = None if vectors.counts is None else np.maximum(vectors.counts, 1)
+    ntokens = vectors.meta.get("corpus_words")
+    write_stream(stream, vectors.subwords, counts=counts, args=args,
+                 ntokens=int(ntokens) if isinstance(ntokens, int) else None)

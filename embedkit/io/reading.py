@@ -11,7 +11,7 @@ from .. import files
 from ..errors import EmbedkitError, EmbedkitWarning, FormatError
 from ..vectors import Vectors, nonfinite_rows, zero_rows
 from .detect import FOLDER_FORMATS, FORMATS, UNICODE_ERRORS, detect_source, file_size, plain_size, source
-from . import ekv, projector, word2vec, word2vec_binary
+from . import ekv, fasttext, projector, word2vec, word2vec_binary
 
 # -- where the bytes are -----------------------------------------------------------------------
 
@@ -49,7 +49,7 @@ def load(path, fmt: str | None = None, *, trust_pickle: bool = False, mmap: bool
     vectors, rows = _load(path, fmt, trust_pickle=trust_pickle, mmap=mmap, unicode_errors=unicode_errors)
     bad = nonfinite_rows(vectors.matrix)
     if not len(bad):
-        return vectors
+        return _checked_ngrams(vectors, rows.name, allow_nonfinite)
     first = int(bad[0])
     where, line = rows.name, None if rows.first_line is None else rows.first_line + first
     what = f"the vector of {vectors.words[first]!r}" + ("" if line is not None else f" (row {first + 1})")
@@ -62,6 +62,24 @@ def load(path, fmt: str | None = None, *, trust_pickle: bool = False, mmap: bool
                   EmbedkitWarning, stacklevel=2)
     return Vectors(vectors.words, zero_rows(vectors.matrix, bad), vectors.counts, vectors.meta,
                    check=False)
+
+
+def _checked_ngrams(vectors: Vectors, where: str, allow_nonfinite: bool) -> Vectors:
+    """`vectors`, once their n-gram rows (when they have subwords) are found finite; with
+    `allow_nonfinite`, plain `Vectors` without them (said once) if they are not."""
+    subwords = getattr(vectors, "subwords", None)
+    if subwords is None:
+        return vectors
+    bad = nonfinite_rows(subwords.ngram_matrix)
+    if not len(bad):
+        return vectors
+    what = f"n-gram row {int(bad[0]) + 1}" + ("" if len(bad) == 1 else f" (and {len(bad) - 1:,} more)")
+    if not allow_nonfinite:
+        raise FormatError(where, f"{what} holds NaN or infinity; pass --allow-nonfinite (allow_nonfinite=True) "
+                                 "to read the word vectors without their n-grams")
+    warnings.warn(f"{where}: {what} holds NaN or infinity; read the word vectors without their n-grams "
+                  "(no vectors for unseen words)", EmbedkitWarning, stacklevel=3)
+    return Vectors(vectors.words, vectors.matrix, vectors.counts, vectors.meta, check=False)
 
 
 @dataclass(frozen=True)
@@ -84,8 +102,10 @@ def _load(path, fmt, *, trust_pickle: bool, mmap: bool, unicode_errors: str) -> 
         from .gensim import load_gensim  # imports gensim itself: only for pickles
 
         return load_gensim(src, trust_pickle), _Rows(src.name)
-    if fmt in FOLDER_FORMATS and src.member:
+    if fmt in (*FOLDER_FORMATS, "fasttext") and src.member:
         raise EmbedkitError(f"{src.name}: cannot read the {fmt} format from inside a zip archive")
+    if fmt == "fasttext":
+        return fasttext.read_vectors(src.path, src.name), _Rows(src.name)
     if fmt == "embedkit" and not src.path.is_dir():
         raise EmbedkitError(f"{src.name}: the embedkit format is a folder (NAME.ekv/), not a file")
     if fmt == "embedkit":
@@ -145,7 +165,8 @@ def info(path, fmt: str | None = None, *, trust_pickle: bool = False,
     Keys: path, format, words, dim, sparse, counts_known, norms (min, mean, max of the finite
     norms), zero_vectors, non_finite_vectors, first_non_finite (None, or {"word", "row", "line"}
     of the first vector holding NaN or infinity; "line" None in formats without lines),
-    file_bytes, training (meta["training"] or meta["config"], else None), meta, first_words (up
+    file_bytes, training (meta["training"] or meta["config"], else None), subwords (None, or the
+    n-gram settings and rows: min_n, max_n, bucket, ngram_rows), meta, first_words (up
     to 10). `meta` is as stored, a NaN loss and all: `json_safe` makes the summary strict JSON.
     Example: ``json.dumps(json_safe(info("vectors.ekv")), allow_nan=False)``
     """
@@ -187,9 +208,19 @@ def info(path, fmt: str | None = None, *, trust_pickle: bool = False,
         "first_non_finite": first,
         "file_bytes": size,
         "training": vectors.meta.get("training") or vectors.meta.get("config"),
+        "subwords": _subword_summary(vectors),
         "meta": vectors.meta,
         "first_words": vectors.words[:10],
     }
+
+
+def _subword_summary(vectors: Vectors) -> dict | None:
+    """The n-gram settings and rows of vectors with subwords, else None."""
+    model = getattr(vectors, "subwords", None)
+    if model is None:
+        return None
+    s = model.settings
+    return {"min_n": s.min_n, "max_n": s.max_n, "bucket": s.bucket, "ngram_rows": int(model.ngram_matrix.shape[0])}
 
 
 def json_safe(value):

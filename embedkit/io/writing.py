@@ -13,7 +13,7 @@ from .. import outputs
 from ..errors import EmbedkitError
 from ..vectors import Vectors
 from .detect import output_format
-from . import ekv, projector, word2vec, word2vec_binary
+from . import ekv, fasttext, projector, word2vec, word2vec_binary
 
 DENSE_LIMIT = 100_000_000  # numbers a sparse (one-hot) matrix may expand to in a dense format
 
@@ -47,7 +47,7 @@ def save(vectors: Vectors, path, fmt: str | None = None) -> Path:
         >>> save(vectors, "vectors.vec.gz")   # word2vec text, gzip-compressed
     """
     path = Path(path)
-    fmt, compression = output_format(path, fmt)
+    fmt, compression = output_format(path, fmt, subwords=getattr(vectors, "subwords", None) is not None)
     _check_words(vectors, fmt)
     if not len(vectors) and fmt in ("glove", "projector"):
         raise EmbedkitError(f"cannot write 0 words in the {fmt} format: without a header, nothing "
@@ -68,18 +68,21 @@ def save(vectors: Vectors, path, fmt: str | None = None) -> Path:
             with _open_output(tmp, compression, path) as stream:
                 if fmt == "word2vec-binary":
                     word2vec_binary.write_binary(stream, vectors.words, vectors.matrix)
+                elif fmt == "fasttext":
+                    fasttext.write_vectors(stream, vectors, path)
                 else:
                     word2vec.write_text(stream, vectors.words, vectors.matrix, header=fmt == "word2vec")
     return path
 
 
-def check_output(path, fmt: str | None = None, *, parents: bool = False) -> tuple[str, str | None]:
+def check_output(path, fmt: str | None = None, *, parents: bool = False,
+                 subwords: bool = False) -> tuple[str, str | None]:
     """`output_format(path, fmt)`, once `outputs.check_output` has found that `save` may write
     `path`: its folder exists and is writable, and nothing there is lost by replacing it.
 
     Call it before the work that makes the vectors (training, reading a corpus), so a bad
     output fails at once. With `parents`, folders above `path` may be missing (the caller
-    creates them).
+    creates them). `subwords`: the vectors will have n-grams (`.bin` then means fastText's).
 
     Raises:
         EmbedkitError: as `output_format`, or what `outputs.check_output` refuses.
@@ -87,7 +90,7 @@ def check_output(path, fmt: str | None = None, *, parents: bool = False) -> tupl
         >>> check_output("out.ekv")
         ('embedkit', None)
     """
-    fmt, compression = output_format(path, fmt)
+    fmt, compression = output_format(path, fmt, subwords)
     if fmt == "projector" and Path(path).suffix.lower() == ".tsv":
         outputs.check_output(projector.metadata_beside(Path(path)), parents=parents)
     outputs.check_output(path, _folder_kind(Path(path), fmt), parents=parents)

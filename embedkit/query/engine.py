@@ -27,6 +27,10 @@ CHUNK_CELLS = 1 << 25   # scores held at once by the batched forms: 32M float32 
 
 Query = tuple[list[int], list[int]]  # rows of the positive and of the negative words
 
+# A query word without a row (a word composed from subwords, `SubwordVectors`) is row n + j of a
+# set of n words: its unit vector is extra[j], an (m, dim) float32 array beside the query. Such
+# rows are never answers (answers come from the first `limit` <= n rows).
+
 
 def limit_rows(vectors: Vectors, restrict) -> int:
     """How many rows (the most frequent words) a query may answer from."""
@@ -50,9 +54,17 @@ def method_name(method: str) -> str:
     return METHOD_NAMES[method]
 
 
-def unit_rows(vectors: Vectors, rows) -> np.ndarray:
-    """Dense unit vectors of `rows`, float32 (len(rows), dim)."""
-    unit = vectors.unit[np.asarray(rows, dtype=np.int64)]
+def unit_rows(vectors: Vectors, rows, extra: np.ndarray | None = None) -> np.ndarray:
+    """Dense unit vectors of `rows`, float32 (len(rows), dim); row n + j is extra[j]."""
+    rows = np.asarray(rows, dtype=np.int64)
+    n = len(vectors)
+    outside = rows >= n
+    if extra is not None and outside.any():
+        out = np.empty((len(rows), vectors.dim), dtype=np.float32)
+        out[~outside] = unit_rows(vectors, rows[~outside])
+        out[outside] = extra[rows[outside] - n]
+        return out
+    unit = vectors.unit[rows]
     return unit.toarray() if sp.issparse(unit) else np.asarray(unit)
 
 
@@ -62,16 +74,17 @@ def normalise(q: np.ndarray) -> np.ndarray:
     return np.divide(q, norms, out=np.zeros_like(q), where=norms > 0).astype(np.float32)
 
 
-def mean_targets(vectors: Vectors, queries: Sequence[Query]) -> np.ndarray:
+def mean_targets(vectors: Vectors, queries: Sequence[Query], extra: np.ndarray | None = None) -> np.ndarray:
     """Each query's normalised mean of +unit(positive) and -unit(negative) words, (b, dim).
 
     This is gensim's `most_similar` target: the weighted mean of unit vectors, made unit.
+    `extra`: unit vectors of the query words without a row (see `Query`).
     """
     q = np.zeros((len(queries), vectors.dim), dtype=np.float64)
     for i, (positive, negative) in enumerate(queries):
         rows = positive + negative
         weights = np.array([1.0] * len(positive) + [-1.0] * len(negative))
-        q[i] = weights @ unit_rows(vectors, rows) / len(rows)
+        q[i] = weights @ unit_rows(vectors, rows, extra) / len(rows)
     return normalise(q)
 
 
@@ -90,8 +103,8 @@ def cosines(vectors: Vectors, q: np.ndarray, limit: int, out: np.ndarray | None 
     return np.matmul(q, unit[:limit].T, out=out[:len(q)])
 
 
-def _cosmul(vectors: Vectors, queries: Sequence[Query], limit: int, out: np.ndarray | None = None
-            ) -> np.ndarray:
+def _cosmul(vectors: Vectors, queries: Sequence[Query], limit: int, out: np.ndarray | None = None,
+            extra: np.ndarray | None = None) -> np.ndarray:
     """3CosMul scores (Levy & Goldberg 2014, eq. 4), float32 (b, limit).
 
     Each cosine is shifted to [0, 1] as (1 + cos) / 2; the score is the product over positive
@@ -103,7 +116,7 @@ def _cosmul(vectors: Vectors, queries: Sequence[Query], limit: int, out: np.ndar
     if out is None:
         out = np.empty((len(queries) + len(rows), limit), dtype=np.float32)
     scores = out[:len(queries)]
-    shifted = cosines(vectors, unit_rows(vectors, rows), limit, out[len(queries):])  # (len(rows), limit)
+    shifted = cosines(vectors, unit_rows(vectors, rows, extra), limit, out[len(queries):])  # (len(rows), limit)
     shifted += 1
     shifted /= 2
     for i, (positive, negative) in enumerate(queries):
@@ -137,7 +150,8 @@ def chunks(vectors: Vectors, n_queries: int, limit: int, width: int = 1
 
 
 def search(vectors: Vectors, queries: Sequence[Query], topn: int, restrict=None, method: str = "3cosadd",
-           exclude: Sequence[Sequence[int]] | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+           exclude: Sequence[Sequence[int]] | None = None, extra: np.ndarray | None = None
+           ) -> list[tuple[np.ndarray, np.ndarray]]:
     """The best rows for many queries at once: one score matrix per chunk of queries.
 
     Args:
@@ -146,6 +160,7 @@ def search(vectors: Vectors, queries: Sequence[Query], topn: int, restrict=None,
         restrict: answer only from the first `restrict` rows.
         method: "3cosadd" ("add") or "3cosmul" ("mul"); see `most_similar`.
         exclude: more rows per query that may not answer, besides the query's own words.
+        extra: (m, dim) unit vectors of query words without a row: row len(vectors) + j is extra[j].
 
     Returns:
         (rows int64, scores float32) per query, best first (ties: the lower row).
@@ -162,9 +177,9 @@ def search(vectors: Vectors, queries: Sequence[Query], topn: int, restrict=None,
     for part in parts:
         chunk = queries[part]
         if method == "3cosadd":
-            scores = cosines(vectors, mean_targets(vectors, chunk), limit, buffer)
+            scores = cosines(vectors, mean_targets(vectors, chunk, extra), limit, buffer)
         else:
-            scores = _cosmul(vectors, chunk, limit, buffer)
+            scores = _cosmul(vectors, chunk, limit, buffer, extra)
         banned = [[r for r in (*positive, *negative, *(exclude[part.start + i] if exclude is not None else ()))
                    if r < limit] for i, (positive, negative) in enumerate(chunk)]
         scores[np.repeat(np.arange(len(chunk)), [len(b) for b in banned]),

@@ -91,6 +91,21 @@ def _pieces(token: str, vocabulary) -> list[str]:
             out.append(atoms[i])
             i += 1
     return out
+def composed_note(vectors: Vectors, words) -> str:
+    """One line per query word without a row whose vector is composed from subwords; "" if none.
+
+    Example:
+        >>> composed_note(vectors, ["unfriendliness"])  # doctest: +SKIP
+        "'unfriendliness' is not in the vocabulary: its vector is composed from its character n-grams"
+    """
+    return "\n".join(f"{word!r} is not in the vocabulary: its vector is composed from its character n-grams"
+                     for word in vectors.composed(words))
+
+
+def with_note(vectors: Vectors, words, text: str) -> str:
+    """`text` under the `composed_note` of `words`, when there is one."""
+    note = composed_note(vectors, words)
+    return f"{note}\n{text}" if note else text
 
 
 def neighbors_table(answers, header: str = "cosine") -> str:
@@ -130,17 +145,18 @@ class QuerySession:
             if command == "sim" and rest:
                 if len(rest) != 2:
                     raise EmbedkitError("usage: sim WORD1 WORD2")
-                return similarity_table(*rest, query.similarity(self.vectors, *rest))
+                return with_note(self.vectors, rest, similarity_table(*rest, query.similarity(self.vectors, *rest)))
             if command == "odd" and rest:
                 if len(rest) < 3:
                     raise EmbedkitError("usage: odd WORD WORD WORD ... (3 words or more)")
-                return centrality_table(query.rank_by_centrality(self.vectors, rest))
+                return with_note(self.vectors, rest, centrality_table(query.rank_by_centrality(self.vectors, rest)))
             if command in ("topn", "restrict") and len(rest) == 1:
                 return self._set(command, rest[0])
             positive, negative = parse_expression(line, self.vectors.index)
             answers = query.most_similar(self.vectors, positive, negative, self.topn, self.restrict)
             note = tie_note(self.vectors, answers)
-            return neighbors_table(answers) + (f"\nNote: {note}." if note else "")
+            text = with_note(self.vectors, positive + negative, neighbors_table(answers))
+            return text + (f"\nNote: {note}." if note else "")
         except EmbedkitError as error:
             return f"Error: {error}"
 

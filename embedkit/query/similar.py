@@ -10,6 +10,10 @@ with gensim's `KeyedVectors` (`most_similar`, `most_similar_cosmul`, `similarity
 - an unknown word raises `UnknownWordError` with close spellings (gensim: `KeyError`, and
   `doesnt_match` drops it silently).
 
+A word outside the vocabulary of `SubwordVectors` (vectors trained with character n-grams) is
+asked about with the vector composed from its n-grams (`Vectors.vectors_of`); answers are always
+vocabulary words. `Vectors.composed(words)` says which query words were composed.
+
 Sparse vectors (the one-hot baseline) work too, without ever densifying a vocabulary x vocabulary
 matrix. For very large vocabularies, `approximate_index` builds a pynndescent graph that
 `most_similar`, `similar_by_vector` and the batched forms accept as `index=`.
@@ -61,24 +65,41 @@ def _check_index(vectors: Vectors, index, method: str, restrict) -> None:
 
 
 def _search(vectors: Vectors, queries: Sequence[Query], topn: int, restrict, method: str,
-            index=None) -> list[list[tuple[str, float]]]:
+            index=None, extra: np.ndarray | None = None) -> list[list[tuple[str, float]]]:
     """Answers to many queries as (word, score) lists, from `search` or an approximate index."""
     method = method_name(method)
     _check_index(vectors, index, method, restrict)
     if index is not None:
-        excluded = [positive + negative for positive, negative in queries]
-        return index.search(mean_targets(vectors, queries), check_topn(topn), excluded)
+        n = len(vectors)
+        excluded = [[r for r in positive + negative if r < n] for positive, negative in queries]
+        return index.search(mean_targets(vectors, queries, extra), check_topn(topn), excluded)
     words = vectors.words
     return [[(words[r], float(score)) for r, score in zip(rows, scores)]
-            for rows, scores in search(vectors, queries, topn, restrict, method)]
+            for rows, scores in search(vectors, queries, topn, restrict, method, extra=extra)]
 
 
-def _query(vectors: Vectors, positive, negative) -> Query:
+def _lookup(vectors: Vectors, words: list[str]) -> tuple[list[int], np.ndarray | None]:
+    """Rows of `words`; a word without a row but with a composed vector gets row len(vectors) + j,
+    its unit vector extra[j] (see `engine.Query`). Returns (rows, extra or None).
+
+    Raises `UnknownWordError` for a word with no vector at all.
+    """
+    index, n = vectors.index, len(vectors)
+    unknown = list(dict.fromkeys(w for w in words if w not in index))
+    if not unknown:
+        return [index[w] for w in words], None
+    extra = normalise(vectors.vectors_of(unknown).astype(np.float64))  # (m, dim)
+    where = {w: n + j for j, w in enumerate(unknown)}
+    return [index[w] if w in index else where[w] for w in words], extra
+
+
+def _query(vectors: Vectors, positive, negative) -> tuple[Query, np.ndarray | None]:
     positive = _word_list(positive, "positive")
     negative = _word_list(negative, "negative")
     if not positive and not negative:
         raise EmbedkitError("a query needs at least one word")
-    return list(vectors.rows(positive)), list(vectors.rows(negative))
+    rows, extra = _lookup(vectors, positive + negative)
+    return (rows[:len(positive)], rows[len(positive):]), extra
 
 
 # -- the public functions -----------------------------------------------------------------------
@@ -111,7 +132,8 @@ def most_similar(vectors: Vectors, positive, negative=(), topn: int = 10, restri
         >>> [word for word, cos in most_similar(glove, ["king", "woman"], ["man"], topn=2)]
         ['queen', 'throne']
     """
-    return _search(vectors, [_query(vectors, positive, negative)], topn, restrict, method, index)[0]
+    query, extra = _query(vectors, positive, negative)
+    return _search(vectors, [query], topn, restrict, method, index, extra)[0]
 
 
 def most_similar_batch(vectors: Vectors, words: Iterable[str], topn: int = 10,
@@ -126,8 +148,8 @@ def most_similar_batch(vectors: Vectors, words: Iterable[str], topn: int = 10,
         >>> [answers[0][0] for answers in most_similar_batch(glove, ["tokyo", "monday"], topn=1)]
         ['osaka', 'tuesday']
     """
-    queries = [([r], []) for r in vectors.rows(_word_list(words, "words"))]
-    return _search(vectors, queries, topn, restrict, "add", index)
+    rows, extra = _lookup(vectors, _word_list(words, "words"))
+    return _search(vectors, [([r], []) for r in rows], topn, restrict, "add", index, extra)
 
 
 def similar_by_vector(vectors: Vectors, vector, topn: int = 10, restrict: int | None = None,
@@ -168,7 +190,7 @@ def similarity(vectors: Vectors, a: str, b: str) -> float:
         >>> round(similarity(glove, "cat", "dog"), 4)
         0.9218
     """
-    u = unit_rows(vectors, vectors.rows([a, b]))
+    u = unit_rows(vectors, *_lookup(vectors, [a, b]))
     return float(u[0] @ u[1])
 
 
@@ -196,13 +218,14 @@ def analogy_batch(vectors: Vectors, triples: Iterable[Sequence[str]], method: st
                   topn: int = 1, restrict: int | None = None, index=None
                   ) -> list[list[tuple[str, float]]]:
     """`analogy` for many (a, b, c) triples at once; one answer list per triple, in order."""
-    queries = []
+    words = []
     for triple in triples:
         if isinstance(triple, str) or len(triple) != 3:
             raise EmbedkitError(f"an analogy needs three words (a, b, c), got {triple!r}")
-        a, b, c = vectors.rows(_word_list(triple, "an analogy"))
-        queries.append(([b, c], [a]))
-    return _search(vectors, queries, topn, restrict, method, index)
+        words += _word_list(triple, "an analogy")
+    rows, extra = _lookup(vectors, words)
+    queries = [([b, c], [a]) for a, b, c in zip(rows[0::3], rows[1::3], rows[2::3])]
+    return _search(vectors, queries, topn, restrict, method, index, extra)
 
 
 def rank_by_centrality(vectors: Vectors, words: Sequence[str]) -> list[tuple[str, float]]:
@@ -213,7 +236,7 @@ def rank_by_centrality(vectors: Vectors, words: Sequence[str]) -> list[tuple[str
     words = _word_list(words, "words")
     if not words:
         raise EmbedkitError("no words to rank")
-    unit = unit_rows(vectors, vectors.rows(words)).astype(np.float64)  # (m, dim)
+    unit = unit_rows(vectors, *_lookup(vectors, words)).astype(np.float64)  # (m, dim)
     centre = normalise(unit.mean(axis=0, keepdims=True))[0].astype(np.float64)
     cosines = (unit @ centre).astype(np.float32)
     return [(word, float(cos)) for cos, word in sorted(zip(cosines, words), reverse=True)]

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from .corpus import MAX_SENTENCE_LENGTH
 from ..errors import EmbedkitError
+from ..subwords import NgramSettings
 from .engines import ENGINES
 
 
@@ -28,6 +29,10 @@ class SkipGramConfig:
     lowercase: bool = True      # lower-case the corpus before tokenising
     max_sentence_length: int = MAX_SENTENCE_LENGTH  # longer lines are cut into pieces
     loss_pairs: int = 10_000    # size of the fixed sample the per-epoch loss is computed on
+    subwords: bool = False      # fastText's model: a word's input is its own and its n-grams' rows
+    min_n: int = 3              # subwords: shortest character n-gram (fastText's -minn)
+    max_n: int = 6              # subwords: longest character n-gram (-maxn)
+    bucket: int = 2_000_000     # subwords: hash buckets the n-grams share (-bucket)
 
     def check(self) -> None:
         """Raise `EmbedkitError` on values no engine can train with."""
@@ -45,6 +50,13 @@ class SkipGramConfig:
             raise EmbedkitError(f"max-vocab must be at least 1, got {self.max_vocab}")
         if self.engine not in ENGINES:
             raise EmbedkitError(f"unknown engine {self.engine!r}; choose from {', '.join(ENGINES)}")
+        if self.subwords:
+            self.ngrams.check()
+
+    @property
+    def ngrams(self) -> NgramSettings:
+        """The character n-gram settings of `subwords` training."""
+        return NgramSettings(self.min_n, self.max_n, self.bucket)
 
     def learning_rate(self, progress: float) -> float:
         """Linearly decayed learning rate at `progress` (0..1) of the whole training run."""

@@ -11,6 +11,7 @@ from typing import Callable
 import numpy as np
 from ..errors import EmbedkitError
 from .._version import __version__
+from ..subwords import SubwordModel
 from ..vectors import Vectors
 from .config import SkipGramConfig
 from .prepare import LossSample, PreparedCorpus
@@ -52,6 +53,8 @@ class Monitor:
 
     Engines call `progress(epoch, words_done)` now and then (raw words of this epoch processed
     so far, 0-based epoch) and `end_epoch(epoch, input_vectors, output_vectors)` after each epoch.
+    The input vectors are a (V, dim) matrix, or a `SubwordModel` (subword engines): the loss is
+    then that of the words' composed vectors, and checkpoints keep the n-gram rows.
     """
 
     def __init__(self, prepared: PreparedCorpus, config: SkipGramConfig, *, progress: bool = True,
@@ -98,7 +101,7 @@ class Monitor:
 
     def start(self, input_vectors: np.ndarray, output_vectors: np.ndarray) -> None:
         """Before the first epoch: the loss of the initial vectors, for reference."""
-        self.initial_loss = self.loss_function(input_vectors, output_vectors, self.prepared.loss_sample)
+        self.initial_loss = self.loss_function(_word_matrix(input_vectors), output_vectors, self.prepared.loss_sample)
         self.say(f"epoch 0/{self.config.epochs}: loss {self.initial_loss:.4f} (initial vectors, "
                  f"{len(self.prepared.loss_sample)} sampled pairs)")
         self._epoch_start, self._epoch_cpu_start = time.perf_counter(), time.process_time()
@@ -125,7 +128,7 @@ class Monitor:
         cpu = time.process_time()
         self.epoch_cpu_seconds.append(cpu - (self._epoch_cpu_start or cpu))
         self._update(epoch, self.prepared.total_words)
-        loss = self.loss_function(input_vectors, output_vectors, self.prepared.loss_sample)
+        loss = self.loss_function(_word_matrix(input_vectors), output_vectors, self.prepared.loss_sample)
         self.epoch_losses.append(loss)
         self.epochs_completed = epoch + 1
         rate = self.prepared.total_words / seconds if seconds > 0 else float("inf")
@@ -140,10 +143,11 @@ class Monitor:
             self.say(f"checkpoint: {self.checkpoint} holds epoch {epoch + 1}")
         self._epoch_start, self._epoch_cpu_start = time.perf_counter(), time.process_time()
 
-    def vectors(self, input_vectors: np.ndarray, complete: bool = True) -> Vectors:
+    def vectors(self, input_vectors, complete: bool = True) -> Vectors:
         """The trained `Vectors` (a copy of `input_vectors`), their `meta` saying how they were trained.
 
-        `complete=False` marks a checkpoint written during training.
+        A `SubwordModel` gives `SubwordVectors` (its input matrix copied). `complete=False` marks a
+        checkpoint written during training.
         """
         prepared, config = self.prepared, self.config
         meta = {
@@ -164,6 +168,13 @@ class Monitor:
         meta.update(self.engine_info)
         if self.train_seconds > 0:
             meta["words_per_second"] = round(self.epochs_completed * prepared.total_words / self.train_seconds)
+        if isinstance(input_vectors, SubwordModel):
+            from ..subword_vectors import subword_vectors
+
+            model = input_vectors
+            copy = SubwordModel(model.words, np.array(model.input_matrix, dtype=np.float32, copy=True),
+                                model.settings, model.buckets, model.rows)
+            return subword_vectors(copy, prepared.vocab.counts, meta)
         return Vectors(prepared.vocab.words, np.array(input_vectors, dtype=np.float32, copy=True),
                        prepared.vocab.counts, meta, check=False)
 
@@ -174,3 +185,8 @@ class Monitor:
     @property
     def train_seconds(self) -> float:
         return float(sum(self.epoch_seconds))
+
+
+def _word_matrix(input_vectors) -> np.ndarray:
+    """The (V, dim) input vectors of the vocabulary: a matrix, or a `SubwordModel`'s composed vectors."""
+    return input_vectors.word_vectors() if isinstance(input_vectors, SubwordModel) else input_vectors

@@ -149,10 +149,29 @@ def test_direction_conclusion_follows_the_numbers():
             for d, acc, s, m, e in (("forward", 0.7, 0.5, 0.6, 0.99), ("backward", 0.7, 0.98, 0.6, 0.52),
                                     ("bidirectional", 0.97, 0.96, 0.95, 0.99))]
     text = direction.conclusion(rows)
-    assert text == ("RNN: forward-only 50% when the deciding word is in the first third vs 99% in the last, "
-                    "backward-only 98% vs 52%, bidirectional at least 95% everywhere (97% overall).")
+    assert text == ("RNN: forward-only 50% with the deciding word in the first third vs 99% in the last (missed early "
+                    "words), backward-only 98% vs 52% (missed late words), bidirectional at least 95% everywhere (97% "
+                    "overall; better in its worst third than each one-directional model in theirs); the textbook "
+                    "pattern showed.")
+    rows[2]["middle"] = 0.5
+    assert "at least 50% everywhere" in direction.conclusion(rows)
+    assert direction.conclusion(rows).endswith("the textbook pattern showed in 2 of its 3 parts.")
     rows[2]["middle"] = 0.6
-    assert "at least 60% everywhere" in direction.conclusion(rows)
+    # spreads as large as the differences: the same means claim nothing (a negative result)
+    for row in rows:
+        row.update({f"{t} ±": 0.3 for t in ("start", "middle", "end")})
+    text = direction.conclusion(rows)
+    assert text == ("RNN: forward-only 50% ± 30% with the deciding word in the first third vs 99% ± 30% in the last "
+                    "(no difference larger than the spread), backward-only 98% ± 30% vs 52% ± 30% (no difference "
+                    "larger than the spread), bidirectional at least 60% ± 30% everywhere (97% overall; not clearly "
+                    "better in its worst third than the one-directional models in theirs); the textbook pattern did "
+                    "not show.")
+    # a model near chance is not read by thirds
+    rows[1].update({"accuracy": 0.55, "start": 0.58, "end": 0.5})
+    text = direction.conclusion(rows)
+    assert text.startswith("RNN: backward-only near chance (55% overall, chance 50%), forward-only 50% ± 30%")
+    assert text.endswith("not clearly better in its worst third than the one-directional models in theirs); the "
+                         "textbook pattern did not show.")
 
 
 def test_attention_conclusion_follows_the_numbers():
@@ -215,8 +234,8 @@ def drawn_figures(monkeypatch) -> list:
 
     figures = []
 
-    def keep(r):
-        figures.append(report_figure(r))
+    def keep(*args):
+        figures.append(report_figure(*args))
         return figures[-1]
 
     report_figure = report.figure_of
@@ -256,11 +275,11 @@ def check_figure(fig) -> None:
 
 
 @pytest.mark.parametrize("args", [
-    ["length", "synthetic", "--ks", "3,8", "--cells", "rnn,lstm"],
-    ["cells"],
-    ["direction", "--cells", "lstm"],
-    ["attention"],
-    ["onehot", "lee"],
+    ["length", "synthetic", "--ks", "3,8", "--cells", "rnn,lstm", "--seeds", "2"],
+    ["cells", "--seeds", "2"],
+    ["direction", "--cells", "lstm", "--seeds", "2"],
+    ["attention", "--seeds", "2"],
+    ["onehot", "lee", "--seeds", "2"],
 ])
 def test_quick_runs_write_the_report(tmp_path, args, monkeypatch):
     figures = drawn_figures(monkeypatch)
@@ -424,3 +443,74 @@ def test_explain_names_no_unknown_word_when_it_knows_them_all(saved_models):
     assert "not in the model's vocabulary" not in result.output
     assert result.output.splitlines()[1].startswith("predicted: ") and result.output.splitlines()[2].split() == \
         ["word", "weight"]
+# -- seeds: mean ± std, and claims only beyond the spread ------------------------------------------
+
+
+def test_aggregate_and_clearly():
+    runs = [{"cell": "rnn", "acc": a, "seed": s} for s, a in ((1, 0.6), (2, 0.8), (3, 0.7))]
+    runs += [{"cell": "lstm", "acc": 0.9, "seed": 1}]
+    rnn, lstm = report.aggregate(runs, ["cell"], ["acc"])
+    assert rnn["seeds"] == 3 and rnn["acc"] == pytest.approx(0.7) and rnn["acc ±"] == pytest.approx(0.1)
+    assert lstm["seeds"] == 1 and lstm["acc ±"] == 0.0
+    assert report.clearly(lstm, rnn, "acc") == 1 and report.clearly(rnn, lstm, "acc") == -1
+    lstm["acc"] = 0.75
+    assert report.clearly(lstm, rnn, "acc") == 0  # within the spread
+    assert report.format_table([rnn]).splitlines()[1].split() == ["rnn", "3", "0.700", "±", "0.100"]
+    assert report.pm(rnn, "acc") == "70% ± 10%" and report.pm(lstm, "acc") == "75%"
+    assert "One seed (4)" in report.seeds_note([4]) and "over 3 seeds (1, 2, 3)" in report.seeds_note([1, 2, 3])
+
+
+def test_length_real_conclusion_claims_only_beyond_the_spread():
+    rows = [{"cell": c, "words": w, "accuracy": a, "accuracy ±": 0.05} for c, w, a in
+            [("rnn", "1-10", 0.8), ("rnn", "30-50", 0.6), ("lstm", "1-10", 0.8), ("lstm", "30-50", 0.7)]]
+    text = length.conclusion_real(rows, "mr")
+    assert text.endswith("RNN 80% ± 5.0% -> 60% ± 5.0%, LSTM 80% ± 5.0% -> 70% ± 5.0%; no cell lost clearly more "
+                         "than another (the differences are within the spread).")
+    for row in rows:
+        row["accuracy ±"] = 0.01
+    assert length.conclusion_real(rows, "mr").endswith("RNN lost the most, 20 points.")
+
+
+def test_word_kinds():
+    from embedkit.experiments import wordkinds
+
+    assert [wordkinds.kind(w) for w in ("Canon", "battery", "great", "n't", "the", "zebra")] == \
+        ["brand or product name", "product part or feature", "sentiment word", "negation", "function word", "other"]
+    kinds = wordkinds.by_kind([[("canon", 0.7), ("the", 0.1), ("great", 0.2)], [("battery", 0.5), ("great", 0.5)]])
+    assert kinds["brand or product name"] == {"relative attention": pytest.approx(2.1), "tokens": 1,
+                                              "most attended": 0.5}
+    assert kinds["sentiment word"]["relative attention"] == pytest.approx((0.6 + 1.0) / 2)
+    assert kinds["other"]["tokens"] == 0
+
+
+def test_attention_conclusion_reads_the_word_kinds():
+    top = [{"word": "great"}]
+    kinds = [{"kind": "brand or product name", "tokens": 40, "relative attention": 0.8, "relative attention ±": 0.1},
+             {"kind": "sentiment word", "tokens": 300, "relative attention": 2.5, "relative attention ±": 0.2},
+             {"kind": "function word", "tokens": 900, "relative attention": 0.6, "relative attention ±": 0.05}]
+    text = attention.conclusion(top, {"great"}, 200, 900, {"accuracy": 0.8, "accuracy ±": 0.01}, "cr", kinds,
+                                {"hits": 9.0, "hits ±": 1.0})
+    assert text == ("Of the 1 words the attention-pooled model attends to most on cr's test set, 9.0 ± 1.0 are among "
+                    "the 200 most label-indicative training words (about 0.2 expected by chance): 'great'; test "
+                    "accuracy 80% ± 1.0%. By word list, attention relative to an even share: sentiment words 2.50 ± "
+                    "0.20, brand and product names 0.80 ± 0.10, function words 0.60 ± 0.05; more than an even share "
+                    "by more than the spread: sentiment words; brand and product names got less attention than "
+                    "sentiment words.")
+    kinds[0]["relative attention"] = 2.6
+    assert "brand and product names and sentiment words got the same attention within the spread." in \
+        attention.conclusion(top, {"great"}, 200, 900, 0.8, "cr", kinds)
+    assert attention.conclusion(top, {"great"}, 200, 900, 0.8, "cr", kinds, peak={"peak": 1.5, "peak ±": 0.1}) \
+        .endswith("; the largest weight in a sentence was on average 1.50 ± 0.10 times an even share (1 = uniform "
+                  "attention).")
+
+
+def test_seeds_option(tmp_path):
+    out = tmp_path / "cells"
+    result = CliRunner().invoke(main, ["experiment", "cells", "--quick", "--seed", "5", "--seeds", "2", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads((out / "results.json").read_text())
+    assert payload["config"]["seeds"] == [5, 6] and sorted({r["seed"] for r in payload["runs"]}) == [5, 6]
+    assert all(r["seeds"] == 2 and "accuracy ±" in r for r in payload["rows"])
+    bad = CliRunner().invoke(main, ["experiment", "cells", "--seed", str(2**32 - 1), "--seeds", "2", "-o",
+                                    str(tmp_path / "x")])
+    assert bad.exit_code == 1 and bad.output == f"Error: --seed {2**32 - 1} --seeds 2: the seeds would pass 2**32 - 1\n"

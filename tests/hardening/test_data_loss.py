@@ -65,6 +65,9 @@ OVER_A_USERS_FOLDER = {
     "experiment attention": (["experiment", "attention", "synthetic", "--quick", "-o", "VICTIM"], "mydocs"),
     "experiment onehot": (["experiment", "onehot", "corpus.txt", "--quick", "--min-count", "1", "-o", "VICTIM"],
                           "mydocs"),
+    "experiment seq2seq": (["experiment", "seq2seq", "--quick", "--seeds", "1", "-o", "VICTIM"], "mydocs"),
+    "experiment seq2seq --save": (["experiment", "seq2seq", "--quick", "--tasks", "pair", "--save", ".", "-o", "r"],
+                                  "pair.model"),
     "demo": (["demo", "-o", "VICTIM", "--epochs", "1"], "mydocs.ekv"),
 }
 

@@ -95,7 +95,7 @@ def test_the_next_run_removes_what_a_killed_run_left(long_run):
     run.process.kill()  # SIGKILL: no handler runs
     run.finish()
     left = list((long_run / "tmp").iterdir())
-    assert len(left) == 1 and (left[0] / "tokens.txt").exists()
+    assert len(left) == 1 and (left[0] / "ids.int32").exists()  # the corpus as word ids
     corpus_file(long_run / "small.txt")
     result = invoke("train", long_run / "small.txt", "-o", long_run / "small.vec", "--tmp-dir", long_run / "tmp",
                     "--epochs", "1", "-q", *TRAIN)

@@ -62,6 +62,7 @@ def runs(tmp_path_factory):
         "classify": ["classify", str(folder / "sentiment.tsv"), "--embeddings", "random"],
         "compare": ["compare", str(folder / "sentiment.tsv"), "-e", "bow,random", "-o", str(folder / "grid")],
         "experiment": ["experiment", "cells", "--quick", "-o", str(folder / "cells")],
+        "seq2seq": ["experiment", "seq2seq", "--quick", "-o", str(folder / "seq2seq")],
         "explain": ["explain", str(folder / "v.ekv"), "a sentence"],
     }
     env = {**os.environ, "PYTHONPATH": str(ROOT), "EMBEDKIT_HOME": str(folder / "home")}
@@ -88,13 +89,14 @@ def test_the_core_runs_without_torch(runs, name):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name, command", [("classify", "embedkit classify"), ("compare", "embedkit compare -e random"),
-                                           ("experiment", "embedkit experiment cells"), ("explain", "embedkit explain")])
+                                           ("experiment", "embedkit experiment cells"),
+                                           ("seq2seq", "embedkit experiment seq2seq"), ("explain", "embedkit explain")])
 def test_commands_that_need_torch_say_the_one_install_line(runs, name, command):
     folder, out = runs
     code, output = out[name]
     assert code == 1
     assert output == f"Error: {command} needs PyTorch, which is not installed; install its CPU build with: {INSTALL}\n"
-    assert not (folder / "grid").exists() and not (folder / "cells").exists()  # stopped before writing anything
+    assert not any((folder / name).exists() for name in ("grid", "cells", "seq2seq"))  # stopped before writing anything
 
 
 def test_the_library_says_the_same_line():

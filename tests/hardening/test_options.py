@@ -32,12 +32,14 @@ BASE = {
     "experiment direction": [],
     "experiment attention": [],
     "experiment onehot": [],
+    "experiment seq2seq": [],
 }
 
 SEED = ["-1", "4294967296"]
 POSITIVE = ["0", "-1"]
 NATURAL = ["-1"]  # 0 allowed (off, all, none)
 FINITE = ["nan", "inf", "-inf"]
+RUNS = ["0", "-1", "101"]  # --seeds: 1 to 100 runs
 
 # command -> option -> values it must refuse
 LOWEST = {
@@ -61,12 +63,16 @@ LOWEST = {
                  "--threads": POSITIVE},
     "compare": {"--seeds": POSITIVE, "--cv": ["1", "0", "-1"], "--hidden": POSITIVE, "--epochs": POSITIVE,
                 "--patience": POSITIVE, "--max-len": NATURAL, "--threads": POSITIVE},
-    "experiment length": {"--seed": SEED, "--threads": POSITIVE, "--epochs": POSITIVE},
-    "experiment cells": {"--seed": SEED, "--threads": POSITIVE, "--dim": POSITIVE, "--hidden": POSITIVE,
-                         "--layers": POSITIVE, "--epochs": POSITIVE},
-    "experiment direction": {"--seed": SEED, "--threads": POSITIVE, "--epochs": POSITIVE, "--length": ["1", "0", "-1"]},
-    "experiment attention": {"--seed": SEED, "--threads": POSITIVE, "--epochs": POSITIVE, "--top": POSITIVE},
-    "experiment onehot": {"--seed": SEED, "--dim": POSITIVE, "--epochs": POSITIVE, "--min-count": POSITIVE},
+    "experiment length": {"--seed": SEED, "--seeds": RUNS, "--threads": POSITIVE, "--epochs": POSITIVE},
+    "experiment cells": {"--seed": SEED, "--seeds": RUNS, "--threads": POSITIVE, "--dim": POSITIVE,
+                         "--hidden": POSITIVE, "--layers": POSITIVE, "--epochs": POSITIVE},
+    "experiment direction": {"--seed": SEED, "--seeds": RUNS, "--threads": POSITIVE, "--epochs": POSITIVE,
+                             "--length": ["1", "0", "-1"]},
+    "experiment attention": {"--seed": SEED, "--seeds": RUNS, "--threads": POSITIVE, "--epochs": POSITIVE,
+                             "--top": POSITIVE},
+    "experiment onehot": {"--seed": SEED, "--seeds": RUNS, "--dim": POSITIVE, "--epochs": POSITIVE,
+                          "--min-count": POSITIVE},
+    "experiment seq2seq": {"--seed": SEED, "--seeds": RUNS, "--threads": POSITIVE, "--epochs": POSITIVE},
 }
 
 CASES = [(command, option, value) for command, options in LOWEST.items()

@@ -66,7 +66,10 @@ FILES = {"embedkit": "v.ekv", "word2vec": "v.vec", "word2vec-binary": "v.bin", "
          "projector": "proj"}
 
 
-@pytest.mark.parametrize("fmt", io.WRITE_FORMATS)
+WHOLE_WORD_FORMATS = [f for f in io.WRITE_FORMATS if f != "fasttext"]  # fasttext: tests/io/test_subword_files.py
+
+
+@pytest.mark.parametrize("fmt", WHOLE_WORD_FORMATS)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_round_trip_is_exact(tmp_path_factory, fmt, data):
@@ -522,7 +525,7 @@ def test_damaged_files_raise_embedkit_errors_only(tmp_path, seed, cut, junk, at,
     assert len(loaded.words) == len(set(loaded.words)) == loaded.matrix.shape[0]
 
 
-@pytest.mark.parametrize("fmt", io.WRITE_FORMATS)
+@pytest.mark.parametrize("fmt", WHOLE_WORD_FORMATS)
 def test_no_words(tmp_path, fmt):
     empty = Vectors([], np.zeros((0, 3)))
     if fmt in ("glove", "projector"):

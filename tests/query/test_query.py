@@ -197,6 +197,62 @@ def test_top_k_prefilter_on_long_rows():
     assert query.top_k(scores, 10).tolist() == np.lexsort((np.arange(len(scores)), -scores))[:10].tolist()
 
 
+SCORES = st.sampled_from([-np.inf, np.inf, -1.0, 0.0, -0.0, 0.25, 0.5, 1.0, np.float32(0.1)])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(SCORES, min_size=300, max_size=300), min_size=1, max_size=6),
+       st.integers(min_value=0, max_value=40), st.booleans(), st.sampled_from([np.float32, np.float64]))
+def test_top_k_rows_kernel_equals_the_numpy_routine(rows, k, with_nan, dtype):
+    """Blocks of the kernel cut through runs of ties; +-inf, -0.0; a NaN row goes to the reference."""
+    from embedkit.query import topk
+
+    scores = np.array(rows, dtype=dtype)
+    if with_nan:
+        scores[0, len(scores[0]) // 2] = np.nan
+    got = query.top_k_rows(scores, k)
+    assert [r.tolist() for r in got] == [topk._reference(row, k).tolist() for row in scores]
+    if k > 1 and not with_nan:
+        want = [sorted((i for i in range(row.size) if row[i] > -np.inf), key=lambda i: (-row[i], i))[:k]
+                for row in scores]
+        assert [r.tolist() for r in got] == want
+
+
+def test_top_k_rows_on_threads_equals_one_thread(monkeypatch):
+    from embedkit.query import topk
+
+    rng = np.random.default_rng(4)
+    scores = np.round(rng.normal(size=(37, 5000)), 1).astype(np.float32)  # many ties
+    scores[3, :] = -np.inf
+    scores[5, ::7] = np.nan
+    single = [r.tolist() for r in query.top_k_rows(scores, 25)]
+    monkeypatch.setattr(topk, "PARALLEL_CELLS", 1)
+    assert [r.tolist() for r in query.top_k_rows(scores, 25)] == single
+    assert single == [topk._reference(row, 25).tolist() for row in scores] and single[3] == []
+
+
+def test_batched_and_one_by_one_queries_rank_ties_alike():
+    """Words with equal vectors score exactly alike: both forms give them in row order."""
+    rng = np.random.default_rng(7)
+    base = rng.normal(size=(40, 8)).astype(np.float32)
+    matrix = np.concatenate([base, base[:20], base[:20] * 2, np.zeros((3, 8), np.float32)])  # exact ties
+    vectors = Vectors([f"w{i}" for i in range(len(matrix))], matrix)
+    words = vectors.words[:50]
+    batch = query.most_similar_batch(vectors, words, topn=12)
+    for word, got in zip(words, batch):
+        one = query.most_similar(vectors, word, topn=12)
+        assert_same_answers(got, one)  # the same words in the same order; scores to float32 rounding
+        scores = [score for _, score in one]
+        rows = [vectors.row(w) for w, _ in one]
+        assert scores == sorted(scores, reverse=True)
+        assert all(rows[i] < rows[i + 1] for i in range(len(rows) - 1) if scores[i] == scores[i + 1])
+    assert any(len({s for _, s in got}) < len(got) for got in batch)  # ties did occur
+    triples = [tuple(words[i:i + 3]) for i in range(0, 30, 3)]
+    for method in ("add", "mul"):
+        for got, (a, b, c) in zip(query.analogy_batch(vectors, triples, method=method, topn=9), triples):
+            assert_same_answers(got, query.analogy(vectors, a, b, c, method=method, topn=9))
+
+
 # -- sparse (one-hot) vectors -----------------------------------------------------------------
 
 def test_one_hot_vectors_answer_zero_in_row_order_without_densifying():

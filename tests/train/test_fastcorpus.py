@@ -21,7 +21,7 @@ from embedkit.train import corpus as corpus_module
 from embedkit.train import Corpus, Vocab, tokenize
 from embedkit.train.engines.native import encode
 from embedkit.errors import EmbedkitError, FormatError
-from embedkit.train.fastcorpus import _scan, reservoir_indices, reservoir_sentences, scan, scan_corpus
+from embedkit.train.fastcorpus import _scan, _tokens, scan, scan_corpus, unit_reservoir, write_text
 from embedkit.train.fastcorpus._unicode import CONNECTOR, SPECIAL, WORD, lower_tables, raw_classes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -308,54 +308,92 @@ def test_empty_corpus(tmp_path):
     assert result.total_words == 0 and len(result.vocab) == 0 and result.corpus.raw_before.tolist() == [0]
 
 
-# -- the loss sample ------------------------------------------------------------------------------
+# -- the loss sample and the tokenised text ---------------------------------------------------------
 
-def test_reservoir_and_loss_sample_equal_prepare(tmp_path, planted_file):
+def long_lines_file(path: Path, lengths, vocabulary=40, seed=0) -> Path:
+    """Lines of the given numbers of tokens, Zipf-like words (some below any min-count)."""
+    rng = np.random.default_rng(seed)
+    path.write_text("".join(" ".join(f"w{int(i)}" for i in rng.zipf(1.5, n) % vocabulary) + "\n" for n in lengths),
+                    encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("size, piece", [(10, 200), (600, 200), (5000, 200), (7, 3), (40, 1)])
+def test_loss_sample_and_reservoir_equal_the_python_pass(tmp_path, planted_file, monkeypatch, size, piece):
+    import embedkit.train.prepare as train
     from embedkit.train import SkipGramConfig
-    from embedkit.train.prepare import draw_loss_sample, prepare
 
+    seen = []
+    draw = train.draw_loss_sample
+    monkeypatch.setattr(train, "draw_loss_sample", lambda units, *a: seen.append(units) or draw(units, *a))
     path, _ = planted_file
-    path.write_text(path.read_text(encoding="utf-8") + "unique1 g0w1 unique2\n", encoding="utf-8")
+    lengths = [1, 2, 450, 5, 199, 200, 201, 3, 1000] * 3
+    text = path.read_text(encoding="utf-8") + long_lines_file(tmp_path / "long.txt", lengths).read_text()
+    path.write_text(text + "unique1 g0w1 unique2\n", encoding="utf-8")
     config = SkipGramConfig(min_count=2, seed=7, loss_pairs=500)
-    for size in (10, 600, 5000):
-        prepared = prepare(Corpus(path), config, tmp_path, reservoir_size=size)
-        rng = np.random.default_rng(config.seed)
-        result = scan(path, tmp_path, min_count=config.min_count)
-        sentences = reservoir_sentences(result, size, rng)
-        sample = draw_loss_sample(sentences, result.vocab, config, rng)
-        assert np.array_equal(sample.inputs, prepared.loss_sample.inputs)
-        assert np.array_equal(sample.outputs, prepared.loss_sample.outputs)
-        assert np.array_equal(sample.negatives, prepared.loss_sample.negatives)
+    folders = tmp_path / "python", tmp_path / "fast"
+    prepared = []
+    for folder, fast in zip(folders, (False, True)):
+        folder.mkdir()
+        prepared.append(train.prepare(Corpus(path), config, folder, reservoir_size=size, piece=piece, fast=fast))
+    python, fast = prepared
+    vocab = python.vocab
+    assert [[w for w in unit if w in vocab] for unit in seen[0]] == seen[1]
+    for name in ("inputs", "outputs", "negatives"):
+        assert np.array_equal(getattr(fast.loss_sample, name), getattr(python.loss_sample, name))
+    assert (fast.total_words, fast.sentences, fast.vocab.words) == (python.total_words, python.sentences, vocab.words)
 
 
-@pytest.mark.parametrize("sentences, size", [(0, 5), (3, 5), (5, 5), (6, 5), (1000, 7)])
-def test_reservoir_indices_follow_algorithm_r(sentences, size):
-    rng = np.random.default_rng(3)
-    reservoir: list[int] = []
-    for s in range(sentences):
-        if len(reservoir) < size:
-            reservoir.append(s)
-        else:
-            j = int(rng.integers(0, s + 1))
-            if j < size:
-                reservoir[j] = s
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lengths=st.lists(st.integers(1, 30), max_size=60), size=st.integers(1, 12), piece=st.integers(1, 7),
+       chunk=st.sampled_from([None, 1, 2, 5]))
+def test_unit_reservoir_is_algorithm_r_over_units(tmp_path_factory, monkeypatch, lengths, size, piece, chunk):
+    folder = tmp_path_factory.mktemp("units")
+    path = long_lines_file(folder / "c.txt", lengths, vocabulary=6)
+    result = scan(path, folder, min_count=2, keep_tokens=True)
+    sentences = list(Corpus(path))
+    rng = np.random.default_rng(5)
+    reservoir, units = [], 0
+    for sentence in sentences:  # as train.prepare draws
+        for start in range(0, len(sentence), piece):
+            units += 1
+            unit = [result.vocab.index[w] for w in sentence[start:start + piece] if w in result.vocab]
+            if len(reservoir) < size:
+                reservoir.append(unit)
+            else:
+                j = int(rng.integers(0, units))
+                if j < size:
+                    reservoir[j] = unit
     after = rng.random()
-    rng = np.random.default_rng(3)
-    assert reservoir_indices(sentences, size, rng) == reservoir and rng.random() == after
+    if chunk is not None:
+        monkeypatch.setattr(_tokens, "UNIT_CHUNK", chunk)
+        monkeypatch.setattr(_tokens, "SENTENCE_CHUNK", chunk)
+    rng = np.random.default_rng(5)
+    drawn = unit_reservoir(result.tokens, size, piece, rng)
+    assert drawn.units == reservoir and drawn.count == units and rng.random() == after
+    assert drawn.pairable == any(len(s) >= 2 for s in sentences)
+
+
+@pytest.mark.parametrize("chunks", [False, True])
+def test_tokenised_text_is_the_python_pass_copy(tmp_path, monkeypatch, chunks):
+    path = long_lines_file(tmp_path / "c.txt", [1, 3, 12_000, 4, 1, 250], vocabulary=300)
+    path.write_text(path.read_text() + "caf\u00e9 don't \u4e2d\u6587 x\n", encoding="utf-8")
+    if chunks:
+        for name, value in (("TOKEN_CHUNK", 3), ("SENTENCE_CHUNK", 2), ("TEXT_BYTES", 5)):
+            monkeypatch.setattr(_tokens, name, value)
+    reference = tmp_path / "reference.txt"
+    reference.write_text("".join(" ".join(s) + "\n" for s in Corpus(path)), encoding="utf-8")
+    result = scan(path, tmp_path, min_count=3, keep_tokens=True)
+    write_text(result.tokens, tmp_path / "tokens.txt", "the text")
+    assert (tmp_path / "tokens.txt").read_bytes() == reference.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.txt", "ids.int32", "raw_before.int64", "reference.txt",
+                                                          "starts.int64", "tokens.int32", "tokens.txt"]
 
 
 def test_bench_corpus_pass_help():
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "corpus_pass.py"), "--help"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "--parts" in done.stdout
-
-
-def test_reservoir_indices_in_chunks(monkeypatch):
-    from embedkit.train.fastcorpus import _encode
-
-    expected = reservoir_indices(5000, 40, np.random.default_rng(9))
-    monkeypatch.setattr(_encode, "SENTENCE_CHUNK", 7)
-    assert reservoir_indices(5000, 40, np.random.default_rng(9)) == expected
 
 
 def test_a_broken_compressed_file_is_left_to_the_reference_reader(tmp_path):

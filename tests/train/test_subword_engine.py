@@ -152,14 +152,14 @@ class RecordingMonitor:
     def say(self, line):
         self.calls.append(("say", line))
 
-    def start(self, w_in, w_out):
-        self.calls.append(("start", w_in.shape))
+    def start(self, model, w_out):
+        self.calls.append(("start", model.word_vectors().shape))
 
     def progress(self, epoch, words):
         self.calls.append(("progress", epoch, words))
 
-    def end_epoch(self, epoch, w_in, w_out):
-        self.calls.append(("end", epoch, w_in.shape))
+    def end_epoch(self, epoch, model, w_out):
+        self.calls.append(("end", epoch, model.word_vectors().shape))
 
 
 SMALL = dict(vector_size=16, window=3, min_count=1, sample=0, negative=4, epochs=2, workers=1, seed=5)

@@ -3,19 +3,29 @@
 An engine is a function `train(prepared, config, monitor) -> (input_vectors, output_vectors)`
 that reads the tokenised corpus file `prepared.path`, uses the vocabulary `prepared.vocab`
 (rows in that order), reports progress and epoch ends to `monitor`, and returns two float32
-(len(vocab), vector_size) matrices.
+(len(vocab), vector_size) matrices. With `config.subwords` (fastText's model) the input is a
+`subwords.SubwordModel` instead: the words' rows and their character n-grams' rows (native:
+`subword.train`; gensim: its `FastText`, `gensim_subword.train`).
 """
 
 from typing import Callable
 
 
 def _gensim(prepared, config, monitor):
+    if getattr(config, "subwords", False):
+        from .gensim_subword import train as train_subwords
+
+        return train_subwords(prepared, config, monitor)
     from .gensim import train
 
     return train(prepared, config, monitor)
 
 
 def _native(prepared, config, monitor):
+    if getattr(config, "subwords", False):
+        from .subword import train as train_subwords
+
+        return train_subwords(prepared, config, monitor, config.ngrams)
     from .native import train
 
     return train(prepared, config, monitor)

@@ -36,7 +36,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...errors import EmbedkitError
-from ...outputs import write_error
 from ..huffman import HuffmanTree, huffman_tree
 from . import native
 
@@ -217,16 +216,9 @@ def train_family(prepared, config, monitor, options: FamilyOptions | None = None
     options.check(config.negative)
     seconds, how = compile_family_kernels(config, options)
     monitor.say(f"native kernels ({options.mode(config.negative)}) {how} in {seconds:.1f} s")
-    started = time.perf_counter()
-    try:
-        corpus = native.encode(prepared.path, prepared.vocab, prepared.path.parent)
-    except OSError as error:  # a full disk or a file size limit in the temporary folder
-        raise write_error(prepared.path.parent, error, "the corpus as word ids") from None
-    encode_seconds = time.perf_counter() - started
-    monitor.say(f"native: corpus encoded to word ids in {encode_seconds:.1f} s")
+    corpus = native.word_ids(prepared, monitor)
     if hasattr(monitor, "engine_info"):
-        monitor.engine_info.update(compile_seconds=round(seconds, 3), kernels=how,
-                                   encode_seconds=round(encode_seconds, 3), mode=options.mode(config.negative))
+        monitor.engine_info.update(compile_seconds=round(seconds, 3), kernels=how, mode=options.mode(config.negative))
 
     vocab = prepared.vocab
     weights = _initial_weights(vocab.counts, config, options, config.seed)

@@ -48,74 +48,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .native_kernels import FASTMATH, block_update, draw_noise, sigmoid, splitmix64, xorshift
-
-_U32 = np.uint64(32)
-_ALWAYS = np.uint64(1) << _U32   # a keep threshold of 2^32: never subsampled
+from .native_kernels import FASTMATH, add_rows, block_part, block_update, draw_negatives, sigmoid, walk_piece
 
 
 # -- the steps: one center word ---------------------------------------------------------------------
-
-@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
-def labeled_block(w_in, w_out, contexts, n_contexts, targets, labels, n_targets, lr, table, coef, grad_in,
-                  accumulate):
-    """One output matrix's part of a skip-gram block step; the input rows are not moved here.
-
-    The rows contexts[:n_contexts] of `w_in` (V, B x D) against the rows targets[:n_targets] of
-    `w_out` (U, T x D) with labels[:n_targets] (1 or 0): coef = lr * (labels - sigmoid(V U^T)),
-    then grad_in (+)= coef @ U from the old U (set, or added to when `accumulate`), then
-    U += coef^T @ V. The caller adds grad_in to the context rows after every matrix's part
-    (`add_rows`), so each part sees the old input vectors. `coef` (at least B x T) and
-    `grad_in` (at least B x D) are the caller's scratch; rows are taken two at a time, as in
-    `native_kernels.block_update`.
-    """
-    dim = w_in.shape[1]
-    zero = np.float32(0.0)
-    if n_targets == 0:
-        if not accumulate:
-            for b in range(n_contexts):
-                for d in range(dim):
-                    grad_in[b, d] = zero
-        return
-    for b in range(n_contexts):                     # coef = lr * (labels - sigmoid(V U^T))  (B, T)
-        r = contexts[b]
-        for t in range(0, n_targets, 2):
-            q0, q1 = targets[t], targets[min(t + 1, n_targets - 1)]
-            x0 = x1 = zero
-            for d in range(dim):
-                x0 += w_in[r, d] * w_out[q0, d]
-                x1 += w_in[r, d] * w_out[q1, d]
-            coef[b, t] = lr * (labels[t] - sigmoid(x0, table))
-            if t + 1 < n_targets:
-                coef[b, t + 1] = lr * (labels[t + 1] - sigmoid(x1, table))
-    for b in range(n_contexts):                     # grad_in (+)= coef @ U  (B, D), from the old U
-        for t in range(0, n_targets, 2):
-            q0, q1 = targets[t], targets[min(t + 1, n_targets - 1)]
-            c0, c1 = coef[b, t], (coef[b, t + 1] if t + 1 < n_targets else zero)
-            if t == 0 and not accumulate:
-                for d in range(dim):
-                    grad_in[b, d] = c0 * w_out[q0, d] + c1 * w_out[q1, d]
-            else:
-                for d in range(dim):
-                    grad_in[b, d] += c0 * w_out[q0, d] + c1 * w_out[q1, d]
-    for t in range(n_targets):                      # U += coef^T @ V, from the old V
-        q = targets[t]
-        for b in range(0, n_contexts, 2):
-            r0, r1 = contexts[b], contexts[min(b + 1, n_contexts - 1)]
-            c0, c1 = coef[b, t], (coef[b + 1, t] if b + 1 < n_contexts else zero)
-            for d in range(dim):
-                w_out[q, d] += c0 * w_in[r0, d] + c1 * w_in[r1, d]
-
-
-@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
-def add_rows(w_in, contexts, n_contexts, grad_in):
-    """w_in[contexts[b]] += grad_in[b] for b < n_contexts (repeated rows add up)."""
-    dim = w_in.shape[1]
-    for b in range(n_contexts):
-        r = contexts[b]
-        for d in range(dim):
-            w_in[r, d] += grad_in[b, d]
-
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
 def sg_update(w_in, contexts, n_contexts, syn1, path, path_labels, depth, w_out, targets, labels, n_targets,
@@ -124,10 +60,12 @@ def sg_update(w_in, contexts, n_contexts, syn1, path, path_labels, depth, w_out,
 
     path/path_labels: the center word's inner nodes (rows of `syn1`) and 1 - code; targets/labels:
     the center word (label 1) and its negatives (0) in `w_out`. depth = 0 leaves HS out,
-    n_targets = 0 leaves NS out. Scratch: coef (B x max(T, depth)), grad_in (B x D).
+    n_targets = 0 leaves NS out. Scratch: coef (B x max(T, depth)), grad_in (B x D). Each output
+    matrix's part is `native_kernels.block_part`; the context rows move once, after both.
     """
-    labeled_block(w_in, syn1, contexts, n_contexts, path, path_labels, depth, lr, table, coef, grad_in, False)
-    labeled_block(w_in, w_out, contexts, n_contexts, targets, labels, n_targets, lr, table, coef, grad_in, True)
+    block_part(w_in, syn1, contexts, n_contexts, path, path_labels, depth, depth, lr, table, coef, grad_in, False)
+    block_part(w_in, w_out, contexts, n_contexts, targets, labels, n_targets, n_targets, lr, table, coef, grad_in,
+               True)
     add_rows(w_in, contexts, n_contexts, grad_in)
 
 
@@ -209,51 +147,6 @@ def cbow_update(w_in, contexts, n_contexts, cbow_mean, syn1, path, path_labels, 
 # -- what a piece needs per center word ---------------------------------------------------------
 
 @njit(cache=True, nogil=True, inline="always")
-def _subsample(ids, begin, end, keep_threshold, state, sentence):
-    """Copy the words of ids[begin:end] that survive subsampling into `sentence`: (count, state)."""
-    n = 0
-    for p in range(begin, end):
-        word = ids[p]
-        threshold = keep_threshold[word]
-        if threshold < _ALWAYS:
-            state, bits = xorshift(state)
-            if (bits >> _U32) >= threshold:
-                continue
-        sentence[n] = word
-        n += 1
-    return n, state
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _window(sentence, n, i, window, shrink_windows, state, contexts):
-    """The context words of position i (reach 1..window drawn when shrinking): (count, state)."""
-    reach = window
-    if shrink_windows:
-        state, bits = xorshift(state)
-        reach = window - np.int64(((bits >> _U32) * np.uint64(window)) >> _U32)  # 1..window
-    n_contexts = 0
-    for j in range(max(0, i - reach), min(n, i + reach + 1)):
-        if j != i:
-            contexts[n_contexts] = sentence[j]
-            n_contexts += 1
-    return n_contexts, state
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _negatives(center, negative, alias_threshold, alias_index, state, targets):
-    """targets = [center, k noise words other than center]: (count, state)."""
-    targets[0] = center
-    n_targets = 1
-    for _ in range(negative):
-        state, bits = xorshift(state)
-        noise = draw_noise(bits, alias_threshold, alias_index)
-        if noise != center:
-            targets[n_targets] = noise
-            n_targets += 1
-    return n_targets, state
-
-
-@njit(cache=True, nogil=True, inline="always")
 def _path(word, code_offsets, codes, points, path, path_labels):
     """Copy word's inner nodes and labels (1 - code) into path, path_labels; return the depth."""
     start = code_offsets[word]
@@ -264,9 +157,57 @@ def _path(word, code_offsets, codes, points, path, path_labels):
     return depth
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _outputs(center, state, noise, tree):
+    """The center word's output rows: its negatives (NS, none when negative is 0) and its path (HS).
+
+    noise = (negative, alias_threshold, alias_index, targets); tree = (hs, code_offsets, codes,
+    points, path, path_labels). Returns (n_targets, depth, state); depth is 0 without hs.
+    """
+    negative, alias_threshold, alias_index, targets = noise
+    hs, code_offsets, codes, points, path, path_labels = tree
+    n_targets = 0
+    if negative > 0:                                 # shared by the whole window
+        n_targets, state = draw_negatives(center, negative, alias_threshold, alias_index, state, targets)
+    depth = _path(center, code_offsets, codes, points, path, path_labels) if hs else 0
+    return n_targets, depth, state
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _ns_labels(labels):
+    """labels = [1, 0, 0, ...]: the center word, then its negatives."""
+    labels[0] = np.float32(1.0)
+    for t in range(1, labels.shape[0]):
+        labels[t] = np.float32(0.0)
+
+
+@njit(cache=True, inline="always", fastmath=FASTMATH, error_model="numpy")
+def _sg_step(center, contexts, n_contexts, lr, state, extra):
+    """`walk_piece`'s skip-gram step: one block on the window (`sg_update`, or `block_update` for NS alone)."""
+    w_in, w_out, syn1, labels, table, coef, grad_in, noise, tree = extra
+    n_targets, depth, state = _outputs(center, state, noise, tree)
+    targets, path, path_labels = noise[3], tree[4], tree[5]
+    if tree[0]:
+        sg_update(w_in, contexts, n_contexts, syn1, path, path_labels, depth, w_out, targets, labels, n_targets,
+                  lr, table, coef, grad_in)
+    else:
+        block_update(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, table, coef, grad_in)
+    return state
+
+
+@njit(cache=True, inline="always", fastmath=FASTMATH, error_model="numpy")
+def _cbow_step(center, contexts, n_contexts, lr, state, extra):
+    """`walk_piece`'s CBOW step: the window predicts the center word (`cbow_update`)."""
+    w_in, w_out, syn1, labels, table, cbow_mean, hidden, work, g, noise, tree = extra
+    n_targets, depth, state = _outputs(center, state, noise, tree)
+    cbow_update(w_in, contexts, n_contexts, cbow_mean, syn1, tree[4], tree[5], depth, w_out, noise[3], labels,
+                n_targets, lr, table, hidden, work, g)
+    return state
+
+
 # -- one piece of the corpus: whole sentences ---------------------------------------------------
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
+@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy", _nrt=False)
 def train_piece_sg(ids, starts, raw_before, first, stop, w_in, w_out, keep_threshold,
                    alias_threshold, alias_index, table, window, negative, alpha, min_alpha,
                    words_before, words_total, seed, sentence, contexts, targets, coef, grad_in,
@@ -274,41 +215,22 @@ def train_piece_sg(ids, starts, raw_before, first, stop, w_in, w_out, keep_thres
     """Skip-gram on sentences first..stop-1 with HS (`hs`) and/or NS (`negative` > 0); return centers trained.
 
     The arguments up to grad_in are `native_kernels.train_piece`'s, with the same meaning and the
-    same random draws; with hs off and shrink_windows on this trains exactly what train_piece
-    trains. Then: syn1 (V - 1, D) the HS output vectors; code_offsets, codes, points the Huffman
-    tree (`embedkit.train.huffman.HuffmanTree`); shrink_windows: draw each window's reach in
-    1..window (gensim's default), else always `window`; scratch labels (1 + negative,) float32,
-    path (depth,) int32, path_labels (depth,) float32, and coef at least
+    same random draws (`native_kernels.walk_piece`); with hs off and shrink_windows on this trains
+    exactly what train_piece trains. Then: syn1 (V - 1, D) the HS output vectors; code_offsets,
+    codes, points the Huffman tree (`embedkit.train.huffman.HuffmanTree`); shrink_windows: draw
+    each window's reach in 1..window (gensim's default), else always `window`; scratch labels
+    (1 + negative,) float32, path (depth,) int32, path_labels (depth,) float32, and coef at least
     (2 window, max(1 + negative, depth)).
     """
-    state = splitmix64(np.uint64(seed)) | np.uint64(1)
-    labels[0] = np.float32(1.0)
-    for t in range(1, labels.shape[0]):
-        labels[t] = np.float32(0.0)
-    trained = 0
-    for s in range(first, stop):
-        progress = (words_before + raw_before[s]) / words_total
-        lr = np.float32(max(min_alpha, alpha - (alpha - min_alpha) * progress))
-        n, state = _subsample(ids, starts[s], starts[s + 1], keep_threshold, state, sentence)
-        for i in range(n):
-            n_contexts, state = _window(sentence, n, i, window, shrink_windows, state, contexts)
-            if n_contexts == 0:
-                continue
-            center = sentence[i]
-            n_targets = 0
-            if negative > 0:                         # shared by the whole window
-                n_targets, state = _negatives(center, negative, alias_threshold, alias_index, state, targets)
-            if hs:
-                depth = _path(center, code_offsets, codes, points, path, path_labels)
-                sg_update(w_in, contexts, n_contexts, syn1, path, path_labels, depth, w_out, targets, labels,
-                          n_targets, lr, table, coef, grad_in)
-            else:
-                block_update(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, table, coef, grad_in)
-            trained += 1
-    return trained
+    _ns_labels(labels)
+    noise = (negative, alias_threshold, alias_index, targets)
+    tree = (hs, code_offsets, codes, points, path, path_labels)
+    return walk_piece(ids, starts, raw_before, first, stop, keep_threshold, alpha, min_alpha, words_before,
+                      words_total, seed, window, shrink_windows, sentence, contexts, _sg_step,
+                      (w_in, w_out, syn1, labels, table, coef, grad_in, noise, tree))
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
+@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy", _nrt=False)
 def train_piece_cbow(ids, starts, raw_before, first, stop, w_in, w_out, keep_threshold,
                      alias_threshold, alias_index, table, window, negative, alpha, min_alpha,
                      words_before, words_total, seed, sentence, contexts, targets, coef, grad_in,
@@ -320,26 +242,9 @@ def train_piece_cbow(ids, starts, raw_before, first, stop, w_in, w_out, keep_thr
     coef's first row holds the step sizes (at least max(1 + negative, depth) wide) and grad_in's
     first two rows the window's hidden vector and its gradient (grad_in at least 2 x D).
     """
-    state = splitmix64(np.uint64(seed)) | np.uint64(1)
-    labels[0] = np.float32(1.0)
-    for t in range(1, labels.shape[0]):
-        labels[t] = np.float32(0.0)
-    hidden, work, g = grad_in[0], grad_in[1], coef[0]
-    trained = 0
-    for s in range(first, stop):
-        progress = (words_before + raw_before[s]) / words_total
-        lr = np.float32(max(min_alpha, alpha - (alpha - min_alpha) * progress))
-        n, state = _subsample(ids, starts[s], starts[s + 1], keep_threshold, state, sentence)
-        for i in range(n):
-            n_contexts, state = _window(sentence, n, i, window, shrink_windows, state, contexts)
-            if n_contexts == 0:
-                continue
-            center = sentence[i]
-            n_targets = 0
-            if negative > 0:
-                n_targets, state = _negatives(center, negative, alias_threshold, alias_index, state, targets)
-            depth = _path(center, code_offsets, codes, points, path, path_labels) if hs else 0
-            cbow_update(w_in, contexts, n_contexts, cbow_mean, syn1, path, path_labels, depth, w_out, targets,
-                        labels, n_targets, lr, table, hidden, work, g)
-            trained += 1
-    return trained
+    _ns_labels(labels)
+    noise = (negative, alias_threshold, alias_index, targets)
+    tree = (hs, code_offsets, codes, points, path, path_labels)
+    return walk_piece(ids, starts, raw_before, first, stop, keep_threshold, alpha, min_alpha, words_before,
+                      words_total, seed, window, shrink_windows, sentence, contexts, _cbow_step,
+                      (w_in, w_out, syn1, labels, table, cbow_mean, grad_in[0], grad_in[1], coef[0], noise, tree))

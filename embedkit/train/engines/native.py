@@ -1,14 +1,16 @@
 """The native engine: embedkit's own skip-gram trainer, numba kernels on Python threads.
 
-1. The tokenised corpus copy is encoded once into memory-mapped files in the work folder:
-   word ids (int32, out-of-vocabulary words dropped), the start of each sentence in them, and
-   the corpus words before each sentence (out-of-vocabulary words included, as gensim counts
-   them for progress and learning rate). Epochs stream over these files; the corpus need not
-   fit in memory.
+1. The corpus is in files of the work folder as word ids (int32, out-of-vocabulary words
+   dropped), the start of each sentence in them, and the corpus words before each sentence
+   (out-of-vocabulary words included, as gensim counts them for progress and learning rate):
+   written by the corpus pass (`train.prepare` with `fastcorpus`), or encoded here once from
+   the tokenised text (`encode`). The corpus need not fit in memory.
 2. Each epoch is cut into pieces of whole sentences (~`PIECE_WORDS` words). `workers` Python
-   threads take pieces in order and train them with `native_kernels.train_piece`, which runs
-   without the GIL and updates the shared matrices Hogwild-style. The main thread reports
-   progress to the monitor and turns Ctrl-C into a clean stop after the running pieces.
+   threads take pieces in order, read each piece's ids from the files (`EncodedCorpus.read`:
+   memory holds the pieces being trained, whatever the corpus size) and train them with
+   `native_kernels.train_piece`, which runs without the GIL and updates the shared matrices
+   Hogwild-style. The main thread reports progress to the monitor and turns Ctrl-C into a
+   clean stop after the running pieces.
 3. Every piece has its own random stream, seeded from (seed, epoch, piece), and its own
    learning rates, set from its position in the corpus: with `workers=1` a run is a pure
    function of the seed.
@@ -20,6 +22,7 @@ them from the cache) is measured before training and reported apart from it.
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 import time
 from pathlib import Path
@@ -30,21 +33,28 @@ from ...outputs import write_error
 
 PIECE_WORDS = 65_536      # corpus words per piece: what a thread takes at a time
 ENCODE_BATCH = 1 << 20    # word ids buffered before they are appended to the file
+SCAN_CHUNK = 1 << 16      # sentence offsets read at a time to cut pieces and find the longest sentence
 _GOLDEN = 0x9E3779B97F4A7C15
 _MASK64 = (1 << 64) - 1
+
+
+FILES = ("ids.int32", "starts.int64", "raw_before.int64")
 
 
 class EncodedCorpus:
     """The corpus as word ids: `ids[starts[s]:starts[s + 1]]` is sentence s.
 
     `raw_before[s]` counts the corpus words before sentence s, out-of-vocabulary ones included;
-    raw_before[-1] is the corpus size. All three arrays are read-only memory maps.
+    raw_before[-1] is the corpus size. All three arrays are read-only (memory maps of the files
+    `FILES` in `folder`, when it is given: then `read`, `pieces` and `longest` read the files in
+    bounded chunks and leave the maps untouched, so memory does not grow with the corpus).
     """
 
-    def __init__(self, ids: np.ndarray, starts: np.ndarray, raw_before: np.ndarray):
+    def __init__(self, ids: np.ndarray, starts: np.ndarray, raw_before: np.ndarray, folder: Path | None = None):
         self.ids = ids                 # (n_tokens,) int32
         self.starts = starts           # (n_sentences + 1,) int64
         self.raw_before = raw_before   # (n_sentences + 1,) int64
+        self.folder = folder
 
     @property
     def sentences(self) -> int:
@@ -54,11 +64,55 @@ class EncodedCorpus:
     def total_words(self) -> int:
         return int(self.raw_before[-1])
 
+    def read(self, first: int, stop: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sentences first..stop-1 on their own: (ids, starts, raw_before), read-only, with starts
+        from 0 and raw_before as in the whole corpus (what `train_piece` takes, first=0)."""
+        if self.folder is None:
+            starts = self.starts[first:stop + 1]
+            ids, raw_before = self.ids[starts[0]:starts[-1]], self.raw_before[first:stop + 1]
+        else:
+            starts = self._pread("starts.int64", np.int64, first, stop - first + 1)
+            raw_before = self._pread("raw_before.int64", np.int64, first, stop - first + 1)
+            ids = self._pread("ids.int32", np.int32, int(starts[0]), int(starts[-1] - starts[0]))
+        return ids, _read_only(starts - starts[0]), raw_before
+
+    def _pread(self, name: str, dtype, first: int, count: int) -> np.ndarray:
+        size = np.dtype(dtype).itemsize
+        fd = os.open(self.folder / name, os.O_RDONLY)
+        try:
+            data = os.pread(fd, size * count, size * first)
+        finally:
+            os.close(fd)
+        return np.frombuffer(data, dtype)  # read-only, as the memory maps are
+
+    def _chunks(self, name: str):
+        """The array `name` (starts or raw_before) in pieces of at most SCAN_CHUNK: (index of the first, values)."""
+        array = getattr(self, name.split(".")[0])
+        for first in range(0, array.shape[0], SCAN_CHUNK):
+            count = min(SCAN_CHUNK, array.shape[0] - first)
+            yield first, (array[first:first + count] if self.folder is None
+                          else self._pread(name, np.int64, first, count))
+
     def pieces(self, words: int = PIECE_WORDS) -> list[tuple[int, int]]:
         """Consecutive sentence ranges [first, stop) of about `words` corpus words each."""
-        bounds = np.searchsorted(self.raw_before, np.arange(0, self.total_words, words), side="right") - 1
+        targets = np.arange(0, self.total_words, words)
+        bounds = np.zeros(targets.shape[0], np.int64)
+        for first, values in self._chunks("raw_before.int64"):  # the last sentence starting <= target
+            at = np.searchsorted(targets, values[0])
+            bounds[at:] = first + np.searchsorted(values, targets[at:], side="right") - 1
         bounds = np.unique(np.concatenate([[0], bounds, [self.sentences]]))
         return [(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
+
+    def longest(self) -> int:
+        """Word ids in the longest sentence."""
+        longest, before = 0, None
+        for _, values in self._chunks("starts.int64"):
+            if before is not None:
+                values = np.concatenate([[before], values])
+            if values.shape[0] > 1:
+                longest = max(longest, int(np.diff(values).max()))
+            before = values[-1]
+        return longest
 
 
 def encode(path: Path, vocab, folder: Path) -> EncodedCorpus:
@@ -95,7 +149,29 @@ def encode(path: Path, vocab, folder: Path) -> EncodedCorpus:
         return np.asarray(np.memmap(folder / name, dtype=dtype, mode="r"))
 
     return EncodedCorpus(mapped("ids.int32", np.int32), mapped("starts.int64", np.int64),
-                         mapped("raw_before.int64", np.int64))
+                         mapped("raw_before.int64", np.int64), folder)
+
+
+def word_ids(prepared, monitor) -> EncodedCorpus:
+    """The prepared corpus as word ids: the corpus pass's, or `prepared.path` encoded now.
+
+    Tells `monitor` how long encoding took, when it had to (monitor.say, and engine_info's
+    encode_seconds where the monitor has one).
+
+    Raises:
+        EmbedkitError: an error writing the encoded corpus (a full disk, a file size limit).
+    """
+    started = time.perf_counter()
+    corpus = prepared.encoded
+    if corpus is None:
+        try:
+            corpus = encode(prepared.path, prepared.vocab, prepared.path.parent)
+        except OSError as error:  # a full disk or a file size limit in the temporary folder
+            raise write_error(prepared.path.parent, error, "the corpus as word ids") from None
+        monitor.say(f"native: corpus encoded to word ids in {time.perf_counter() - started:.1f} s")
+    if hasattr(monitor, "engine_info"):
+        monitor.engine_info.update(encode_seconds=round(time.perf_counter() - started, 3))
+    return corpus
 
 
 def _flush(values: list, file, dtype) -> None:
@@ -138,8 +214,7 @@ class _Kernel:
         self.w_in, self.w_out = w_in, w_out
         self.keep, self.alias_threshold, self.alias_index = keep, alias_threshold, alias_index
         self.config = config
-        lengths = np.diff(corpus.starts)
-        self.longest = int(lengths.max()) if lengths.size else 0
+        self.longest = corpus.longest()
 
     def scratch(self):
         c = self.config
@@ -150,11 +225,12 @@ class _Kernel:
                 np.empty((block, c.vector_size), dtype=np.float32))
 
     def __call__(self, first, stop, words_before, seed, scratch) -> int:
-        c, corpus = self.config, self.corpus
-        return self.function(corpus.ids, corpus.starts, corpus.raw_before, first, stop,
+        c = self.config
+        ids, starts, raw_before = self.corpus.read(first, stop)
+        return self.function(ids, starts, raw_before, 0, stop - first,
                              self.w_in, self.w_out, self.keep, self.alias_threshold, self.alias_index,
                              self.table, c.window, c.negative, float(c.alpha), float(c.min_alpha),
-                             words_before, c.epochs * corpus.total_words, seed, *scratch)
+                             words_before, c.epochs * self.corpus.total_words, seed, *scratch)
 
 
 def compile_kernels(config) -> tuple[float, str]:
@@ -183,16 +259,9 @@ def train(prepared, config, monitor):
 
     seconds, how = compile_kernels(config)
     monitor.say(f"native kernels {how} in {seconds:.1f} s")
-    started = time.perf_counter()
-    try:
-        corpus = encode(prepared.path, prepared.vocab, prepared.path.parent)
-    except OSError as error:  # a full disk or a file size limit in the temporary folder
-        raise write_error(prepared.path.parent, error, "the corpus as word ids") from None
-    encode_seconds = time.perf_counter() - started
-    monitor.say(f"native: corpus encoded to word ids in {encode_seconds:.1f} s")
     if hasattr(monitor, "engine_info"):
-        monitor.engine_info.update(compile_seconds=round(seconds, 3), kernels=how,
-                                   encode_seconds=round(encode_seconds, 3))
+        monitor.engine_info.update(compile_seconds=round(seconds, 3), kernels=how)
+    corpus = word_ids(prepared, monitor)
 
     vocab = prepared.vocab
     w_in, w_out = initial_vectors(len(vocab), config.vector_size, config.seed)

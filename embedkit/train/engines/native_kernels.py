@@ -66,11 +66,31 @@ def draw_noise(bits, alias_threshold, alias_index):
     return np.int64(alias_index[slot])
 
 
+@njit(cache=True, inline="always")
+def new_stream(seed):
+    """The first state of the xorshift stream seeded with `seed` (any integer; the state is never 0)."""
+    return splitmix64(np.uint64(seed)) | np.uint64(1)
+
+
+@njit(cache=True, inline="always")
+def draw_negatives(center, negative, alias_threshold, alias_index, state, targets):
+    """targets = [center, the `negative` noise words drawn that are not center]: (count, state)."""
+    targets[0] = center
+    n_targets = 1
+    for _ in range(negative):
+        state, bits = xorshift(state)
+        noise = draw_noise(bits, alias_threshold, alias_index)
+        if noise != center:
+            targets[n_targets] = noise
+            n_targets += 1
+    return n_targets, state
+
+
 @njit(cache=True, nogil=True)
 def draw_many(seed, count, alias_threshold, alias_index):
     """`count` noise words from a stream seeded with `seed` (for tests of the distribution)."""
     out = np.empty(count, dtype=np.int64)
-    state = splitmix64(np.uint64(seed)) | np.uint64(1)
+    state = new_stream(seed)
     for i in range(count):
         state, bits = xorshift(state)
         out[i] = draw_noise(bits, alias_threshold, alias_index)
@@ -126,21 +146,33 @@ def sigmoid(x, table):
     return table[min(slot, table.shape[0] - 1)]  # x just below MAX_EXP may round up to the end
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
-def block_update(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, table, coef, grad_in):
-    """One gradient step of size `lr` on the negative-sampling loss of one center word's block.
+_CENTER_LABEL = np.ones(1, dtype=np.float32)  # negative sampling's labels: 1 for the center word, 0 after
 
-    contexts[:n_contexts] are rows of `w_in` (V, B x D: the window), targets[:n_targets] rows of
-    `w_out` (U, T x D: the center word first, label 1, then the negatives, label 0). The block
-    loss is sum over b, t of -log sigmoid(+-v_b . u_t), the terms gensim trains on pair by pair;
-    sigmoid is looked up in `table`. `coef` (at least B x T) and `grad_in` (at least B x D)
-    are the caller's scratch.
+
+@njit(cache=True, inline="always", fastmath=FASTMATH, error_model="numpy")
+def block_part(w_in, w_out, contexts, n_contexts, targets, labels, n_labeled, n_targets, lr, table, coef, grad_in,
+               accumulate):
+    """One output matrix's part of a block step; the input rows are not moved here.
+
+    The rows contexts[:n_contexts] of `w_in` (V, B x D) against the rows targets[:n_targets] of
+    `w_out` (U, T x D), target t labeled labels[t] for t < n_labeled and 0 after (negative
+    sampling: labels [1], n_labeled 1; an HS path: every target labeled):
+    coef = lr * (labels - sigmoid(V U^T)) (B, T), then grad_in (+)= coef @ U from the old U (set,
+    or added to when `accumulate`), then U += coef^T @ V. The caller adds grad_in to the context
+    rows after every matrix's part (`add_rows`), so each part sees the old input vectors. `coef`
+    (at least B x T) and `grad_in` (at least B x D) are the caller's scratch.
 
     The three products are loops over D that LLVM turns into SIMD; each pass over D serves two
     rows at once (two targets, or two contexts), which halves the loads of the shared row.
     """
     dim = w_in.shape[1]
-    one, zero = np.float32(1.0), np.float32(0.0)
+    zero = np.float32(0.0)
+    if n_targets == 0:
+        if not accumulate:
+            for b in range(n_contexts):
+                for d in range(dim):
+                    grad_in[b, d] = zero
+        return
     for b in range(n_contexts):                     # coef = lr * (labels - sigmoid(V U^T))  (B, T)
         r = contexts[b]
         for t in range(0, n_targets, 2):
@@ -149,53 +181,72 @@ def block_update(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, tabl
             for d in range(dim):
                 x0 += w_in[r, d] * w_out[q0, d]
                 x1 += w_in[r, d] * w_out[q1, d]
-            coef[b, t] = lr * ((one if t == 0 else zero) - sigmoid(x0, table))
+            coef[b, t] = lr * ((labels[t] if t < n_labeled else zero) - sigmoid(x0, table))
             if t + 1 < n_targets:
-                coef[b, t + 1] = lr * (zero - sigmoid(x1, table))
-    for b in range(n_contexts):                     # grad_in = coef @ U  (B, D), from the old w_out
+                coef[b, t + 1] = lr * ((labels[t + 1] if t + 1 < n_labeled else zero) - sigmoid(x1, table))
+    for b in range(n_contexts):                     # grad_in (+)= coef @ U  (B, D), from the old U
         for t in range(0, n_targets, 2):
             q0, q1 = targets[t], targets[min(t + 1, n_targets - 1)]
             c0, c1 = coef[b, t], (coef[b, t + 1] if t + 1 < n_targets else zero)
-            if t == 0:
+            if t == 0 and not accumulate:
                 for d in range(dim):
                     grad_in[b, d] = c0 * w_out[q0, d] + c1 * w_out[q1, d]
             else:
                 for d in range(dim):
                     grad_in[b, d] += c0 * w_out[q0, d] + c1 * w_out[q1, d]
-    for t in range(n_targets):                      # w_out[targets] += coef.T @ V, from the old w_in
+    for t in range(n_targets):                      # U += coef^T @ V, from the old V
         q = targets[t]
         for b in range(0, n_contexts, 2):
             r0, r1 = contexts[b], contexts[min(b + 1, n_contexts - 1)]
             c0, c1 = coef[b, t], (coef[b + 1, t] if b + 1 < n_contexts else zero)
             for d in range(dim):
                 w_out[q, d] += c0 * w_in[r0, d] + c1 * w_in[r1, d]
-    for b in range(n_contexts):                     # w_in[contexts] += grad_in
+
+
+@njit(cache=True, inline="always", fastmath=FASTMATH, error_model="numpy")
+def add_rows(w_in, contexts, n_contexts, grad_in):
+    """w_in[contexts[b]] += grad_in[b] for b < n_contexts (repeated rows add up)."""
+    dim = w_in.shape[1]
+    for b in range(n_contexts):
         r = contexts[b]
         for d in range(dim):
             w_in[r, d] += grad_in[b, d]
 
 
+@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
+def block_update(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, table, coef, grad_in):
+    """One gradient step of size `lr` on the negative-sampling loss of one center word's block.
+
+    contexts[:n_contexts] are rows of `w_in` (V, B x D: the window), targets[:n_targets] rows of
+    `w_out` (U, T x D: the center word first, label 1, then the negatives, label 0). The block
+    loss is sum over b, t of -log sigmoid(+-v_b . u_t), the terms gensim trains on pair by pair;
+    sigmoid is looked up in `table`. `coef` (at least B x T) and `grad_in` (at least B x D)
+    are the caller's scratch. The products are `block_part`'s.
+    """
+    block_part(w_in, w_out, contexts, n_contexts, targets, _CENTER_LABEL, 1, n_targets, lr, table, coef, grad_in,
+               False)
+    add_rows(w_in, contexts, n_contexts, grad_in)
+
+
 # -- one piece of the corpus: whole sentences ------------------------------------------------------
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
-def train_piece(ids, starts, raw_before, first, stop, w_in, w_out, keep_threshold,
-                alias_threshold, alias_index, table, window, negative, alpha, min_alpha,
-                words_before, words_total, seed, sentence, contexts, targets, coef, grad_in):
-    """Train on sentences first..stop-1 of the encoded corpus; return the center words trained.
+@njit(cache=True, inline="always", fastmath=FASTMATH, error_model="numpy")
+def walk_piece(ids, starts, raw_before, first, stop, keep_threshold, alpha, min_alpha, words_before, words_total,
+               seed, window, shrink_windows, sentence, contexts, step, extra):
+    """Call `step` on every center word of sentences first..stop-1 that has a context; return how many.
 
-    ids[starts[s]:starts[s + 1]] are the word ids of sentence s (out-of-vocabulary words already
-    dropped), raw_before[s] the corpus words before it in its epoch, out-of-vocabulary included.
-    A word w survives subsampling when 32 random bits fall below keep_threshold[w] (2^32 = always);
-    noise words come from the alias table (alias_threshold, alias_index), sigmoid from `table`.
-    The learning rate falls linearly from `alpha` to `min_alpha` over `words_total` words
-    (epochs x corpus words); it is set per sentence from `words_before` (the words of the
-    finished epochs) + raw_before[s], so it does not depend on which thread runs the piece.
-    `seed` seeds this piece's random stream. sentence, contexts, targets, coef and grad_in are
-    scratch of at least (longest sentence,), (2 window,), (1 + negative,), (2 window, 1 + negative)
-    and (2 window, D).
+    The walk every engine's piece shares: the random stream seeded with `seed`; per sentence s
+    the learning rate, falling linearly from `alpha` to `min_alpha` over `words_total` words
+    (epochs x corpus words) and set from `words_before` (the words of the finished epochs) +
+    raw_before[s], so it does not depend on which thread runs the piece; frequent-word
+    subsampling of ids[starts[s]:starts[s + 1]] into `sentence` (a word w survives when 32
+    random bits fall below keep_threshold[w], 2^32 = always); per position the window, its
+    reach drawn in 1..window when `shrink_windows`, else `window`, copied into `contexts`.
+    Then `state = step(center, contexts, n_contexts, lr, state, extra)` trains the center word
+    (`extra`: the step's own arguments, a tuple) and returns the stream after its own draws.
     """
     always = np.uint64(1) << _U32
-    state = splitmix64(np.uint64(seed)) | np.uint64(1)
+    state = new_stream(seed)
     trained = 0
     for s in range(first, stop):
         progress = (words_before + raw_before[s]) / words_total
@@ -211,8 +262,10 @@ def train_piece(ids, starts, raw_before, first, stop, w_in, w_out, keep_threshol
             sentence[n] = word
             n += 1
         for i in range(n):
-            state, bits = xorshift(state)
-            reach = window - np.int64(((bits >> _U32) * np.uint64(window)) >> _U32)  # 1..window
+            reach = window
+            if shrink_windows:
+                state, bits = xorshift(state)
+                reach = window - np.int64(((bits >> _U32) * np.uint64(window)) >> _U32)  # 1..window
             n_contexts = 0
             for j in range(max(0, i - reach), min(n, i + reach + 1)):
                 if j != i:
@@ -220,15 +273,34 @@ def train_piece(ids, starts, raw_before, first, stop, w_in, w_out, keep_threshol
                     n_contexts += 1
             if n_contexts == 0:
                 continue
-            center = sentence[i]
-            targets[0] = center
-            n_targets = 1
-            for _ in range(negative):                # shared by the whole window
-                state, bits = xorshift(state)
-                noise = draw_noise(bits, alias_threshold, alias_index)
-                if noise != center:
-                    targets[n_targets] = noise
-                    n_targets += 1
-            block_update(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, table, coef, grad_in)
+            state = step(sentence[i], contexts, n_contexts, lr, state, extra)
             trained += 1
     return trained
+
+
+@njit(cache=True, inline="always", fastmath=FASTMATH, error_model="numpy")
+def _negative_sampling_step(center, contexts, n_contexts, lr, state, extra):
+    """`walk_piece`'s step of this engine: shared negatives, then `block_update`."""
+    w_in, w_out, alias_threshold, alias_index, table, negative, targets, coef, grad_in = extra
+    n_targets, state = draw_negatives(center, negative, alias_threshold, alias_index, state, targets)  # the window's
+    block_update(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, table, coef, grad_in)
+    return state
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
+def train_piece(ids, starts, raw_before, first, stop, w_in, w_out, keep_threshold,
+                alias_threshold, alias_index, table, window, negative, alpha, min_alpha,
+                words_before, words_total, seed, sentence, contexts, targets, coef, grad_in):
+    """Train on sentences first..stop-1 of the encoded corpus; return the center words trained.
+
+    ids[starts[s]:starts[s + 1]] are the word ids of sentence s (out-of-vocabulary words already
+    dropped), raw_before[s] the corpus words before it in its epoch, out-of-vocabulary included;
+    subsampling (keep_threshold), the learning rate (alpha, min_alpha, words_before, words_total)
+    and the random stream (`seed`) are `walk_piece`'s, with shrinking windows. Noise words come
+    from the alias table (alias_threshold, alias_index), sigmoid from `table`. sentence,
+    contexts, targets, coef and grad_in are scratch of at least (longest sentence,), (2 window,),
+    (1 + negative,), (2 window, 1 + negative) and (2 window, D).
+    """
+    return walk_piece(ids, starts, raw_before, first, stop, keep_threshold, alpha, min_alpha, words_before,
+                      words_total, seed, window, True, sentence, contexts, _negative_sampling_step,
+                      (w_in, w_out, alias_threshold, alias_index, table, negative, targets, coef, grad_in))

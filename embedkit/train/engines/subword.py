@@ -6,9 +6,10 @@ only the kernel differs (`subword_kernels.train_piece`). The input matrix holds 
 rows and the rows of the n-gram buckets its words use (`subwords.subword_rows`, compact): its
 size depends on the vocabulary and the n-gram settings, never on the corpus size.
 
-The monitor sees the composed input vectors (each word's row and n-gram rows averaged), so the
+The monitor sees the model itself (a `SubwordModel` over the input matrix being trained): its
+loss is computed on the composed input vectors (each word's row and n-gram rows averaged), so the
 per-epoch loss is the true loss of the model on the fixed sample, and checkpoints hold the
-vectors a user would get.
+n-grams and the vectors a user would get.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 
 import numpy as np
 
-from ...subwords import NgramSettings, SubwordModel, SubwordRows, mean_rows, subword_rows
+from ...subwords import NgramSettings, SubwordModel, SubwordRows, subword_rows
 from . import native
 
 
@@ -92,13 +93,6 @@ def compile_kernels(config) -> tuple[float, str]:
     return time.perf_counter() - started, how
 
 
-def compose(w_in: np.ndarray, rows: SubwordRows) -> np.ndarray:
-    """Every vocabulary word's vector: the mean of its rows of `w_in`, (V, dim) float32."""
-    out = np.empty((rows.words, w_in.shape[1]), dtype=np.float32)
-    mean_rows(w_in, rows.offsets, rows.rows, out)
-    return out
-
-
 def train(prepared, config, monitor, settings: NgramSettings, normalize: bool = False,
           shared_negatives: bool = False) -> tuple[SubwordModel, np.ndarray]:
     """Train skip-gram with character n-grams on a prepared corpus.
@@ -130,7 +124,7 @@ def train(prepared, config, monitor, settings: NgramSettings, normalize: bool = 
     seconds, how = compile_kernels(config)
     monitor.say(f"subword kernels {how} in {seconds:.1f} s")
     started = time.perf_counter()
-    corpus = native.encode(prepared.path, prepared.vocab, prepared.path.parent)
+    corpus = native.word_ids(prepared, monitor)
     encode_seconds = time.perf_counter() - started
     vocab = prepared.vocab
     started = time.perf_counter()
@@ -149,8 +143,9 @@ def train(prepared, config, monitor, settings: NgramSettings, normalize: bool = 
                      thresholds, aliases, config, normalize, shared_negatives)
     pieces = corpus.pieces()
     total = corpus.total_words
-    monitor.start(compose(w_in, rows), w_out)
+    model = SubwordModel(vocab.words, w_in, settings, rows.buckets, rows)
+    monitor.start(model, w_out)
     for epoch in range(config.epochs):
         native._run_epoch(kernel, pieces, epoch, config, monitor, total)
-        monitor.end_epoch(epoch, compose(w_in, rows), w_out)
-    return SubwordModel(vocab.words, w_in, settings, rows.buckets), w_out
+        monitor.end_epoch(epoch, model, w_out)
+    return model, w_out

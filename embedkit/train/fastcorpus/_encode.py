@@ -20,7 +20,8 @@ from ..corpus import MAX_SENTENCE_LENGTH, corpus_files
 from ..vocab import Vocab
 from ..engines.native import EncodedCorpus
 from . import _kernels as k
-from ._scan import OUT_TOKENS, _Pass
+from ._scan import OUT_TOKENS, WHAT, _Pass, writing
+from ._tokens import AllTokens
 
 CHUNK = 1 << 20            # ids written at a time while remapping
 SENTENCE_CHUNK = 1 << 16   # sentence ends read, and sentence starts written, at a time
@@ -44,10 +45,12 @@ class ScanResult:
     cpu_seconds: float = 0.0    # CPU time of the whole pass, the reader thread included
     main_cpu_seconds: float = 0.0  # ... of the calling thread alone: everything but reading
     folder: Path | None = None  # where the three files are (set by scan)
+    tokens: AllTokens | None = None  # every token as its type (scan's keep_tokens)
 
 
 def scan(source, folder, *, lowercase: bool = True, min_count: int = 5, max_vocab: int | None = None,
-         max_sentence_length: int = MAX_SENTENCE_LENGTH) -> ScanResult:
+         max_sentence_length: int = MAX_SENTENCE_LENGTH, keep_tokens: bool = False, what: str = WHAT
+         ) -> ScanResult:
     """Read corpus files once: count the words, build the vocabulary, write the corpus as word ids.
 
     Gives what `Corpus(source, lowercase=..., max_sentence_length=...)` followed by
@@ -62,12 +65,16 @@ def scan(source, folder, *, lowercase: bool = True, min_count: int = 5, max_voca
         min_count: keep words seen at least this many times.
         max_vocab: keep at most this many words (the most frequent).
         max_sentence_length: cut lines into sentences of at most this many tokens (>= 1).
+        keep_tokens: keep every token as its type in the folder too (tokens.int32), with the
+            words of all types: `ScanResult.tokens`, for the loss sample and the tokenised text.
+        what: what the files hold, for the error when one cannot be written.
 
     Returns:
         ScanResult: vocab, the EncodedCorpus, the totals, and where the time went.
 
     Raises:
-        EmbedkitError: a file or folder does not exist, or a folder holds no files.
+        EmbedkitError: a file or folder does not exist, or a folder holds no files; a file of
+            `folder` cannot be written (naming it).
         ValueError: max_sentence_length < 1.
 
     Example:
@@ -80,35 +87,45 @@ def scan(source, folder, *, lowercase: bool = True, min_count: int = 5, max_voca
     files = [f for p in paths for f in corpus_files(p)]
     folder = Path(folder)
     started, cpu, main_cpu = time.perf_counter(), time.process_time(), time.thread_time()
-    state = _Pass(folder, lowercase, max_sentence_length)
+    state = _Pass(folder, lowercase, max_sentence_length, what)
+    kept = None
     try:
         for path in files:
             state.add_file(path)
         state.flush()
         read_done = time.perf_counter()
         vocab, remap = _vocabulary(state, min_count, max_vocab)
-        state.prov.flush()
-        state.bounds.flush()
-        _write_final_ids(state, remap, folder)
+        with writing(state.prov_path, what):
+            state.prov.flush()
+        with writing(state.bounds_path, what):
+            state.bounds.flush()
+        _write_final_ids(state, remap, folder, what)
+        if keep_tokens:
+            n_ids, used = int(state.state[k.N_IDS]), int(state.state[k.ARENA])
+            kept = AllTokens(state.prov_path, state.bounds_path, int(state.bounds_written) - 1,
+                             remap[:n_ids].copy(), state.arena[:used].copy(), state.key_off[:n_ids].copy(),
+                             state.key_len[:n_ids].copy())
     finally:
         state.close()
-        state.prov_path.unlink(missing_ok=True)
+        if kept is None:
+            state.prov_path.unlink(missing_ok=True)
     encoded = EncodedCorpus(_mapped(folder / "ids.int32", np.int32), _mapped(folder / "starts.int64", np.int64),
-                            _mapped(folder / "raw_before.int64", np.int64))
+                            _mapped(folder / "raw_before.int64", np.int64), folder)
     return ScanResult(vocab, encoded, int(state.state[k.TOTAL]), encoded.sentences,
                       types=int(state.state[k.N_IDS]), reference_files=state.reference_files,
                       reference_runs=state.reference_runs, read_seconds=state.read_seconds,
                       wait_seconds=state.wait_seconds, scan_seconds=read_done - started - state.wait_seconds,
                       encode_seconds=time.perf_counter() - read_done, cpu_seconds=time.process_time() - cpu,
-                      main_cpu_seconds=time.thread_time() - main_cpu, folder=folder)
+                      main_cpu_seconds=time.thread_time() - main_cpu, folder=folder, tokens=kept)
 
 
-def scan_corpus(corpus: reference.Corpus, folder, *, min_count: int = 5, max_vocab: int | None = None) -> ScanResult:
+def scan_corpus(corpus: reference.Corpus, folder, *, min_count: int = 5, max_vocab: int | None = None,
+                keep_tokens: bool = False, what: str = WHAT) -> ScanResult:
     """`scan` of a `corpus.Corpus` of files, with its lowercase and max_sentence_length.
 
     Args:
         corpus: a Corpus made from files or folders.
-        folder, min_count, max_vocab: as for `scan`.
+        folder, min_count, max_vocab, keep_tokens, what: as for `scan`.
 
     Returns:
         ScanResult: as `scan`.
@@ -122,7 +139,7 @@ def scan_corpus(corpus: reference.Corpus, folder, *, min_count: int = 5, max_voc
     if corpus.sentences is not None:
         raise ValueError("scan reads files; this corpus is in-memory sentences")
     return scan(corpus.files, folder, lowercase=corpus.lowercase, min_count=min_count, max_vocab=max_vocab,
-                max_sentence_length=corpus.max_sentence_length)
+                max_sentence_length=corpus.max_sentence_length, keep_tokens=keep_tokens, what=what)
 
 
 def _vocabulary(state: _Pass, min_count: int, max_vocab: int | None) -> tuple[Vocab, np.ndarray]:
@@ -140,7 +157,7 @@ def _vocabulary(state: _Pass, min_count: int, max_vocab: int | None) -> tuple[Vo
     return vocab, remap
 
 
-def _write_final_ids(state: _Pass, remap: np.ndarray, folder: Path) -> None:
+def _write_final_ids(state: _Pass, remap: np.ndarray, folder: Path, what: str) -> None:
     """ids.int32 and starts.int64 from the provisional ids and raw_before.int64, in chunks."""
     prov = np.empty(OUT_TOKENS, np.int32)
     bounds = np.empty(SENTENCE_CHUNK, np.int64)
@@ -163,13 +180,19 @@ def _write_final_ids(state: _Pass, remap: np.ndarray, folder: Path) -> None:
                 if n_bounds == 0:
                     break
             elif status == 3:
-                ids_file.write(memoryview(out_ids[:merge[2]]))
+                with writing(folder / "ids.int32", what):
+                    ids_file.write(memoryview(out_ids[:merge[2]]))
                 merge[2] = 0
             else:
-                starts_file.write(memoryview(out_starts[:merge[3]]))
+                with writing(folder / "starts.int64", what):
+                    starts_file.write(memoryview(out_starts[:merge[3]]))
                 merge[3] = 0
-        ids_file.write(memoryview(out_ids[:merge[2]]))
-        starts_file.write(memoryview(out_starts[:merge[3]]))
+        with writing(folder / "ids.int32", what):
+            ids_file.write(memoryview(out_ids[:merge[2]]))
+            ids_file.close()
+        with writing(folder / "starts.int64", what):
+            starts_file.write(memoryview(out_starts[:merge[3]]))
+            starts_file.close()
 
 
 def _mapped(path: Path, dtype) -> np.ndarray:
@@ -178,61 +201,3 @@ def _mapped(path: Path, dtype) -> np.ndarray:
         array.setflags(write=False)
         return array
     return np.asarray(np.memmap(path, dtype=dtype, mode="r"))
-
-
-def reservoir_indices(sentences: int, size: int, rng: np.random.Generator) -> list[int]:
-    """The sentences `train.prepare` keeps in its reservoir (Algorithm R), with the same draws.
-
-    prepare draws `rng.integers(0, s)` for the s-th sentence once the reservoir is full; the
-    same draws made in chunks of `SENTENCE_CHUNK` leave `rng` in the same state.
-
-    Args:
-        sentences: sentences in the corpus.
-        size: the reservoir's size (prepare's `reservoir_size`).
-        rng: the generator prepare would use, in the state it would be in; it is advanced.
-
-    Returns:
-        list[int]: sentence indices, in the reservoir's order.
-
-    Example:
-        >>> reservoir_indices(3, 5, np.random.default_rng(1))
-        [0, 1, 2]
-    """
-    reservoir = list(range(min(sentences, size)))
-    for first in range(size, sentences, SENTENCE_CHUNK):
-        draws = rng.integers(0, np.arange(first + 1, min(first + SENTENCE_CHUNK, sentences) + 1))
-        for s in np.flatnonzero(draws < size).tolist():
-            reservoir[int(draws[s])] = first + s
-    return reservoir
-
-
-def reservoir_sentences(result: ScanResult, size: int, rng: np.random.Generator) -> list[list[str]]:
-    """The reservoir of `train.prepare` as lists of in-vocabulary words, ready for draw_loss_sample.
-
-    Words outside the vocabulary are left out: draw_loss_sample drops them anyway
-    (`Vocab.encode`), so the loss sample it draws is the same. The sentences are read from the
-    files with small reads, not through the memory maps, so that touching a few thousand
-    sentences does not map the whole corpus into memory.
-
-    Args:
-        result: what `scan` returned.
-        size: the reservoir's size.
-        rng: as for `reservoir_indices`; pass the same generator on to draw_loss_sample.
-
-    Returns:
-        list[list[str]]: the sentences, in the reservoir's order.
-
-    Example:
-        >>> rng = np.random.default_rng(config.seed)                       # doctest: +SKIP
-        >>> sample = draw_loss_sample(reservoir_sentences(result, 2000, rng), result.vocab, config, rng)  # doctest: +SKIP
-    """
-    words = result.vocab.words
-    chosen = reservoir_indices(result.sentences, size, rng)
-    out = []
-    with open(result.folder / "starts.int64", "rb") as starts, open(result.folder / "ids.int32", "rb") as ids:
-        for s in chosen:
-            starts.seek(8 * s)
-            first, stop = np.frombuffer(starts.read(16), np.int64).tolist()
-            ids.seek(4 * first)
-            out.append([words[i] for i in np.frombuffer(ids.read(4 * (stop - first)), np.int32).tolist()])
-    return out

@@ -17,6 +17,7 @@ Where the byte tables cannot follow `corpus.tokenize` alone, the reference code 
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -28,6 +29,7 @@ from .. import corpus as reference
 from ...files import _CONTROL
 from ...errors import EmbedkitError
 from ...files import open_binary
+from ...outputs import write_error
 from . import _kernels as k
 from ._unicode import ascii_tables, lower_tables, raw_classes
 
@@ -38,7 +40,17 @@ OUT_SENTENCES = 1 << 16     # sentence ends buffered likewise
 FEED_TOKENS = 1 << 16       # tokens of the reference reader handed to the kernel at a time
 INITIAL_WORDS = 1 << 16     # vocabulary room to start with (the hash table has twice the slots)
 INITIAL_ARENA = 1 << 20     # bytes of words to start with
-PROVISIONAL = "provisional.int32"
+PROVISIONAL = "tokens.int32"   # every token's provisional id
+WHAT = "the corpus as word ids"  # what the pass writes, for the error when it cannot
+
+
+@contextlib.contextmanager
+def writing(path: Path, what: str):
+    """Turn an OSError into the one-line `EmbedkitError` naming `path` (outputs.write_error)."""
+    try:
+        yield
+    except OSError as error:
+        raise write_error(path, error, what) from None
 
 
 class _Fallback(Exception):
@@ -109,9 +121,11 @@ class _Pass:
 
     `prov_path` receives every token's provisional id (int32), `bounds_path` 0 and then the
     corpus tokens before the end of each sentence (int64): the `raw_before` of EncodedCorpus.
+    An error writing them is an `EmbedkitError` naming the file and saying `what` it holds.
     """
 
-    def __init__(self, folder: Path, lowercase: bool, max_sentence_length: int):
+    def __init__(self, folder: Path, lowercase: bool, max_sentence_length: int, what: str = WHAT):
+        self.what = what
         self.lowercase = lowercase
         self.max_len = int(max_sentence_length)
         self.run_cap = reference.CHUNK_CHARS
@@ -132,9 +146,11 @@ class _Pass:
         self.buf = np.empty(self.run_cap + BLOCK_BYTES, np.uint8)
         self.tok = np.empty(2 * self.buf.size, np.uint8)  # a lower-cased word is at most 1.5x longer
         self.prov_path, self.bounds_path = folder / PROVISIONAL, folder / "raw_before.int64"
-        self.prov = open(self.prov_path, "w+b")
-        self.bounds = open(self.bounds_path, "w+b")
-        self.bounds.write(np.zeros(1, np.int64).tobytes())
+        with writing(self.prov_path, what):
+            self.prov = open(self.prov_path, "w+b")
+        with writing(self.bounds_path, what):
+            self.bounds = open(self.bounds_path, "w+b")
+            self.bounds.write(np.zeros(1, np.int64).tobytes())
         self.tokens_written, self.bounds_written = 0, 1
         self.reference_files: list[Path] = []
         self.reference_runs = 0
@@ -142,8 +158,10 @@ class _Pass:
         self.wait_seconds = 0.0    # spent waiting for it
 
     def close(self) -> None:
-        self.prov.close()
-        self.bounds.close()
+        with contextlib.suppress(OSError):  # what was not written was reported when it failed
+            self.prov.close()
+        with contextlib.suppress(OSError):
+            self.bounds.close()
 
     # -- files -----------------------------------------------------------------------------------
 
@@ -241,8 +259,10 @@ class _Pass:
         """Append the buffered provisional ids and sentence ends to their files."""
         state = self.state
         n_out, n_bounds = int(state[k.N_OUT]), int(state[k.N_BOUNDS])
-        self.prov.write(memoryview(self.out_ids[:n_out]))
-        self.bounds.write(memoryview(self.out_bounds[:n_bounds]))
+        with writing(self.prov_path, self.what):
+            self.prov.write(memoryview(self.out_ids[:n_out]))
+        with writing(self.bounds_path, self.what):
+            self.bounds.write(memoryview(self.out_bounds[:n_bounds]))
         self.tokens_written += n_out
         self.bounds_written += n_bounds
         state[k.N_OUT] = state[k.N_BOUNDS] = 0
