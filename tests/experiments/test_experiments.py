@@ -245,7 +245,8 @@ def drawn_figures(monkeypatch) -> list:
 
 def check_figure(fig) -> None:
     """Accuracy axes run up to 100% from near chance, with chance drawn, over at least 40 points of
-    accuracy (never zoomed onto a few points of noise); no legend covers a point, line or bar."""
+    accuracy (never zoomed onto a few points of noise); no legend covers a point, line or bar; no
+    x axis labels minor ticks (a log axis of distances shows the distances, not 4x10^0)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.lines import Line2D
     from matplotlib.transforms import Bbox
@@ -254,6 +255,8 @@ def check_figure(fig) -> None:
     canvas.draw()
     renderer = canvas.get_renderer()
     for ax in fig.axes:
+        minor = [t.get_text() for t in ax.get_xminorticklabels() if t.get_visible() and t.get_text()]
+        assert minor == [], f"{ax.get_title()!r} labels minor ticks between the values run: {minor}"
         if "accuracy" in ax.get_ylabel():
             low, high = ax.get_ylim()
             assert high >= 1.0 and high - low >= 0.4, (ax.get_title(), low, high)
