@@ -61,7 +61,7 @@ LOWEST = {
     "neighbors": {"--topn": POSITIVE, "--restrict": POSITIVE},
     "analogy": {"--topn": POSITIVE, "--restrict": POSITIVE},
     "query": {"--topn": POSITIVE, "--restrict": POSITIVE},
-    "plot": {"--top": POSITIVE, "--topn": POSITIVE, "--clusters": POSITIVE, "--labels": NATURAL, "--seed": SEED,
+    "plot": {"--top": POSITIVE, "--topn": POSITIVE, "--clusters": NATURAL, "--labels": NATURAL, "--seed": SEED,
              "--dpi": ["49", "0", "1201"]},
     "classify": {"--layers": ["0", "5"], "--dim": POSITIVE, "--hidden": POSITIVE,
                  "--dropout": ["-0.1", "1", *FINITE], "--forget-bias": FINITE, "--epochs": POSITIVE,
