@@ -108,12 +108,11 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
-    if args.train_whole:
-        train_whole(Path(args.work))
-    elif args.dataset:
-        classify(args)
-    else:
+    if not (args.train_whole or args.dataset):
         parser.error("give --train-whole or --dataset")
+    if args.train_whole:
+        return train_whole(Path(args.work))
+    classify(args)
 
 
 if __name__ == "__main__":
