@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+from numba import njit
 
 from ..errors import EmbedkitError, FormatError
 from ..files import compression, open_binary
@@ -101,6 +102,39 @@ def is_fasttext_bin(path) -> bool:
     except OSError:
         return False
     return len(head) == 4 and struct.unpack("<i", head)[0] == MAGIC
+
+
+@njit(cache=True, nogil=True)
+def _entry_ends(data, start, count, ends):
+    """The offset of each dictionary entry's NUL; returns how many complete entries there are."""
+    size = data.shape[0]
+    pos = start
+    for i in range(count):
+        while pos < size and data[pos] != 0:
+            pos += 1
+        if pos + 1 + _ENTRY_TAIL > size:
+            return i
+        ends[i] = pos
+        pos += 1 + _ENTRY_TAIL
+    return count
+
+
+@njit(cache=True, nogil=True)
+def _unpack_entries(data, start, ends, joined, counts, types):
+    """Split the entries ending at `ends`: joined = the words, each followed by NUL; their
+    little-endian int64 counts; their type bytes."""
+    dst, pos = 0, start
+    for i in range(ends.shape[0]):
+        end = ends[i]
+        for k in range(pos, end + 1):
+            joined[dst] = data[k]
+            dst += 1
+        count = np.uint64(0)
+        for k in range(8):
+            count |= np.uint64(data[end + 1 + k]) << np.uint64(8 * k)
+        counts[i] = np.int64(count)
+        types[i] = data[end + 9]
+        pos = end + 1 + _ENTRY_TAIL
 
 
 class _Reader:
@@ -205,10 +239,8 @@ def _read_dictionary(reader: _Reader, args: FastTextArgs) -> tuple[list[str], np
         reader.fail(f"bad dictionary header: {size} entries, {nwords} words")
     start = reader.pos
     reader.need(size * (1 + _ENTRY_TAIL), "dictionary")  # the smallest it can be: no allocation past the file
-    from .fasttext_kernels import entry_ends, unpack_entries
-
     ends = np.empty(size, dtype=np.int64)
-    found = entry_ends(reader.data, start, size, ends)
+    found = _entry_ends(reader.data, start, size, ends)
     if found < size:
         reader.pos = start
         reader.fail(f"truncated: the file ends inside the dictionary (entry {found + 1:,} of {size:,})")
@@ -216,7 +248,7 @@ def _read_dictionary(reader: _Reader, args: FastTextArgs) -> tuple[list[str], np
     reader.pos = stop
     joined = np.empty(stop - start - size * _ENTRY_TAIL, dtype=np.uint8)
     counts, types = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.uint8)
-    unpack_entries(reader.data, start, ends, joined, counts, types)
+    _unpack_entries(reader.data, start, ends, joined, counts, types)
     if np.any(types != 0):
         entry = int(np.flatnonzero(types != 0)[0])
         reader.fail(f"dictionary entry {entry + 1} has type {types[entry]}, expected 0 (a word)")
@@ -303,12 +335,24 @@ def _dictionary_bytes(words: Sequence[str], counts: np.ndarray) -> bytes:
     if not all(encoded) or b"\0" in joined:
         word = next(w for w, data in zip(words, encoded) if not data or b"\0" in data)
         raise EmbedkitError(f"word {word!r} cannot be stored in a fastText model (empty or holding NUL)")
-    from .fasttext_kernels import pack_entries
-
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
     out = np.zeros(len(joined) + len(words) * (1 + _ENTRY_TAIL), dtype=np.uint8)
-    pack_entries(np.frombuffer(joined, np.uint8), lengths, counts.astype("<i8").view(np.uint8), out)
+    _pack_entries(np.frombuffer(joined, np.uint8), lengths, counts.astype("<i8").view(np.uint8), out)
     return out.tobytes()
+
+
+@njit(cache=True, nogil=True)
+def _pack_entries(joined, lengths, count_bytes, out):
+    """out = word 0's bytes, NUL, its 8 count bytes, type 0, word 1's bytes, ... (out starts zeroed)."""
+    src = dst = 0
+    for w in range(lengths.shape[0]):
+        for k in range(lengths[w]):
+            out[dst + k] = joined[src + k]
+        src += lengths[w]
+        dst += lengths[w] + 1
+        for k in range(8):
+            out[dst + k] = count_bytes[8 * w + k]
+        dst += _ENTRY_TAIL
 
 
 def _write_rows(out, block, rows: int) -> None:
@@ -323,7 +367,7 @@ def read_vectors(path, name: str | None = None):
 
     Raises what `read` raises.
     """
-    from ..subword_vectors import subword_vectors
+    from ..subwords import subword_vectors
 
     found = read(path)
     meta = {"source": name or str(path), "source_format": "fasttext"}
@@ -339,7 +383,7 @@ def write_vectors(stream, vectors, path) -> None:
     Raises:
         EmbedkitError: vectors without n-grams (not trained with subwords), naming `path`.
     """
-    from ..subword_vectors import SubwordVectors
+    from ..subwords import SubwordVectors
 
     if not isinstance(vectors, SubwordVectors):
         raise EmbedkitError(f"{path}: the fasttext format holds vectors with character n-grams; these "

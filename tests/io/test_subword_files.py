@@ -11,7 +11,7 @@ from gensim.models.fasttext import load_facebook_vectors
 
 from embedkit import io
 from embedkit.errors import EmbedkitError, FormatError
-from embedkit.subword_vectors import SubwordVectors, subword_vectors
+from embedkit.subwords import SubwordVectors, subword_vectors
 from embedkit.subwords import NgramSettings, SubwordModel, subword_rows
 from embedkit.vectors import Vectors
 

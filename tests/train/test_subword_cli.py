@@ -12,7 +12,7 @@ from gensim.models.fasttext import load_facebook_vectors
 
 from embedkit import io
 from embedkit.cli import main
-from embedkit.subword_vectors import SubwordVectors
+from embedkit.subwords import SubwordVectors
 from tests.train.test_subword_engine import morphology_corpus
 
 OPTIONS = ["--vector-size", "12", "--min-count", "1", "--epochs", "2", "--workers", "1", "--seed", "3",

@@ -31,7 +31,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from .errors import EmbedkitError, UnknownWordError, close_spellings
+from ..errors import EmbedkitError, UnknownWordError, close_spellings
 
 BOW, EOW = "<", ">"  # the boundary marks around a word
 EOS = "</s>"         # fastText's end-of-sentence token: a word without n-grams
@@ -153,7 +153,7 @@ def bucket_lists(words: Sequence[str], settings: NgramSettings) -> tuple[np.ndar
     data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
     if data.size == 0:
         data = np.zeros(1, dtype=np.uint8)  # numba wants a buffer; no word reads from it
-    from .ngram_kernels import hash_all  # numba loads when a vocabulary is first hashed
+    from .kernels import hash_all
 
     out = np.zeros(0, dtype=np.int32)
     hash_all(data, starts, settings.min_n, settings.max_n, settings.bucket, offsets, out, False)
@@ -220,6 +220,13 @@ def subword_rows(words: Sequence[str], settings: NgramSettings, compact: bool = 
 
 
 # -- composing vectors -------------------------------------------------------------------------
+
+def _mean_rows(matrix, offsets, rows, out):
+    """`kernels.mean_rows` (numba, compiled on first use)."""
+    from .kernels import mean_rows
+
+    mean_rows(matrix, offsets, rows, out)
+
 
 class SubwordModel:
     """Words, their n-gram settings and the input matrix of fastText's model: a vector for any word.
@@ -312,10 +319,8 @@ class SubwordModel:
         if np.any(trained == 0):
             word = words[int(np.flatnonzero(trained == 0)[0])]
             raise UnknownWordError(word, close_spellings(word, self.index), NO_TRAINED_NGRAM)
-        from .ngram_kernels import mean_rows
-
         out = np.empty((len(words), self.dim), dtype=np.float32)
-        mean_rows(self.input_matrix, offsets, rows, out)
+        _mean_rows(self.input_matrix, offsets, rows, out)
         return out
 
     def has_vector(self, words: Iterable[str]) -> np.ndarray:
@@ -324,7 +329,7 @@ class SubwordModel:
 
     def _rows_of(self, words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(offsets, rows, trained): each word's own row (when known) and n-gram rows, -1 for a
-        bucket without a row, CSR-style as in `ngram_kernels.mean_rows`; how many of each word's rows exist."""
+        bucket without a row, CSR-style as in `kernels.mean_rows`; how many of each word's rows exist."""
         starts, buckets = bucket_lists(words, self.settings)
         own = np.fromiter((self.index.get(w, -1) for w in words), dtype=np.int64, count=len(words))
         known = own >= 0
@@ -356,11 +361,9 @@ class SubwordModel:
 
         What a whole-word file (.vec) or a `Vectors` of this model holds.
         """
-        from .ngram_kernels import mean_rows
-
         rows = self.rows
         out = np.empty((len(self.words), self.dim), dtype=np.float32)
-        mean_rows(self.input_matrix, rows.offsets, rows.rows, out)
+        _mean_rows(self.input_matrix, rows.offsets, rows.rows, out)
         return out
 
     def ngram_block(self, first: int, stop: int) -> np.ndarray:

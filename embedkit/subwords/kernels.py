@@ -1,7 +1,6 @@
-"""numba kernels of `embedkit.subwords`: every word's n-gram buckets, and the mean of rows.
+"""numba kernels of the subword model: the n-gram buckets of a whole vocabulary, and mean rows.
 
-Kept apart so that importing `embedkit` (and reading files) does not load numba; `subwords`
-imports this module when it first hashes a vocabulary or composes vectors.
+Imported on first use, so that reading vectors does not load numba.
 """
 
 from __future__ import annotations
@@ -9,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .subwords import FNV_OFFSET, FNV_PRIME
+from .ngrams import FNV_OFFSET, FNV_PRIME
 
 
 @njit(cache=True, nogil=True)
