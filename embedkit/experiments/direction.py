@@ -10,6 +10,11 @@ both. Where the deciding word sits:
   |log-odds| between classes, counted on the training split), relative to the sentence length.
 
 Test sentences are bucketed into the first, middle and last third by that position.
+
+Besides the trained cells, ``leaky`` is a simple RNN whose recurrence is fixed at `LEAKY_MEMORY` x
+identity (only its input and output weights learn): a cell with a known short memory. Two inputs
+that differ d steps back give states at most 2 x LEAKY_MEMORY^d apart, so it cannot learn to hold a
+marker for long, which is what the textbook claim about direction assumes of every cell.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import numpy as np
 from .report import Report, Table, aggregate, clearly, percent, pm, seeds_note
 from .synthetic import GATE_BIAS, synthetic_settings
 
-CELLS = ("rnn", "lstm")
+CELLS = ("leaky", "rnn", "lstm")
+LEAKY_MEMORY = 0.98  # the leaky cell's fixed recurrence: a trace halves in about 34 steps (0.98^34 = 0.5)
 DIRECTIONS = ("forward", "backward", "bidirectional")
 THIRDS = ("start", "middle", "end")
 
@@ -148,7 +154,8 @@ def _one_seed(runs, dataset, mirror, cells, dim, hidden, epochs, length, seed, q
     for cell in cells:
         for direction in DIRECTIONS:
             config = ClassifierConfig(
-                embeddings="random", freeze=freeze, batch_size=batch, dim=dim, cell=cell, hidden=hidden,
+                embeddings="random", freeze=freeze, batch_size=batch, dim=dim, cell="rnn" if cell == "leaky" else cell,
+                memory=LEAKY_MEMORY if cell == "leaky" else None, hidden=hidden,
                 pooling="last", bidirectional=direction == "bidirectional", reverse=direction == "backward",
                 dropout=dropout, embed_dropout=0.25 if dropout else 0.0, lr=lr, epochs=epochs, patience=epochs,
                 seed=seed, device="cpu")
@@ -160,13 +167,13 @@ def _one_seed(runs, dataset, mirror, cells, dim, hidden, epochs, length, seed, q
             for i, name in enumerate(THIRDS):
                 row[name] = float(right[where == i].mean()) if (where == i).any() else float("nan")
             runs.append(row)
-    return data, positions, {"dim": dim, "lr": lr, "synthetic": vectors is not None}
+    return data, positions, {"dim": dim, "hidden": hidden, "lr": lr, "synthetic": vectors is not None}
 
 
 def _report(dataset, data, rows, runs, where, positions, setting, cells, hidden, epochs, length, seeds, quick):
     from collections import Counter
 
-    dim, lr = setting["dim"], setting["lr"]
+    dim, hidden, lr = setting["dim"], setting["hidden"], setting["lr"]
     chance = max(Counter(data.test.labels).values()) / len(data.test.labels)
     share = [{"deciding word in": name, "test sentences": int((where == i).sum()),
               "share": float((where == i).mean())} for i, name in enumerate(THIRDS)]
@@ -198,7 +205,11 @@ def _report(dataset, data, rows, runs, where, positions, setting, cells, hidden,
                + (f"fixed N(0, 1) {dim}-d word vectors, fresh training sequences every epoch, LSTM forget / GRU "
                   f"update gate bias {GATE_BIAS:g} at the start, Adam at {lr}, " if setting["synthetic"] else
                   f"random {dim}-d embeddings, ")
-               + f"{hidden} hidden units, up to {epochs} epochs. Deciding word: {how}. Columns start/middle/end: "
+               + f"{hidden} hidden units, up to {epochs} epochs. "
+               + (f"LEAKY: a simple RNN whose recurrent weights are fixed at {LEAKY_MEMORY} x identity (a known "
+                  f"short memory: a word's trace halves in about {np.log(0.5) / np.log(LEAKY_MEMORY):.0f} steps). "
+                  if "leaky" in cells else "")
+               + f"Deciding word: {how}. Columns start/middle/end: "
                "accuracy on the test sentences whose deciding word is in that third. " + seeds_note(seeds)],
         config={"dataset": dataset, "cells": list(cells), "dim": dim, "hidden": hidden, "epochs": epochs,
                 "length": length if dataset == "synthetic" else None, "seeds": list(seeds), "quick": quick},
