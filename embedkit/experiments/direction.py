@@ -28,6 +28,7 @@ CELLS = ("leaky", "rnn", "lstm")
 LEAKY_MEMORY = 0.98  # the leaky cell's fixed recurrence: a trace halves in about 34 steps (0.98^34 = 0.5)
 DIRECTIONS = ("forward", "backward", "bidirectional")
 THIRDS = ("start", "middle", "end")
+TENTHS = 10  # the plot reads accuracy by tenth of the sentence
 
 
 def deciding_positions(data, lowercase: bool = True) -> np.ndarray:
@@ -166,6 +167,8 @@ def _one_seed(runs, dataset, mirror, cells, dim, hidden, epochs, length, seed, q
             row = {"cell": cell, "direction": direction, "seed": seed, "accuracy": float(right.mean())}
             for i, name in enumerate(THIRDS):
                 row[name] = float(right[where == i].mean()) if (where == i).any() else float("nan")
+            tenth = np.minimum((positions * TENTHS).astype(int), TENTHS - 1)
+            row["by tenth"] = [float(right[tenth == i].mean()) if (tenth == i).any() else None for i in range(TENTHS)]
             runs.append(row)
     return data, positions, {"dim": dim, "hidden": hidden, "lr": lr, "synthetic": vectors is not None}
 
@@ -179,21 +182,23 @@ def _report(dataset, data, rows, runs, where, positions, setting, cells, hidden,
               "share": float((where == i).mean())} for i, name in enumerate(THIRDS)]
 
     def draw(fig):
-        left, right = fig.subplots(1, 2)
-        x = np.arange(len(THIRDS))
-        width = 0.8 / len(rows)
-        for i, r in enumerate(rows):
-            left.bar(x + i * width - 0.4 + width / 2, [r[t] for t in THIRDS], width,
-                     yerr=[r[t + " ±"] for t in THIRDS], capsize=2, label=f"{r['cell'].upper()} {r['direction']}")
-        left.set_xticks(x, [f"{t} third" for t in THIRDS])
-        left.set_ylim(0.4 if dataset == "synthetic" else 0.0, 1.0)
-        left.set_ylabel("test accuracy")
-        left.set_title("accuracy by where the deciding word sits")
-        left.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3)
-        right.hist(positions, bins=20, range=(0, 1), color="#48c")
-        right.set_xlabel("relative position of the deciding word (0 = first word, 1 = last)")
-        right.set_ylabel("test sentences")
-        right.set_title("where the deciding words sit")
+        axes = np.atleast_1d(fig.subplots(1, len(cells), sharey=True, squeeze=False)[0])
+        x = (np.arange(TENTHS) + 0.5) / TENTHS * 100
+        for ax, cell in zip(axes, cells):
+            for direction, color in zip(DIRECTIONS, ("#1f77b4", "#d62728", "#2ca02c")):
+                curves = np.array([[np.nan if v is None else v for v in r["by tenth"]] for r in runs
+                                   if r["cell"] == cell and r["direction"] == direction], dtype=float)
+                mean = np.nanmean(curves, 0)
+                spread = np.nanstd(curves, 0, ddof=1) if len(curves) > 1 else np.zeros_like(mean)
+                ax.errorbar(x, mean, yerr=spread, color=color, marker="o", ms=3, capsize=2, label=direction)
+            ax.axhline(chance, color="grey", ls="--", lw=1, label="chance")
+            ax.set_title(f"{cell.upper()}" + (f" (fixed memory {LEAKY_MEMORY})" if cell == "leaky" else ""))
+            ax.set_xlim(0, 100)
+            ax.set_ylim(0.3, 1.02)
+        axes[0].set_ylabel("test accuracy" + (f" (mean ± std, {len(seeds)} seeds)" if len(seeds) > 1 else ""))
+        fig.supxlabel("where the deciding word sits (% of the sentence; 0 = first word, 100 = last)", fontsize=10)
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside right center", fontsize=9)
 
     how = ("the marker's exact position" if dataset == "synthetic" else
            "the position of the word with the largest |log-odds| between the classes (training counts)")

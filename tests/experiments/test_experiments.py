@@ -245,6 +245,8 @@ def test_quick_runs_write_the_report(tmp_path, args):
     assert (out / "plot.png").read_bytes()[:4] == b"\x89PNG"
     if args[0] == "direction":  # the cell with a fixed, known memory is read like the others and described
         assert conclusion.startswith("LEAKY: ") and "fixed at 0.98 x identity" in (out / "report.md").read_text()
+        runs = json.loads((out / "results.json").read_text())["runs"]
+        assert {len(r["by tenth"]) for r in runs} == {10} and len(runs) == 2 * 3 * 2  # cells x directions x seeds
 
 
 @pytest.mark.parametrize("args, message", [
