@@ -7,7 +7,7 @@ import os
 import click
 
 from .options import FiniteFloat, comma_list, max_len_option, mirror_option, nonfinite_option
-from .options import set_threads, threads_option
+from .options import set_threads, spark_master_option, threads_option
 
 
 class FoldsOrKim(click.ParamType):
@@ -72,8 +72,9 @@ def dataset_list(value: str) -> list[str]:
               help="Print the number of cells and runs and an estimate of the time, and train nothing.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 @nonfinite_option
+@spark_master_option
 def compare(datasets, embeddings, cells, bidirectional, tuning, seeds, cv, pooling, hidden, epochs, patience, lr,
-            max_len, device, threads, jobs, mirror, output, published, dry_run, quiet, allow_nonfinite):
+            max_len, device, threads, jobs, mirror, output, published, dry_run, quiet, allow_nonfinite, spark_master):
     """Train the grid embeddings x cells (x directions) on each of DATASETS and write one table and chart.
 
     DATASETS is one data set or a comma list (registry names or files). With several, the table
@@ -81,7 +82,9 @@ def compare(datasets, embeddings, cells, bidirectional, tuning, seeds, cv, pooli
 
     Resumable: each finished cell is saved in DIR/cells/ at once, and a rerun with the same
     settings trains only what is missing; several invocations (one data set each, say) can fill
-    one report folder.
+    one report folder. With --spark-master every cell, fold and seed is a Spark task (--threads
+    torch threads each); a failed task is retried by Spark, and a cell that fails every attempt
+    is named in the error after the others are saved.
 
     Example:
 
@@ -90,6 +93,7 @@ def compare(datasets, embeddings, cells, bidirectional, tuning, seeds, cv, pooli
             --bidirectional yes --published -o report-kim --mirror ../shared/datasets
         embedkit compare mr --embeddings onehot,random,glove-6b-50d,bow --cells rnn,lstm,gru \\
             --bidirectional both --seeds 3 -o report-mr --dry-run
+        embedkit compare mr -e random,bow --cells lstm,gru --seeds 3 -o report-mr --spark-master local[2]
     """
     from ..downstream.config import ClassifierConfig
 
@@ -112,10 +116,11 @@ def compare(datasets, embeddings, cells, bidirectional, tuning, seeds, cv, pooli
         return
     set_threads(threads)
     from ..downstream.grid import compare as run_compare
+    from ..spark import submitted
 
     report = run_compare(names, comma_list(embeddings), comma_list(cells), out=output, progress=not quiet,
                          echo=lambda line: click.echo(line, err=True), allow_nonfinite=allow_nonfinite, jobs=jobs,
-                         published=published, **common)
+                         published=published, spark_master=spark_master, spark=submitted(), **common)
     click.echo(report.markdown(), nl=False)
     click.echo(f"Wrote {output}/results.md, results.csv, results.json, results.png", err=True)
 

@@ -147,7 +147,8 @@ def load_datasets(datasets, mirror=None) -> list:
 
 def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "no", tunings=TUNINGS,
             seeds=(1, 2, 3), cv="kim", config=None, mirror=None, progress: bool = True,
-            echo=None, allow_nonfinite: bool = False, jobs: int = 1, published: bool = False) -> CompareReport:
+            echo=None, allow_nonfinite: bool = False, jobs: int = 1, published: bool = False,
+            spark_master: str | None = None, spark: bool = False) -> CompareReport:
     """Train every cell of the grid on every data set that `out` does not hold yet, then write the
     tables and chart.
 
@@ -168,9 +169,16 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
         allow_nonfinite: read vectors files holding NaN or infinity as zero vectors (`io.load`).
         jobs: runs trained at once, each in a process of its own (`training.run_seeds`).
         published: add the published reference rows (`published.PUBLISHED`).
+        spark_master, spark: train the cells on Spark, each (cell, fold, seed) a task
+            (`spark_grid`), one data set after the other; a master implies `spark`. The report
+            and cell files are the same.
 
     Returns:
         CompareReport, also written to `out`.
+
+    Raises:
+        EmbedkitError: bad input; on Spark, cells whose tasks failed every attempt (named, after
+            the other cells are saved).
     """
     from .config import ClassifierConfig
     from .embeddings import coverage_of
@@ -183,6 +191,10 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
     if not seeds:
         raise EmbedkitError("give at least one seed")
     todo = grid(list(embeddings), list(cells), bidirectional, tuple(tunings))
+    if spark or spark_master is not None:
+        from ..spark import check_ready
+
+        check_ready(spark_master)
     out = check_output(out, folder="compare", parents=True)
     for inside in (out, out / "cells"):  # a report that is resumed is written in place
         if inside.is_dir():
@@ -207,40 +219,83 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
 
         report.published = published_rows([d.name for d in sets])
     said_truncated = False
+
+    def cell_config(cell: Cell):
+        return replace(config, embeddings=cell.embeddings, cell=cell.cell or config.cell,
+                       bidirectional=cell.bidirectional, freeze=None if not cell.tuning else cell.tuning == "frozen")
+
+    def finish(n: int, data, folds, cell: Cell, result: dict, seconds: float, attempts=None) -> None:
+        """Write the cell's file as soon as it is trained, and say its score."""
+        nonlocal said_truncated
+        cut = result.get("truncated") or {}  # the same for every recurrent cell: said once
+        if cut.get("texts") and not said_truncated:
+            said_truncated = True
+            echo(f"truncated: {cut['texts']:,} of {cut['of']:,} texts cut to their first "
+                 f"{cut['max_len']:,} tokens (max_len)")
+        row = done[data.name, cell] = _row(data.name, cell, result, seeds, folds, seconds)
+        path = _cell_path(out, data, cell)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)  # OUT/cells
+        except OSError as error:
+            raise write_error(path.parent, error) from None
+        stored = {"settings": _settings(config, seeds, folds, cell.embeddings), "row": row,
+                  **({"spark_tasks": attempts} if attempts else {})}
+        with atomic_output(path) as tmp:
+            tmp.write_text(json.dumps(stored, indent=2), encoding="utf-8")
+        echo(f"[{n}/{len(plan)}] {data.name}: {cell.label}: "
+             f"{plus_minus(row['accuracy_mean'], row['accuracy_std'], row['runs'])}")
+
+    pending = []
     for n, (data, folds, cell) in enumerate(plan, 1):
-        where = f"[{n}/{len(plan)}] {data.name}: {cell.label}"
         row = done[data.name, cell]
         if row is not None:
-            echo(f"{where}: done before, {plus_minus(row['accuracy_mean'], row['accuracy_std'], row.get('runs', 2))}")
+            echo(f"[{n}/{len(plan)}] {data.name}: {cell.label}: done before, "
+                 f"{plus_minus(row['accuracy_mean'], row['accuracy_std'], row.get('runs', 2))}")
         else:
+            pending.append((n, data, folds, cell))
+    if spark or spark_master is not None:
+        _on_spark(pending, plan, seeds, cell_config, loaded, finish, master=spark_master, echo=echo, out=out)
+    else:
+        for n, data, folds, cell in pending:
             what = "fitting (deterministic, one fit per fold)" if is_baseline(cell.embeddings) else \
                 f"training {len(seeds)} seed(s)" + (f" x {folds} folds" if folds else "")
-            echo(f"{where}: {what}")
-            cell_config = replace(config, embeddings=cell.embeddings, cell=cell.cell or config.cell,
-                                  bidirectional=cell.bidirectional,
-                                  freeze=None if not cell.tuning else cell.tuning == "frozen")
-            source = vectors_source(cell.embeddings)
+            echo(f"[{n}/{len(plan)}] {data.name}: {cell.label}: {what}")
             start = time.perf_counter()
-            result = run_model(data, cell_config, seeds, cv=folds, vectors=loaded.get(source), progress=progress,
-                               jobs=jobs)
-            cut = result.get("truncated") or {}  # the same for every recurrent cell: said once
-            if cut.get("texts") and not said_truncated:
-                said_truncated = True
-                echo(f"truncated: {cut['texts']:,} of {cut['of']:,} texts cut to their first "
-                     f"{cut['max_len']:,} tokens (max_len)")
-            row = _row(data.name, cell, result, seeds, folds, time.perf_counter() - start)
-            path = _cell_path(out, data, cell)
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)  # OUT/cells
-            except OSError as error:
-                raise write_error(path.parent, error) from None
-            with atomic_output(path) as tmp:
-                settings = _settings(config, seeds, folds, cell.embeddings)
-                tmp.write_text(json.dumps({"settings": settings, "row": row}, indent=2), encoding="utf-8")
-            echo(f"{where}: {plus_minus(row['accuracy_mean'], row['accuracy_std'], row['runs'])}")
-        report.rows.append(row)
+            result = run_model(data, cell_config(cell), seeds, cv=folds,
+                               vectors=loaded.get(vectors_source(cell.embeddings)), progress=progress, jobs=jobs)
+            finish(n, data, folds, cell, result, time.perf_counter() - start)
+    report.rows.extend(done[data.name, cell] for data, _, cell in plan)
     report.write(out)
     return report
+
+
+def _on_spark(pending, plan, seeds, cell_config, loaded: dict, finish, *, master, echo, out) -> None:
+    """Train the `pending` (n, data, folds, cell) cells on Spark (`spark_grid.run`), one data set's
+    cells at a time; raise naming the cells that failed every attempt, after the others are saved."""
+    from .spark_grid import run as run_on_spark
+
+    failures: list[str] = []
+    several = len({d.name for d, _, _ in plan}) > 1  # then a failure names its data set
+    by_spec = {c.embeddings: loaded[vectors_source(c.embeddings)] for _, _, _, c in pending
+               if vectors_source(c.embeddings)}
+    sets = []
+    for _, d, _, _ in pending:  # in order, each once (data sets are not hashable)
+        if not any(d is seen for seen in sets):
+            sets.append(d)
+    for data in sets:
+        mine = [(n, cell) for n, d, _, cell in pending if d is data]
+        folds = next(f for _, d, f, _ in pending if d is data)
+        start = time.perf_counter()
+
+        def done(n, cell, result, attempts, data=data, folds=folds, start=start):
+            finish(n, data, folds, cell, result, time.perf_counter() - start, attempts)
+
+        failures += [f"{data.name}: {line}" if several else line for line in
+                     run_on_spark(mine, data, seeds, folds, cell_config, by_spec, master=master, echo=echo,
+                                  finish=done, total=len(plan))]
+    if failures:
+        raise EmbedkitError(f"{len(failures)} of {len(plan)} cells failed on Spark ({'; '.join(failures)}); "
+                            f"the {len(plan) - len(failures)} others are in {out / 'cells'}: run again to retry")
 
 
 def dry_run(dataset, embeddings, cells=("lstm",), *, out=None, bidirectional: str = "no", tunings=TUNINGS,

@@ -87,14 +87,15 @@ def train_classifier(data: ClassificationData, config: ClassifierConfig, *, prog
 
 def run_seeds(data: ClassificationData, config: ClassifierConfig, seeds=(1, 2, 3), *,
               vectors: Vectors | None = None, progress: bool = True, cv: int | None = None,
-              keep_models: bool = False, jobs: int = 1) -> dict:
+              keep_models: bool = False, jobs: int = 1, folds=None) -> dict:
     """Train once per seed (and per fold with `cv=K`), evaluate on test; mean and sample std.
 
     The data split is fixed (seed 0) across seeds; seeds change initialisation, batch order and
-    dropout. With `cv=K` the runs are K folds x seeds (`splits.evaluation_splits`). With `jobs=N`
-    (N > 1) the runs are trained N at a time, each in a process of its own with as many torch
-    threads as this one (`parallel.map_runs`); a run is a function of its seed, so the results are
-    the same as with one job.
+    dropout. With `cv=K` the runs are K folds x seeds (`splits.evaluation_splits`); `folds`
+    (0-based) runs only those folds (the compare grid on Spark runs one fold and seed a task).
+    With `jobs=N` (N > 1) the runs are trained N at a time, each in a process of its own with as
+    many torch threads as this one (`parallel.map_runs`); a run is a function of its seed, so the
+    results are the same as with one job.
 
     Returns:
         {"accuracy_mean", "accuracy_std", "macro_f1_mean", "macro_f1_std", "runs": [{"seed", "fold",
@@ -104,14 +105,14 @@ def run_seeds(data: ClassificationData, config: ClassifierConfig, seeds=(1, 2, 3
         TrainedClassifiers) when `keep_models`.
     """
     vectors = load_embeddings(config, vectors)
-    folds = evaluation_splits(data, cv)
-    tasks = [(fold, seed) for fold in range(len(folds)) for seed in seeds]
+    splits = evaluation_splits(data, cv)
+    tasks = [(fold, seed) for fold in range(len(splits)) if folds is None or fold in folds for seed in seeds]
     if jobs > 1 and len(tasks) > 1 and not keep_models:
         from .parallel import map_runs
 
-        outcomes = map_runs(folds, config, tasks, vectors, jobs)
+        outcomes = map_runs(splits, config, tasks, vectors, jobs)
     else:
-        outcomes = [score_run(folds[fold], replace(config, seed=seed), vectors, progress=progress,
+        outcomes = [score_run(splits[fold], replace(config, seed=seed), vectors, progress=progress,
                               keep_model=keep_models) for fold, seed in tasks]
     runs, epoch_seconds = [], []
     for (fold, _), outcome in zip(tasks, outcomes):
