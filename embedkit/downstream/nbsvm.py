@@ -4,9 +4,12 @@ Each sentence becomes the binary bag of its unigrams and bigrams, f (the tokens 
 `embedkit.downstream.sentence_tokens`, vocabulary from the training texts). With p = alpha + the
 sum of f over the texts of the class and q = alpha + the sum over the others, the log-count ratio
 is r = log((p / |p|_1) / (q / |q|_1)), and the SVM (L2-regularised, squared hinge loss,
-liblinear: scikit-learn's `LinearSVC`) is trained on r * f. Its weights w are then interpolated
-with their mean magnitude, w' = (1 - beta) * mean(|w|) + beta * w, which mixes the SVM with the
-naive-Bayes scores that r * f already holds. The settings are the paper's for sentences: alpha 1,
+liblinear: scikit-learn's `LinearSVC`) is trained on r * f. The model is then interpolated
+between the SVM (w, b) and the naive-Bayes scores that r * f already hold (weights all mean(|w|),
+no bias): w' = (1 - beta) * mean(|w|) + beta * w and b' = beta * b. The bias is interpolated with
+the weights: keeping the SVM's whole b beside weights shrunk to beta * w lets the bias, which
+leans to the larger class, outvote the text (measured, 10-fold CV: CR 71.6 and MPQA 75.4 with
+the whole b, 81.2 and 85.8 with beta * b; MR and SUBJ, balanced, move by under a point). The settings are the paper's for sentences: alpha 1,
 C 1, beta 0.25; there is nothing to tune, so the model is fitted on the train and dev texts of a
 split together. With three classes or more it is one-vs-rest (one r and one SVM per class, the
 highest score wins).
@@ -85,7 +88,7 @@ class NBSVM:
             w = svm.coef_.ravel()
             self.r_.append(r)
             self.w_.append((1 - self.beta) * np.abs(w).mean() + self.beta * w)
-            self.b_.append(float(svm.intercept_[0]))
+            self.b_.append(self.beta * float(svm.intercept_[0]))
         self.r_, self.w_, self.b_ = np.array(self.r_), np.array(self.w_), np.array(self.b_)
         return self
 

@@ -84,8 +84,14 @@ def test_nbsvm_interpolation_is_the_papers():
     positive = np.array(data.train.labels) == "pos"
     r = log_count_ratio(x, positive)
     np.testing.assert_allclose(model.r_[0], r)
-    w = LinearSVC(C=1.0, dual=True, max_iter=10_000, random_state=0).fit(x.multiply(r).tocsr(), positive).coef_.ravel()
+    svm = LinearSVC(C=1.0, dual=True, max_iter=10_000, random_state=0).fit(x.multiply(r).tocsr(), positive)
+    w, b = svm.coef_.ravel(), float(svm.intercept_[0])
     np.testing.assert_allclose(model.w_[0], 0.75 * np.abs(w).mean() + 0.25 * w, rtol=1e-6)
+    assert model.b_[0] == pytest.approx(0.25 * b, rel=1e-6)  # the bias interpolated with the weights
+    scores = model.decision_function(data.test.texts)[:, 0]
+    features = model.vectorizer_.transform(data.test.texts).multiply(r).tocsr()
+    nb = np.asarray(features.sum(axis=1)).ravel() * np.abs(w).mean()  # naive Bayes: weights mean|w|, no bias
+    np.testing.assert_allclose(scores, 0.75 * nb + 0.25 * svm.decision_function(features), rtol=1e-5, atol=1e-9)
 
 
 def test_nbsvm_three_classes_one_vs_rest():

@@ -106,3 +106,12 @@ def test_a_cell_that_fails_every_attempt_is_named_and_the_others_are_saved(spark
     assert "[1/2] GRU random: FAILED after 4 attempts of a task: RuntimeError: planted failure of every attempt" in lines
     assert sorted(p.name for p in (tmp_path / "rep" / "cells").iterdir()) == ["toy__bow.json"]
     assert not (tmp_path / "rep" / "results.md").exists()  # no table without the failed cell
+
+
+def test_every_deterministic_baseline_is_one_task():
+    from embedkit.downstream.grid import Cell
+    from embedkit.downstream.spark_grid import units
+
+    for spec in ("bow", "nbsvm", "avg:glove-6b-50d"):
+        assert units(Cell(spec, "", "", False), (1, 2, 3), 10) == [(None, None)]
+    assert len(units(Cell("random", "", "lstm", True), (1, 2, 3), 10)) == 30
