@@ -177,6 +177,7 @@ TRAIN_JOBS = {
     "native0": ("embedkit native, 2 threads, sample 0", {"kind": "native", "sample": 0.0}),
     "mllib1": ("MLlib Word2Vec, local[2], 1 partition", {"kind": "mllib", "partitions": 1}),
     "mllib2": ("MLlib Word2Vec, local[2], 2 partitions", {"kind": "mllib", "partitions": 2}),
+    "native5": ("embedkit native, 2 threads, 5 epochs", {"kind": "native", "epochs": 5}),
 }
 
 
@@ -191,9 +192,10 @@ def train_rows(args, paths) -> None:
     results = json.loads(kept.read_text()) if kept.exists() else {}
     for key in args.only:
         name, job = TRAIN_JOBS[key]
-        r = results[key] = run_job({**job, "epochs": args.epochs, "paths": paths})
+        epochs = job.get("epochs", args.epochs)
+        r = results[key] = run_job({**job, "epochs": epochs, "paths": paths})
         kept.write_text(json.dumps(results))
-        words = r["words"] * args.epochs
+        words = r["words"] * epochs
         print(f"{name:<42} {r['words']:>11,} {r['vocab']:>7,} {r['train_s']:>8.1f} {words / r['train_s']:>9,.0f} "
               f"{r['train_cpu_s']:>11.1f} {words / r['train_cpu_s']:>11,.0f} {r['total_s']:>8.1f} "
               f"{r['total_cpu_s']:>11.1f} {r['peak_mb']:>8.0f} {r['ws353']:>6.3f} {r['simlex']:>6.3f} "
