@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from ..downstream.threads import DEFAULT_THREADS
 
 
 # Seeds: numpy's legacy seeding (gensim, scikit-learn, UMAP) takes 0 .. 2**32 - 1.
@@ -142,10 +143,12 @@ mirror_option = click.option("--mirror", metavar="DIR", default=None,
                              help="Folder (or http(s) address) holding the datasets in the registry's layout; "
                                   "default: $EMBEDKIT_MIRROR, then the cache.")
 
-# One thread is the fastest choice on a machine another job shares: torch's default (all cores)
-# spins threads that wait for the busy core (measured in docs/classify.md).
-threads_option = click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
-                              help="CPU threads torch may use.")
+# The default is chosen by the rule of embedkit.downstream.threads from bench/thread_default.py's
+# measurements: torch's own default (all cores) is many times slower once another job holds a core.
+threads_option = click.option(
+    "--threads", type=click.IntRange(min=1), default=DEFAULT_THREADS,
+    help=f"CPU threads torch may use; default {DEFAULT_THREADS}: the fastest count that is never slower than "
+         "1 thread while another process holds a core (bench/thread_default.py).")
 
 
 def set_threads(threads: int) -> None:
