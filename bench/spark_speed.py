@@ -20,6 +20,7 @@ the repository; Spark reads no .xz).
     flock /tmp/embedkit-bench.lock python bench/spark_speed.py --run train --parts 7 --only mllib1
     flock /tmp/embedkit-bench.lock python bench/spark_speed.py --run partitions --parts 2 --epochs 1
     flock /tmp/embedkit-bench.lock python bench/spark_speed.py --run prepare --parts 7
+    flock /tmp/embedkit-bench.lock python bench/spark_speed.py --run vocabulary --parts 7 --min-counts 1,5
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def child(job: dict) -> dict:
             out["start_s"] = time.perf_counter() - started
         with tempfile.TemporaryDirectory(dir=job["workdir"]) as tmp:
             begun, cpu_begun = time.perf_counter(), process_tree_cpu()
-            manifest = prepare_folder(job["paths"], Path(tmp) / "prepared", min_count=5,
+            manifest = prepare_folder(job["paths"], Path(tmp) / "prepared", min_count=job.get("min_count", 5),
                                       spark_master="local[2]" if job["kind"] == "prepare-spark" else None,
                                       say=lambda line: None)
             out.update(pass_s=time.perf_counter() - begun, pass_cpu_s=process_tree_cpu() - cpu_begun,
@@ -177,6 +178,7 @@ TRAIN_JOBS = {
     "native0": ("embedkit native, 2 threads, sample 0", {"kind": "native", "sample": 0.0}),
     "mllib1": ("MLlib Word2Vec, local[2], 1 partition", {"kind": "mllib", "partitions": 1}),
     "mllib2": ("MLlib Word2Vec, local[2], 2 partitions", {"kind": "mllib", "partitions": 2}),
+    "native5": ("embedkit native, 2 threads, 5 epochs", {"kind": "native", "epochs": 5}),
 }
 
 
@@ -191,9 +193,10 @@ def train_rows(args, paths) -> None:
     results = json.loads(kept.read_text()) if kept.exists() else {}
     for key in args.only:
         name, job = TRAIN_JOBS[key]
-        r = results[key] = run_job({**job, "epochs": args.epochs, "paths": paths})
+        epochs = job.get("epochs", args.epochs)
+        r = results[key] = run_job({**job, "epochs": epochs, "paths": paths})
         kept.write_text(json.dumps(results))
-        words = r["words"] * args.epochs
+        words = r["words"] * epochs
         print(f"{name:<42} {r['words']:>11,} {r['vocab']:>7,} {r['train_s']:>8.1f} {words / r['train_s']:>9,.0f} "
               f"{r['train_cpu_s']:>11.1f} {words / r['train_cpu_s']:>11,.0f} {r['total_s']:>8.1f} "
               f"{r['total_cpu_s']:>11.1f} {r['peak_mb']:>8.0f} {r['ws353']:>6.3f} {r['simlex']:>6.3f} "
@@ -242,21 +245,33 @@ def prepare_rows(args, paths) -> None:
         print(f"  {parts} part(s): {r['words']:>11,} words, {r['vocab']:>7,} words kept", flush=True)
 
 
+def vocabulary_rows(args, paths) -> None:
+    """Words kept at each of --min-counts as the corpus grows (the native pass): for the projection."""
+    header(args, paths, "vocabulary")
+    print(f"{'parts':<6} {'words':>11} " + " ".join(f"{f'min-count {m}':>12}" for m in args.min_counts))
+    for parts in range(1, len(paths) + 1):
+        kept = [run_job({"kind": "prepare-native", "paths": paths[:parts], "workdir": str(args.workdir),
+                         "min_count": m}) for m in args.min_counts]
+        print(f"{parts:<6} {kept[0]['words']:>11,} " + " ".join(f"{r['vocab']:>12,}" for r in kept), flush=True)
+
+
 def header(args, paths, run) -> None:
     print(f"$ flock /tmp/embedkit-bench.lock python bench/spark_speed.py {' '.join(sys.argv[1:])}")
     print(f"run {run}: {len(paths)} part(s) of the shared corpus; vector 100, window 5, min-count 5, alpha 0.025, "
-          f"seed 1" + (f", epochs {args.epochs}" if run != "prepare" else "") + f"; {os.cpu_count()} CPUs, load "
+          f"seed 1" + (f", epochs {args.epochs}" if run not in ("prepare", "vocabulary") else "") + f"; {os.cpu_count()} CPUs, load "
           f"average before {' '.join(f'{x:.2f}' for x in os.getloadavg())}; CPU s: the process tree (JVM and "
           "Python workers included); peak MB: PSS of the tree", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--run", choices=["train", "partitions", "prepare"])
+    parser.add_argument("--run", choices=["train", "partitions", "prepare", "vocabulary"])
     parser.add_argument("--parts", type=int, default=1, help="corpus parts to use (1-7, ~2.47M words each)")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--only", type=lambda s: s.split(","), default=list(TRAIN_JOBS),
                         help=f"--run train: the rows to measure, of {','.join(TRAIN_JOBS)} (split a long run)")
+    parser.add_argument("--min-counts", type=lambda s: [int(x) for x in s.split(",")], default=[1, 5],
+                        help="--run vocabulary: the min-counts to count the vocabulary at")
     parser.add_argument("--partition-list", type=lambda s: [int(x) for x in s.split(",")], default=[1, 2, 4, 8])
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "embedkit-spark-bench",
                         help="where the decompressed corpus and temporary outputs go (not the repository)")
@@ -270,7 +285,8 @@ def main() -> None:
     if set(args.only) - set(TRAIN_JOBS):
         parser.error(f"--only takes rows of {','.join(TRAIN_JOBS)}")
     paths = corpus_parts(args.workdir / "corpus", args.parts)
-    {"train": train_rows, "partitions": partition_rows, "prepare": prepare_rows}[args.run](args, paths)
+    {"train": train_rows, "partitions": partition_rows, "prepare": prepare_rows,
+     "vocabulary": vocabulary_rows}[args.run](args, paths)
 
 
 if __name__ == "__main__":
