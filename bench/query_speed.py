@@ -29,6 +29,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))  # this checkout
 from embedkit.io import pretrained  # noqa: E402
 from embedkit import query
+from embedkit.query import engine, fused  # noqa: E402
 
 
 def timed(fn, *args, **kwargs):
@@ -101,13 +102,20 @@ def main():
 
     print(f"\nmost_similar(word, topn=10) for {args.n} random words")
     kv.most_similar(words[0]), query.most_similar(glove, words[0])  # warm up
+    query.most_similar_batch(glove, words[:2 * fused.MIN_QUERIES])  # the fused kernels: compile or load
     ours, one_s = timed(lambda: [query.most_similar(glove, w, topn=10) for w in words])
     batch, batch_s = timed(query.most_similar_batch, glove, words, topn=10)
     theirs, gensim_s = timed(lambda: [kv.most_similar(w, topn=10) for w in words])
     compare(ours, theirs, "one by one vs gensim")
     compare(batch, theirs, "batched vs gensim")
     rows.append((f"most_similar x{args.n}, one by one", one_s, gensim_s))
-    rows.append((f"most_similar x{args.n}, batched", batch_s, gensim_s))
+    rows.append((f"most_similar x{args.n}, batched (fused)", batch_s, gensim_s))
+    fused_min, fused.MIN_QUERIES = fused.MIN_QUERIES, 10**9
+    unfused, unfused_s = timed(query.most_similar_batch, glove, words, topn=10)
+    fused.MIN_QUERIES = fused_min
+    compare(unfused, theirs, "batched, not fused, vs gensim")
+    rows.append((f"most_similar x{args.n}, batched, not fused", unfused_s, gensim_s))
+    bounds(glove, words, rows, gensim_s)
 
     from gensim.test.utils import datapath
 
@@ -153,6 +161,48 @@ def main():
         theirs_text = f"{gensim_s:9.3f}s" if gensim_s else ""
         print(f"{what:48}{ours_s:9.3f}s{theirs_text:>10}{ratio:>10}")
     print(f"load average at the end: {load()} (other work on the machine slows both sides)")
+
+
+def bounds(glove, words, rows, gensim_s):
+    """The products alone, without the top-k: the fused path's blocks, and one product per chunk;
+    and the roofline bound 2 * queries * words * dim FLOPs at this machine's sgemm peak."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from threadpoolctl import threadpool_limits
+
+    unit = glove.unit
+    q = np.ascontiguousarray(unit[[glove.index[w] for w in words]])
+
+    def blocks(start):
+        part = q[start:start + fused.CHUNK_QUERIES]
+        out = np.empty((len(part), fused.BLOCK_ROWS), dtype=np.float32)
+        for first in range(0, len(unit), fused.BLOCK_ROWS):
+            block = np.ascontiguousarray(unit[first:first + fused.BLOCK_ROWS].T)
+            np.matmul(part, block, out=out[:, :block.shape[1]])
+
+    def blocked():
+        with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(fused._threads()) as pool:
+            list(pool.map(blocks, range(0, len(q), fused.CHUNK_QUERIES)))
+
+    def chunked():
+        buffer, parts = engine.chunks(glove, len(q), len(glove))
+        for part in parts:
+            engine.cosines(glove, q[part], len(glove), buffer)
+
+    blocked(), chunked()  # warm up: first touch of the buffers
+    _, blocked_s = timed(blocked)
+    _, chunked_s = timed(chunked)
+    square = np.random.default_rng(0).random((2000, 2000), dtype=np.float32)
+    square @ square
+    _, square_s = timed(lambda: [square @ square for _ in range(3)])
+    peak = 3 * 2 * 2000 ** 3 / square_s
+    flops = 2 * len(q) * len(unit) * unit.shape[1]
+    print(f"  GEMM only: {flops / 1e9:.0f} GFLOP; blocked products {flops / blocked_s / 1e9:.0f} GFLOP/s, "
+          f"one product per chunk {flops / chunked_s / 1e9:.0f} GFLOP/s; sgemm peak (2000^3, numpy) "
+          f"{peak / 1e9:.0f} GFLOP/s")
+    rows.append(("  GEMM only, blocked as fused (lower bound)", blocked_s, gensim_s))
+    rows.append(("  GEMM only, one product per chunk", chunked_s, gensim_s))
+    rows.append(("  roofline: FLOPs at the sgemm peak", flops / peak, gensim_s))
 
 
 def load():
