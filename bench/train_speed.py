@@ -115,6 +115,16 @@ model.wv.save_word2vec_format(out, binary=True)
 """
 
 
+def decompress(parts: int, tmp: str) -> Path:
+    """The first `parts` corpus parts as one plain text file in `tmp`."""
+    path = Path(tmp) / "corpus.txt"
+    with open(path, "wb") as out:
+        for part in sorted(CORPUS.glob("enwiki2015_text8style.part*.txt.xz"))[:parts]:
+            with lzma.open(part, "rb") as f:
+                out.write(f.read())
+    return path
+
+
 def child_run(command: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds (user + system, all threads) of one child process run to its end."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -197,11 +207,7 @@ def main() -> None:
         print(f"end to end: {args.parts} part(s), epochs {args.epochs}, workers {args.workers}, seeds {args.seeds}; "
               f"load average before {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {os.cpu_count()} CPUs")
         with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "corpus.txt"
-            with open(path, "wb") as out:
-                for part in sorted(CORPUS.glob("enwiki2015_text8style.part*.txt.xz"))[: args.parts]:
-                    with lzma.open(part, "rb") as f:
-                        out.write(f.read())
+            path = decompress(args.parts, tmp)
             end_to_end(path, opts, args.seeds, tmp, args.log)
         print(f"load average after {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         return
@@ -210,11 +216,7 @@ def main() -> None:
     cold, warm = cold_compile_seconds()
     runs: dict[str, list[dict]] = {name: [] for name in names}
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "corpus.txt"
-        with open(path, "wb") as out:
-            for part in sorted(CORPUS.glob("enwiki2015_text8style.part*.txt.xz"))[: args.parts]:
-                with lzma.open(part, "rb") as f:
-                    out.write(f.read())
+        path = decompress(args.parts, tmp)
         for repeat in range(args.repeats):  # interleaved, the order rotating, so load hits all alike
             order = names[repeat % len(names):] + names[: repeat % len(names)]
             for name in order:
