@@ -419,3 +419,19 @@ def test_many_cosine_queries_take_the_fused_path_with_the_same_answers(monkeypat
     assert calls == [1]
     for g, w in zip(got, want):
         assert_same_answers(g, w)
+
+
+def test_similar_by_vectors_fused_equals_one_by_one(monkeypatch):
+    from embedkit.query import fused
+
+    vectors = random_vectors(n=400)
+    matrix = vectors.matrix[:40] * 3
+    want = [query.similar_by_vector(vectors, row, topn=6, restrict=300) for row in matrix]  # one product each
+    monkeypatch.setattr(fused, "MIN_QUERIES", 1)
+    monkeypatch.setattr(fused, "BLOCK_ROWS", 50)
+    calls = []
+    monkeypatch.setattr(fused, "cosine_top_k", lambda *a, f=fused.cosine_top_k: calls.append(1) or f(*a))
+    for i, got in enumerate(query.similar_by_vectors(vectors, matrix, topn=6, restrict=300)):
+        assert_same_answers(got, want[i])
+        assert got[0][0] == vectors.words[i]
+    assert calls == [1]
