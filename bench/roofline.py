@@ -205,6 +205,32 @@ def sgns_blocks(quick: bool, peak_one: float) -> None:
               f"1-thread sgemm peak), {touched / seconds / 1e9:.1f} GB/s of rows")
 
 
+def centers_per_word() -> None:
+    """Of the corpus words, how many are trained as center words: in the vocabulary (min-count 5)
+    and surviving subsampling (sample 1e-3), from part 01's counts; and so FLOPs per corpus word."""
+    import lzma
+    from collections import Counter
+
+    from embedkit.train.vocab import Vocab
+
+    part = Path(__file__).resolve().parents[2] / "shared/datasets/corpus/enwiki2015_text8style.part01.txt.xz"
+    if not part.exists():
+        print(f"({part} missing: centers per corpus word not computed)")
+        return
+    counter: Counter = Counter()
+    with lzma.open(part, "rt", encoding="utf-8") as f:
+        for line in f:
+            counter.update(line.split())
+    vocab = Vocab.from_counter(counter, min_count=5)
+    kept = float((vocab.counts * vocab.keep_probabilities(1e-3)).sum())
+    share = kept / vocab.total_words
+    b_mean = 2 * (WINDOW + 1) / 2
+    flops = 6 * b_mean * (1 + NEGATIVE) * DIM + b_mean * DIM
+    print(f"part 01: {vocab.total_words:,} words, {len(vocab):,} kept types; {share:.3f} of the corpus words are "
+          f"trained as centers (in the vocabulary, surviving subsampling) -> {share * flops:,.0f} FLOPs "
+          f"per corpus word at D = {DIM}")
+
+
 def query_model(peak_all: float, bw_read: float) -> None:
     n, dim, chunk = 400_000, 50, fused.CHUNK_QUERIES
     flops = 2 * n * dim
@@ -229,6 +255,7 @@ def main() -> None:
     latency(args.quick)
     row_reads(args.quick)
     sgns_blocks(args.quick, peaks["peak_one"])
+    centers_per_word()
     query_model(peaks["peak_all"], bw[max(bw)][0])
     print(f"load average after {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
