@@ -68,6 +68,11 @@ FOLDER_KINDS: dict[str, _Layout] = {
         "an experiment report (report.md, results.json, ...)",
         dict.fromkeys(("report.md", "results.csv", "results.json", "*.png", "*.html")),
         lambda f: {"name", "title", "conclusion"} <= set(_json_object(f / "results.json"))),
+    "prepared": _Layout(
+        "a prepared corpus (prepared.json, vocab.txt, shards/)",
+        {**dict.fromkeys(("prepared.json", "vocab.txt")),
+         "shards": ("part-*.ids.int32", "part-*.starts.int64", "part-*.raw_before.int64")},
+        lambda f: _json_object(f / "prepared.json").get("format") == "embedkit-prepared"),
     "compare": _Layout(
         "a compare report (results.md, results.json, cells/, ...)",
         {**dict.fromkeys(("results.md", "results.csv", "results.json", "results.png")), "cells": ("*.json",)},
@@ -279,8 +284,50 @@ def atomic_output(path, suffix: str = "", *, folder: str | None = None, parents:
         raise
 
 
+_HELD_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP for the block; one that came meanwhile is raised after it.
+
+    In the main thread (where Python runs signal handlers) the handlers are swapped for one
+    that notes the signal; afterwards the previous handlers come back and a noted signal is
+    raised again, so whatever handles it (KeyboardInterrupt, a command's clean stop) runs once
+    the block has left the files whole. Elsewhere the block runs as it is.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+    previous = {}
+    for name in _HELD_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) not in (signal.SIG_IGN, None):
+            previous[number] = signal.signal(number, lambda signum, frame: came.append(signum))
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if came:
+            signal.raise_signal(came[0])
+
+
 def _rename(tmp: Path, path: Path) -> None:
-    """Put `tmp` at `path`, moving an existing folder aside first and back if that fails."""
+    """Put `tmp` at `path`, moving an existing folder aside first and back if that fails.
+
+    The moves run with the stop signals held: a stop between them would leave `path` missing,
+    or the old folder beside it.
+    """
+    with _signals_held():
+        _move_into_place(tmp, path)
+
+
+def _move_into_place(tmp: Path, path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
         os.rmdir(old)

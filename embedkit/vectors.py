@@ -209,7 +209,7 @@ class Vectors:
     def is_composed(self, word: str) -> bool:
         """Whether `word` has no row but a vector composed from its character n-grams.
 
-        Always False here; `embedkit.subword_vectors.SubwordVectors` composes such vectors.
+        Always False here; `embedkit.subwords.SubwordVectors` composes such vectors.
         """
         return False
 

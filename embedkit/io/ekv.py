@@ -99,7 +99,7 @@ def load_ekv(folder: Path, mmap: bool) -> Vectors:
     words, counts = _read_vocab(folder / "vocab.tsv", shape[0], header["counts"])
     if header.get("subwords") is None:
         return Vectors(words, matrix, counts, header["meta"], check=False)
-    from ..subword_vectors import SubwordVectors
+    from ..subwords import SubwordVectors
 
     model = _read_subwords(folder, header, words, mmap)
     return SubwordVectors(words, matrix, counts, header["meta"], check=False, subwords=model)

@@ -367,7 +367,7 @@ def read_vectors(path, name: str | None = None):
 
     Raises what `read` raises.
     """
-    from ..subword_vectors import subword_vectors
+    from ..subwords import subword_vectors
 
     found = read(path)
     meta = {"source": name or str(path), "source_format": "fasttext"}
@@ -383,7 +383,7 @@ def write_vectors(stream, vectors, path) -> None:
     Raises:
         EmbedkitError: vectors without n-grams (not trained with subwords), naming `path`.
     """
-    from ..subword_vectors import SubwordVectors
+    from ..subwords import SubwordVectors
 
     if not isinstance(vectors, SubwordVectors):
         raise EmbedkitError(f"{path}: the fasttext format holds vectors with character n-grams; these "

@@ -11,7 +11,7 @@ from .. import files
 from ..errors import EmbedkitError, EmbedkitWarning, FormatError
 from ..vectors import Vectors, nonfinite_rows, zero_rows
 from .detect import FOLDER_FORMATS, FORMATS, UNICODE_ERRORS, detect_source, file_size, plain_size, source
-from . import ekv, fasttext, projector, word2vec, word2vec_binary
+from . import ekv, projector, word2vec, word2vec_binary
 
 # -- where the bytes are -----------------------------------------------------------------------
 
@@ -105,6 +105,8 @@ def _load(path, fmt, *, trust_pickle: bool, mmap: bool, unicode_errors: str) -> 
     if fmt in (*FOLDER_FORMATS, "fasttext") and src.member:
         raise EmbedkitError(f"{src.name}: cannot read the {fmt} format from inside a zip archive")
     if fmt == "fasttext":
+        from . import fasttext  # numba: loaded for .bin files only
+
         return fasttext.read_vectors(src.path, src.name), _Rows(src.name)
     if fmt == "embedkit" and not src.path.is_dir():
         raise EmbedkitError(f"{src.name}: the embedkit format is a folder (NAME.ekv/), not a file")

@@ -13,7 +13,7 @@ from .. import outputs
 from ..errors import EmbedkitError
 from ..vectors import Vectors
 from .detect import output_format
-from . import ekv, fasttext, projector, word2vec, word2vec_binary
+from . import ekv, projector, word2vec, word2vec_binary
 
 DENSE_LIMIT = 100_000_000  # numbers a sparse (one-hot) matrix may expand to in a dense format
 
@@ -69,6 +69,8 @@ def save(vectors: Vectors, path, fmt: str | None = None) -> Path:
                 if fmt == "word2vec-binary":
                     word2vec_binary.write_binary(stream, vectors.words, vectors.matrix)
                 elif fmt == "fasttext":
+                    from . import fasttext  # numba: loaded for .bin files only
+
                     fasttext.write_vectors(stream, vectors, path)
                 else:
                     word2vec.write_text(stream, vectors.words, vectors.matrix, header=fmt == "word2vec")

@@ -169,7 +169,7 @@ class Monitor:
         if self.train_seconds > 0:
             meta["words_per_second"] = round(self.epochs_completed * prepared.total_words / self.train_seconds)
         if isinstance(input_vectors, SubwordModel):
-            from ..subword_vectors import subword_vectors
+            from ..subwords import subword_vectors
 
             model = input_vectors
             copy = SubwordModel(model.words, np.array(model.input_matrix, dtype=np.float32, copy=True),

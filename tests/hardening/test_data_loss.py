@@ -257,3 +257,37 @@ def test_a_symlink_is_replaced_not_its_target(tmp_path):
 def test_paths_with_no_name_are_refused(tmp_path):
     with pytest.raises(EmbedkitError, match="give the name of a file or folder"):
         outputs.check_output(Path(tmp_path) / "..", "experiment")
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_a_stop_signal_while_a_folder_is_replaced_waits_until_it_is_whole(tmp_path, monkeypatch):
+    """SIGTERM between moving the old folder aside and the new one in: held, raised after."""
+    import os
+    import signal
+
+    target = tmp_path / "out.ekv"
+    io.save(Vectors(["a", "b"], [[1.0, 0.0], [0.0, 1.0]]), target)
+    real_replace, calls = os.replace, []
+
+    def replace_then_signal(src, dst):
+        real_replace(src, dst)
+        calls.append(dst)
+        if len(calls) == 1:  # the old folder is aside, the new one not yet in place
+            signal.raise_signal(signal.SIGTERM)
+
+    def stop(signum, frame):
+        raise _Stop()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    monkeypatch.setattr(outputs.os, "replace", replace_then_signal)
+    try:
+        with pytest.raises(_Stop):
+            io.save(Vectors(["c", "d"], [[1.0, 0.0], [0.0, 1.0]]), target)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert len(calls) == 2
+    assert io.load(target).words == ["c", "d"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out.ekv"]

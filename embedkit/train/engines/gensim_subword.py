@@ -17,11 +17,10 @@ through it (with 2 workers): bench/results/subword_speed.txt measures what that 
 
 from __future__ import annotations
 
-import logging
-
 import numpy as np
 
 from ...subwords import SubwordModel, subword_rows
+from .gensim import fit
 
 
 def train(prepared, config, monitor):
@@ -40,54 +39,19 @@ def train(prepared, config, monitor):
     Example:
         >>> model, w_out = train(prepared, SkipGramConfig(subwords=True, engine="gensim"), monitor)  # doctest: +SKIP
     """
-    from gensim.models import FastText
-    from gensim.models.callbacks import CallbackAny2Vec
-
     settings = config.ngrams
     settings.check()
     vocab = prepared.vocab
     rows = subword_rows(vocab.words, settings)
 
-    class _FastText(FastText):
-        def _log_progress(self, job_queue, progress_queue, cur_epoch, example_count, total_examples,
-                          raw_word_count, total_words, trained_word_count, elapsed):
-            monitor.progress(cur_epoch, raw_word_count)
+    def compact(model, ordered) -> SubwordModel:
+        matrix = np.vstack([ordered(model.wv.vectors_vocab), model.wv.vectors_ngrams[rows.buckets]])
+        return SubwordModel(vocab.words, matrix.astype(np.float32, copy=False), settings, rows.buckets, rows)
 
-    class _EpochEnd(CallbackAny2Vec):
-        def __init__(self):
-            self.epoch = 0
-
-        def on_epoch_end(self, model):
-            monitor.end_epoch(self.epoch, compact(model), ordered(model.syn1neg))
-            self.epoch += 1
-
-    model = _FastText(sg=1, hs=0, vector_size=config.vector_size, window=config.window, min_count=1,
-                      sample=config.sample, negative=config.negative, alpha=config.alpha,
-                      min_alpha=config.min_alpha, epochs=config.epochs, workers=config.workers, seed=config.seed,
-                      min_n=settings.min_n, max_n=settings.max_n, bucket=settings.bucket, sorted_vocab=1)
-    quiet = logging.getLogger("gensim")
-    level = quiet.level
-    quiet.setLevel(logging.WARNING)
-    try:
-        model.build_vocab_from_freq(dict(zip(vocab.words, vocab.counts.tolist())), corpus_count=prepared.sentences)
-        # gensim orders ties in frequency its own way: map its rows back to embedkit's order.
-        order = np.array([model.wv.key_to_index[w] for w in vocab.words], dtype=np.int64)
-
-        def ordered(matrix):
-            return matrix[order]
-
-        def compact(trained) -> SubwordModel:
-            matrix = np.vstack([ordered(trained.wv.vectors_vocab), trained.wv.vectors_ngrams[rows.buckets]])
-            return SubwordModel(vocab.words, matrix.astype(np.float32, copy=False), settings, rows.buckets, rows)
-
-        monitor.say(f"gensim FastText: {len(vocab):,} words use {rows.buckets.size:,} of {settings.bucket:,} "
-                    "n-gram buckets")
-        if hasattr(monitor, "engine_info"):
-            monitor.engine_info.update(ngram_rows=int(rows.buckets.size))
-        monitor.start(compact(model), ordered(model.syn1neg))
-        model.train(corpus_file=str(prepared.path), total_words=prepared.total_words,
-                    total_examples=prepared.sentences, epochs=config.epochs,
-                    callbacks=[_EpochEnd()], report_delay=0.5, compute_loss=False)
-    finally:
-        quiet.setLevel(level)
-    return compact(model), ordered(model.syn1neg)
+    monitor.say(f"gensim FastText: {len(vocab):,} words use {rows.buckets.size:,} of {settings.bucket:,} "
+                "n-gram buckets")
+    if hasattr(monitor, "engine_info"):
+        monitor.engine_info.update(ngram_rows=int(rows.buckets.size))
+    model, ordered = fit("FastText", prepared, config, monitor, compact, sg=1, hs=0,
+                         min_n=settings.min_n, max_n=settings.max_n, bucket=settings.bucket)
+    return compact(model, ordered), ordered(model.syn1neg)

@@ -43,7 +43,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .native_kernels import FASTMATH, _U32, draw_noise, sigmoid, splitmix64, xorshift
+from .native_kernels import FASTMATH, draw_noise, sigmoid, walk_piece, xorshift
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy", inline="always")
@@ -145,6 +145,38 @@ def subword_block(w_in, w_out, rows, first, stop, targets, n_positive, n_targets
             w_in[r, d] += grad[d]
 
 
+@njit(cache=True, inline="always", fastmath=FASTMATH, error_model="numpy")
+def _subword_step(center, targets, n_contexts, lr, state, extra):
+    """`walk_piece`'s step of this engine: the window is already in targets[:n_contexts]."""
+    (w_in, w_out, sub_offsets, sub_rows, normalize, shared_negatives, alias_threshold, alias_index, table,
+     negative, weights, hidden, grad, total) = extra
+    for b in range(n_contexts):
+        weights[b] = np.float32(1.0)
+    first_row, stop_row = sub_offsets[center], sub_offsets[center + 1]
+    if not shared_negatives:
+        for k in range(n_contexts, n_contexts * (1 + negative)):   # fresh for every pair
+            state, bits = xorshift(state)
+            targets[k] = draw_noise(bits, alias_threshold, alias_index)
+        pair_steps(w_in, w_out, sub_rows, first_row, stop_row, targets, n_contexts, negative, lr,
+                   normalize, table, hidden, grad, total)
+        return state
+    n_targets = n_contexts
+    for _ in range(negative):                # shared by the whole window
+        state, bits = xorshift(state)
+        noise = draw_noise(bits, alias_threshold, alias_index)
+        pairs = n_contexts                   # the pairs that count this draw as noise
+        for b in range(n_contexts):
+            if targets[b] == noise:
+                pairs -= 1
+        if pairs > 0:
+            targets[n_targets] = noise
+            weights[n_targets] = np.float32(pairs)
+            n_targets += 1
+    subword_block(w_in, w_out, sub_rows, first_row, stop_row, targets, n_contexts, n_targets, weights,
+                  lr, normalize, table, hidden, grad)
+    return state
+
+
 @njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
 def train_piece(ids, starts, raw_before, first, stop, w_in, w_out, sub_offsets, sub_rows, normalize,
                 shared_negatives, keep_threshold, alias_threshold, alias_index, table, window, negative,
@@ -152,62 +184,15 @@ def train_piece(ids, starts, raw_before, first, stop, w_in, w_out, sub_offsets, 
                 total):
     """Train on sentences first..stop-1 of the encoded corpus; return the center words trained.
 
-    The corpus, subsampling, noise, learning rate and `seed` are as in `native_kernels.train_piece`.
-    Word w's input rows are sub_rows[sub_offsets[w]:sub_offsets[w + 1]] (`subwords.SubwordRows`).
-    `shared_negatives` trains each center word with `subword_block`, else with `pair_steps`;
-    `normalize` as there. sentence, targets, weights, hidden, grad and total are scratch of at
-    least (longest sentence,), (2 window (1 + negative),) twice, and (D,) three times.
+    The walk over the corpus (subsampling, windows, learning rate, the random stream of `seed`)
+    is `native_kernels.walk_piece`'s, as for the whole-word engine; it writes each window into
+    targets[:n_contexts], after which the noise words go. Word w's input rows are
+    sub_rows[sub_offsets[w]:sub_offsets[w + 1]] (`subwords.SubwordRows`). `shared_negatives`
+    trains each center word with `subword_block`, else with `pair_steps`; `normalize` as there.
+    sentence, targets, weights, hidden, grad and total are scratch of at least (longest
+    sentence,), (2 window (1 + negative),) twice, and (D,) three times.
     """
-    always = np.uint64(1) << _U32
-    state = splitmix64(np.uint64(seed)) | np.uint64(1)
-    trained = 0
-    for s in range(first, stop):
-        progress = (words_before + raw_before[s]) / words_total
-        lr = np.float32(max(min_alpha, alpha - (alpha - min_alpha) * progress))
-        n = 0
-        for p in range(starts[s], starts[s + 1]):   # frequent-word subsampling
-            word = ids[p]
-            threshold = keep_threshold[word]
-            if threshold < always:
-                state, bits = xorshift(state)
-                if (bits >> _U32) >= threshold:
-                    continue
-            sentence[n] = word
-            n += 1
-        for i in range(n):
-            state, bits = xorshift(state)
-            reach = window - np.int64(((bits >> _U32) * np.uint64(window)) >> _U32)  # 1..window
-            n_contexts = 0
-            for j in range(max(0, i - reach), min(n, i + reach + 1)):
-                if j != i:
-                    targets[n_contexts] = sentence[j]
-                    weights[n_contexts] = np.float32(1.0)
-                    n_contexts += 1
-            if n_contexts == 0:
-                continue
-            center = sentence[i]
-            first_row, stop_row = sub_offsets[center], sub_offsets[center + 1]
-            if not shared_negatives:
-                for k in range(n_contexts, n_contexts * (1 + negative)):   # fresh for every pair
-                    state, bits = xorshift(state)
-                    targets[k] = draw_noise(bits, alias_threshold, alias_index)
-                pair_steps(w_in, w_out, sub_rows, first_row, stop_row, targets, n_contexts, negative, lr,
-                           normalize, table, hidden, grad, total)
-                trained += 1
-                continue
-            n_targets = n_contexts
-            for _ in range(negative):                # shared by the whole window
-                state, bits = xorshift(state)
-                noise = draw_noise(bits, alias_threshold, alias_index)
-                pairs = n_contexts                   # the pairs that count this draw as noise
-                for b in range(n_contexts):
-                    if targets[b] == noise:
-                        pairs -= 1
-                if pairs > 0:
-                    targets[n_targets] = noise
-                    weights[n_targets] = np.float32(pairs)
-                    n_targets += 1
-            subword_block(w_in, w_out, sub_rows, first_row, stop_row, targets, n_contexts, n_targets, weights,
-                          lr, normalize, table, hidden, grad)
-            trained += 1
-    return trained
+    return walk_piece(ids, starts, raw_before, first, stop, keep_threshold, alpha, min_alpha, words_before,
+                      words_total, seed, window, True, sentence, targets, _subword_step,
+                      (w_in, w_out, sub_offsets, sub_rows, normalize, shared_negatives, alias_threshold,
+                       alias_index, table, negative, weights, hidden, grad, total))

@@ -30,9 +30,8 @@ from functools import cached_property
 from typing import Iterable, Sequence
 
 import numpy as np
-from numba import njit
 
-from .errors import EmbedkitError, UnknownWordError, close_spellings
+from ..errors import EmbedkitError, UnknownWordError, close_spellings
 
 BOW, EOW = "<", ">"  # the boundary marks around a word
 EOS = "</s>"         # fastText's end-of-sentence token: a word without n-grams
@@ -127,39 +126,6 @@ def _utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")  # a lone surrogate keeps its bytes, as in fastText
 
 
-# -- a whole vocabulary, in numba ------------------------------------------------------------------
-
-@njit(cache=True, nogil=True)
-def _hash_all(data, starts, min_n, max_n, bucket, offsets, out, fill):
-    """Count (fill=False: into offsets[w + 1]) or write (fill=True: into out) the n-gram buckets
-    of every wrapped word data[starts[w]:starts[w + 1]], as `ngram_bytes` + `ft_hash` do."""
-    mask = np.uint64(0xFFFFFFFF)
-    for w in range(starts.shape[0] - 1):
-        first, end = starts[w], starts[w + 1]
-        k = offsets[w]
-        count = 0
-        for i in range(first, end):
-            if (data[i] & 0xC0) == 0x80:
-                continue
-            h = np.uint64(FNV_OFFSET)
-            j, n = i, 1
-            while j < end and n <= max_n:
-                b = np.uint64(data[j])
-                h = ((h ^ (b | np.uint64(0xFFFFFF00) if b >= 128 else b)) * np.uint64(FNV_PRIME)) & mask
-                j += 1
-                while j < end and (data[j] & 0xC0) == 0x80:
-                    b = np.uint64(data[j])
-                    h = ((h ^ (b | np.uint64(0xFFFFFF00))) * np.uint64(FNV_PRIME)) & mask
-                    j += 1
-                if n >= min_n and not (n == 1 and (i == first or j == end)):
-                    if fill:
-                        out[k + count] = np.int32(h % np.uint64(bucket))
-                    count += 1
-                n += 1
-        if not fill:
-            offsets[w + 1] = count
-
-
 def bucket_lists(words: Sequence[str], settings: NgramSettings) -> tuple[np.ndarray, np.ndarray]:
     """Every word's n-gram buckets at once: buckets[offsets[w]:offsets[w + 1]] are word w's.
 
@@ -187,11 +153,13 @@ def bucket_lists(words: Sequence[str], settings: NgramSettings) -> tuple[np.ndar
     data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
     if data.size == 0:
         data = np.zeros(1, dtype=np.uint8)  # numba wants a buffer; no word reads from it
+    from .kernels import hash_all
+
     out = np.zeros(0, dtype=np.int32)
-    _hash_all(data, starts, settings.min_n, settings.max_n, settings.bucket, offsets, out, False)
+    hash_all(data, starts, settings.min_n, settings.max_n, settings.bucket, offsets, out, False)
     np.cumsum(offsets, out=offsets)
     out = np.empty(int(offsets[-1]), dtype=np.int32)
-    _hash_all(data, starts, settings.min_n, settings.max_n, settings.bucket, offsets, out, True)
+    hash_all(data, starts, settings.min_n, settings.max_n, settings.bucket, offsets, out, True)
     return offsets, out
 
 
@@ -253,27 +221,11 @@ def subword_rows(words: Sequence[str], settings: NgramSettings, compact: bool = 
 
 # -- composing vectors -------------------------------------------------------------------------
 
-@njit(cache=True, nogil=True)
-def mean_rows(matrix, offsets, rows, out):
-    """out[w] = mean of matrix[rows[offsets[w]:offsets[w + 1]]], a row -1 counting as zeros.
+def _mean_rows(matrix, offsets, rows, out):
+    """`kernels.mean_rows` (numba, compiled on first use)."""
+    from .kernels import mean_rows
 
-    float32, rows added in order, then divided by their number (gensim's `adjust_vectors`).
-    A word without rows gets zeros.
-    """
-    dim = matrix.shape[1]
-    for w in range(offsets.shape[0] - 1):
-        first, stop = offsets[w], offsets[w + 1]
-        for d in range(dim):
-            out[w, d] = np.float32(0.0)
-        for p in range(first, stop):
-            r = rows[p]
-            if r >= 0:
-                for d in range(dim):
-                    out[w, d] += matrix[r, d]
-        if stop > first:
-            count = np.float32(stop - first)
-            for d in range(dim):
-                out[w, d] /= count
+    mean_rows(matrix, offsets, rows, out)
 
 
 class SubwordModel:
@@ -368,7 +320,7 @@ class SubwordModel:
             word = words[int(np.flatnonzero(trained == 0)[0])]
             raise UnknownWordError(word, close_spellings(word, self.index), NO_TRAINED_NGRAM)
         out = np.empty((len(words), self.dim), dtype=np.float32)
-        mean_rows(self.input_matrix, offsets, rows, out)
+        _mean_rows(self.input_matrix, offsets, rows, out)
         return out
 
     def has_vector(self, words: Iterable[str]) -> np.ndarray:
@@ -377,7 +329,7 @@ class SubwordModel:
 
     def _rows_of(self, words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(offsets, rows, trained): each word's own row (when known) and n-gram rows, -1 for a
-        bucket without a row, CSR-style as in `mean_rows`; how many of each word's rows exist."""
+        bucket without a row, CSR-style as in `kernels.mean_rows`; how many of each word's rows exist."""
         starts, buckets = bucket_lists(words, self.settings)
         own = np.fromiter((self.index.get(w, -1) for w in words), dtype=np.int64, count=len(words))
         known = own >= 0
@@ -411,7 +363,7 @@ class SubwordModel:
         """
         rows = self.rows
         out = np.empty((len(self.words), self.dim), dtype=np.float32)
-        mean_rows(self.input_matrix, rows.offsets, rows.rows, out)
+        _mean_rows(self.input_matrix, rows.offsets, rows.rows, out)
         return out
 
     def ngram_block(self, first: int, stop: int) -> np.ndarray:

@@ -18,8 +18,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from .subwords import SubwordModel
-from .vectors import Vectors
+from .ngrams import SubwordModel
+from ..vectors import Vectors
 
 
 class SubwordVectors(Vectors):
