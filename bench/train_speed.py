@@ -16,14 +16,25 @@ Google analogies (3CosAdd, 30k most frequent words).
 
     python bench/train_speed.py --parts 1 --epochs 5                 # 2.5M words
     nice -n 10 python bench/train_speed.py --parts 7 --epochs 5      # the full 17M words
+
+With --end-to-end, whole processes instead, from process start to vectors file written, in the
+same run one after the other: `python -m embedkit train CORPUS -o out.bin --format
+word2vec-binary` (native engine) against a python process that trains gensim's
+Word2Vec(corpus_file=...) and saves the same format. Wall seconds, and the CPU seconds of the
+child process (all its threads; resource.getrusage(RUSAGE_CHILDREN)); quality from the written
+files. --seeds repeats both per seed (the spread of quality over seeds is the noise):
+
+    python bench/train_speed.py --end-to-end --parts 7 --epochs 2 --seeds 1 2 3
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import lzma
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -92,6 +103,89 @@ def cold_compile_seconds() -> tuple[float, float]:
     return float(runs[0][0]), float(runs[1][0])
 
 
+GENSIM_SCRIPT = """
+import logging, sys
+from gensim.models import Word2Vec
+logging.getLogger("gensim").setLevel(logging.ERROR)
+corpus, out, o = sys.argv[1], sys.argv[2], eval(sys.argv[3])
+model = Word2Vec(corpus_file=corpus, sg=1, hs=0, vector_size=o["vector_size"], window=o["window"],
+                 min_count=o["min_count"], sample=o["sample"], negative=o["negative"], alpha=o["alpha"],
+                 min_alpha=o["min_alpha"], epochs=o["epochs"], workers=o["workers"], seed=o["seed"])
+model.wv.save_word2vec_format(out, binary=True)
+"""
+
+
+def decompress(parts: int, tmp: str) -> Path:
+    """The first `parts` corpus parts as one plain text file in `tmp`."""
+    path = Path(tmp) / "corpus.txt"
+    with open(path, "wb") as out:
+        for part in sorted(CORPUS.glob("enwiki2015_text8style.part*.txt.xz"))[:parts]:
+            with lzma.open(part, "rb") as f:
+                out.write(f.read())
+    return path
+
+
+def child_run(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, all threads) of one child process run to its end."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    if done.returncode:
+        sys.exit(f"{command[:4]}... failed with exit status {done.returncode}:\n{done.stderr}")
+    wall = time.perf_counter() - wall
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def end_to_end(path: Path, opts: dict, seeds: list[int], tmp: str, log: str | None) -> None:
+    from gensim.models import KeyedVectors
+
+    words = sum(len(line.split()) for line in open(path, encoding="utf-8")) * opts["epochs"]
+    flags = [f"--{key.replace('_', '-')}={value}" for key, value in opts.items() if key != "seed"]
+    runs = []
+    for seed in seeds:
+        for name in ("embedkit native", "gensim"):
+            out = Path(tmp) / f"{name.split()[0]}-{seed}.bin"
+            if name == "gensim":
+                command = [sys.executable, "-c", GENSIM_SCRIPT, str(path), str(out), repr(dict(opts, seed=seed))]
+            else:
+                command = [sys.executable, "-m", "embedkit", "train", str(path), "-o", str(out),
+                           "--format", "word2vec-binary", "--engine", "native", "-q", f"--seed={seed}", *flags]
+            load = os.getloadavg()[0]
+            wall, cpu = child_run(command)
+            keyed = KeyedVectors.load_word2vec_format(str(out), binary=True)
+            run = {"name": name, "seed": seed, "wall_s": wall, "cpu_s": cpu, "words": words, "vocab": len(keyed),
+                   "load": load, **quality(keyed)}
+            runs.append(run)
+            print(f"  seed {seed} {name:<16} wall {wall:6.1f} s  CPU {cpu:6.1f} s  {words / cpu:>9,.0f} words/CPU-s  "
+                  f"WS353 {run['ws353']:.3f}  SimLex {run['simlex']:.3f}  analogy {100 * run['analogy']:.1f}%  "
+                  f"vocab {len(keyed):,}  load before {load:.1f}", flush=True)
+            if log:
+                with open(log, "a") as f:
+                    f.write(json.dumps(run) + "\n")
+    summarise(runs)
+
+
+def summarise(runs: list[dict]) -> None:
+    """Medians over the runs of each side, quality as mean +- std over seeds, and the ratios."""
+    med = {}
+    print(f"\n{'end to end':<16} {'runs':>4} {'wall s':>7} {'CPU s':>7} {'words/CPU-s':>12} "
+          f"{'WS353':>13} {'SimLex':>13} {'analogy %':>13}")
+    for name in ("embedkit native", "gensim"):
+        rs = [r for r in runs if r["name"] == name]
+        m = {key: statistics.median(r[key] for r in rs) for key in ("wall_s", "cpu_s")}
+        med[name] = m
+        spread = {key: (statistics.mean(r[key] for r in rs), statistics.pstdev(r[key] for r in rs))
+                  for key in ("ws353", "simlex", "analogy")}
+        print(f"{name:<16} {len(rs):>4} {m['wall_s']:>7.1f} {m['cpu_s']:>7.1f} {rs[0]['words'] / m['cpu_s']:>12,.0f} "
+              f"{spread['ws353'][0]:>6.3f}+-{spread['ws353'][1]:.3f} {spread['simlex'][0]:>6.3f}+-"
+              f"{spread['simlex'][1]:.3f} {100 * spread['analogy'][0]:>6.1f}+-{100 * spread['analogy'][1]:.1f}")
+    ours, theirs = med["embedkit native"], med["gensim"]
+    print(f"embedkit / gensim, end to end: words per CPU-second x{theirs['cpu_s'] / ours['cpu_s']:.2f}, "
+          f"words per wall second x{theirs['wall_s'] / ours['wall_s']:.2f} (medians; std over seeds, "
+          f"population; quality with gensim's evaluation code on the written files)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--parts", type=int, default=1, help="corpus parts to use (1-7, ~2.47M words each)")
@@ -99,21 +193,32 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--no-plain", action="store_true", help="leave out the plain gensim row")
+    parser.add_argument("--end-to-end", action="store_true", help="whole processes, start to file written")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1], help="with --end-to-end: seeds to run")
+    parser.add_argument("--log", help="with --end-to-end: append each run as a JSON line to this file")
+    parser.add_argument("--summarise", metavar="LOG", help="print the table of the runs in LOG and stop")
     args = parser.parse_args()
     logging.getLogger("gensim").setLevel(logging.ERROR)
+    if args.summarise:
+        summarise([json.loads(line) for line in open(args.summarise)])
+        return
 
     opts = dict(vector_size=100, window=5, min_count=5, sample=1e-3, negative=5, alpha=0.025,
                 min_alpha=0.0001, epochs=args.epochs, workers=args.workers, seed=1)
+    if args.end_to_end:
+        print(f"end to end: {args.parts} part(s), epochs {args.epochs}, workers {args.workers}, seeds {args.seeds}; "
+              f"load average before {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {os.cpu_count()} CPUs")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = decompress(args.parts, tmp)
+            end_to_end(path, opts, args.seeds, tmp, args.log)
+        print(f"load average after {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        return
     names = (["plain gensim"] if not args.no_plain else []) + ["embedkit gensim", "embedkit native"]
     load_before = os.getloadavg()
     cold, warm = cold_compile_seconds()
     runs: dict[str, list[dict]] = {name: [] for name in names}
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "corpus.txt"
-        with open(path, "wb") as out:
-            for part in sorted(CORPUS.glob("enwiki2015_text8style.part*.txt.xz"))[: args.parts]:
-                with lzma.open(part, "rb") as f:
-                    out.write(f.read())
+        path = decompress(args.parts, tmp)
         for repeat in range(args.repeats):  # interleaved, the order rotating, so load hits all alike
             order = names[repeat % len(names):] + names[: repeat % len(names)]
             for name in order:

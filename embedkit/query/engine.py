@@ -1,5 +1,6 @@
 """`search`: scores for many queries at once (3CosAdd or 3CosMul), one matrix product per chunk,
-ranked by `top_k`; the routine under every query and the analogy evaluation."""
+ranked by `top_k`; the routine under every query and the analogy evaluation. Many dense cosine
+queries go through `fused.cosine_top_k` (the product and the top-k per cache-sized block)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 from ..errors import EmbedkitError
 from ..vectors import Vectors
+from . import fused
 from .topk import top_k_rows
 
 
@@ -171,6 +173,10 @@ def search(vectors: Vectors, queries: Sequence[Query], topn: int, restrict=None,
         return []
     if method == "3cosmul" and not all(positive for positive, _ in queries):
         raise EmbedkitError("3CosMul needs at least one positive word")
+    if method == "3cosadd" and topn and not vectors.is_sparse and len(queries) >= fused.MIN_QUERIES:
+        banned = [[*positive, *negative, *(exclude[i] if exclude is not None else ())]
+                  for i, (positive, negative) in enumerate(queries)]
+        return fused.cosine_top_k(vectors.unit, mean_targets(vectors, queries, extra), limit, topn, banned)
     answers = []
     width = 1 if method == "3cosadd" else 1 + max(len(p) + len(n) for p, n in queries)
     buffer, parts = chunks(vectors, len(queries), limit, width)

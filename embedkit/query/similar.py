@@ -35,6 +35,7 @@ import scipy.sparse as sp
 from ..errors import EmbedkitError
 from ..vectors import Vectors
 from .engine import Query, chunks, check_topn, cosines, limit_rows, mean_targets, method_name, normalise, search, unit_rows
+from . import fused
 from .topk import top_k
 
 # -- checking arguments --------------------------------------------------------------------------
@@ -176,6 +177,9 @@ def similar_by_vectors(vectors: Vectors, matrix, topn: int = 10, restrict: int |
     if index is not None:
         return index.search(q, topn, [[] for _ in q])
     limit, answers = limit_rows(vectors, restrict), []
+    if topn and not vectors.is_sparse and len(q) >= fused.MIN_QUERIES:
+        return [[(vectors.words[r], float(s)) for r, s in zip(*best)]
+                for best in fused.cosine_top_k(vectors.unit, q, limit, topn, [[] for _ in q])]
     buffer, parts = chunks(vectors, len(q), limit)
     for part in parts:
         for row in cosines(vectors, q[part], limit, buffer):

@@ -1,4 +1,5 @@
-"""numba kernel of `topk.top_k_rows`: the k best scores of each row in one pass over it.
+"""numba kernels of `topk.top_k_rows` (the k best scores of each row in one pass over it) and of
+`fused.cosine_top_k` (the same heaps fed one score block at a time, `push_rows`, then `sort_rows`).
 
 Each row is read once, in blocks of `BLOCK` scores: a block is first only checked (does a score
 beat the current k-th best, or is one NaN: two comparisons a score, summed without a branch, which
@@ -53,12 +54,15 @@ def _beaten(block, floor):
 
 
 @njit(cache=True, nogil=True)
-def _row(scores, k, heap_s, heap_r):
-    """The k best of `scores` (n,) into heap_r[:count], best first; returns count, or -1 for a NaN."""
+def _push(scores, offset, k, heap_s, heap_r, size):
+    """Scores (n,) of rows offset.. into a heap of the best so far holding `size` (the worst at
+    0); returns the new size, or -1 at a NaN. Rows must come in increasing order across calls."""
     n = scores.shape[0]
-    size = 0
-    heap_s[0] = -np.inf
-    floor = heap_s[0]        # what a score must beat to enter (in the scores' type): -inf until the heap is full
+    if size < k:
+        heap_s[size] = -np.inf
+        floor = heap_s[size]  # what a score must beat to enter (in the scores' type): -inf until the heap is full
+    else:
+        floor = heap_s[0]
     for start in range(0, n, BLOCK):
         stop = min(start + BLOCK, n)
         if stop - start == BLOCK and not _beaten(scores[start:stop], floor):
@@ -70,7 +74,7 @@ def _row(scores, k, heap_s, heap_r):
             if x > floor:
                 if size < k:          # fill: add at the end, sift up
                     j = size
-                    heap_s[j], heap_r[j] = x, i
+                    heap_s[j], heap_r[j] = x, offset + i
                     size += 1
                     while j > 0:
                         parent = (j - 1) // 2
@@ -80,14 +84,28 @@ def _row(scores, k, heap_s, heap_r):
                         heap_r[j], heap_r[parent] = heap_r[parent], heap_r[j]
                         j = parent
                 else:                 # replace the worst
-                    heap_s[0], heap_r[0] = x, i
+                    heap_s[0], heap_r[0] = x, offset + i
                     _sift_down(heap_s, heap_r, size, 0)
                 if size == k:
                     floor = heap_s[0]
-    for end in range(size - 1, 0, -1):  # heap sort: the worst goes to the end each time
+    return size
+
+
+@njit(cache=True, nogil=True)
+def _sort(heap_s, heap_r, size):
+    """Heap sort in place: heap_r[:size] best first (the worst goes to the end each time)."""
+    for end in range(size - 1, 0, -1):
         heap_s[0], heap_s[end] = heap_s[end], heap_s[0]
         heap_r[0], heap_r[end] = heap_r[end], heap_r[0]
         _sift_down(heap_s, heap_r, end, 0)
+
+
+@njit(cache=True, nogil=True)
+def _row(scores, k, heap_s, heap_r):
+    """The k best of `scores` (n,) into heap_r[:count], best first; returns count, or -1 for a NaN."""
+    size = _push(scores, 0, k, heap_s, heap_r, 0)
+    if size > 0:
+        _sort(heap_s, heap_r, size)
     return size
 
 
@@ -101,3 +119,28 @@ def top_k_block(scores, first, stop, k, out_rows, counts):
         counts[r] = count
         for j in range(max(count, 0)):
             out_rows[r, j] = heap_r[j]
+
+
+@njit(cache=True, nogil=True)
+def push_rows(scores, offset, k, heap_s, heap_r, sizes, banned_at, banned):
+    """Score block `scores` (b, m) of rows offset..offset+m-1 into each query's heap (b, k).
+
+    Query r's banned rows, banned[banned_at[r]:banned_at[r + 1]], are set to -inf first. A query
+    whose size is -1 (a NaN seen) is skipped from then on.
+    """
+    m = scores.shape[1]
+    for r in range(scores.shape[0]):
+        if sizes[r] < 0:
+            continue
+        for j in range(banned_at[r], banned_at[r + 1]):
+            if offset <= banned[j] < offset + m:
+                scores[r, banned[j] - offset] = -np.inf
+        sizes[r] = _push(scores[r], offset, k, heap_s[r], heap_r[r], sizes[r])
+
+
+@njit(cache=True, nogil=True)
+def sort_rows(heap_s, heap_r, sizes):
+    """`_sort` of each query's heap: heap_r[r, :sizes[r]] and heap_s[r, :sizes[r]] best first."""
+    for r in range(heap_s.shape[0]):
+        if sizes[r] > 1:
+            _sort(heap_s[r], heap_r[r], sizes[r])

@@ -371,3 +371,67 @@ def test_docstring_examples_on_glove():
         assert result.failed == 0
         attempted += result.attempted
     assert attempted >= 8
+
+
+# -- the fused product and top-k ---------------------------------------------------------------
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=40), st.integers(min_value=1, max_value=60),
+       st.integers(min_value=1, max_value=15), st.booleans(), st.integers(min_value=0, max_value=2**31))
+def test_fused_cosine_top_k_equals_top_k_on_the_full_rows(b, limit, k, with_nan, seed):
+    """Blocks of 7 words and chunks of 5 queries cut through runs of ties; bans, -inf and NaN rows."""
+    from embedkit.query import fused
+
+    rng = np.random.default_rng(seed)
+    base = (rng.integers(-2, 3, size=(6, 4)) / 2).astype(np.float32)  # exact sums in any order
+    unit = base[rng.integers(0, 6, size=70)]  # equal rows: exact ties, spread over many blocks
+    unit[rng.integers(0, 70, size=5)] = 0.0
+    q = base[rng.integers(0, 6, size=b)]
+    if with_nan:
+        q[0, 0] = np.nan
+    banned = [rng.integers(0, 80, size=rng.integers(0, 4)).tolist() for _ in range(b)]
+    old = fused.BLOCK_ROWS, fused.CHUNK_QUERIES
+    fused.BLOCK_ROWS, fused.CHUNK_QUERIES = 7, 5
+    try:
+        got = fused.cosine_top_k(unit, q, limit, k, banned)
+    finally:
+        fused.BLOCK_ROWS, fused.CHUNK_QUERIES = old
+    for i in range(b):
+        row = q[i] @ unit[:limit].T
+        row[[r for r in banned[i] if r < limit]] = -np.inf
+        want = query.top_k(row, k)
+        assert got[i][0].tolist() == want.tolist()
+        np.testing.assert_array_equal(got[i][1], row[want])
+
+
+def test_many_cosine_queries_take_the_fused_path_with_the_same_answers(monkeypatch):
+    from embedkit.query import fused
+
+    vectors = random_vectors(n=500)
+    words = vectors.words[:60]
+    monkeypatch.setattr(fused, "MIN_QUERIES", 10**9)  # one product and top_k_rows
+    want = query.most_similar_batch(vectors, words, topn=8, restrict=400)
+    monkeypatch.setattr(fused, "MIN_QUERIES", 1)
+    monkeypatch.setattr(fused, "BLOCK_ROWS", 64)
+    calls = []
+    monkeypatch.setattr(fused, "cosine_top_k", lambda *a, f=fused.cosine_top_k: calls.append(1) or f(*a))
+    got = query.most_similar_batch(vectors, words, topn=8, restrict=400)
+    assert calls == [1]
+    for g, w in zip(got, want):
+        assert_same_answers(g, w)
+
+
+def test_similar_by_vectors_fused_equals_one_by_one(monkeypatch):
+    from embedkit.query import fused
+
+    vectors = random_vectors(n=400)
+    matrix = vectors.matrix[:40] * 3
+    want = [query.similar_by_vector(vectors, row, topn=6, restrict=300) for row in matrix]  # one product each
+    monkeypatch.setattr(fused, "MIN_QUERIES", 1)
+    monkeypatch.setattr(fused, "BLOCK_ROWS", 50)
+    calls = []
+    monkeypatch.setattr(fused, "cosine_top_k", lambda *a, f=fused.cosine_top_k: calls.append(1) or f(*a))
+    for i, got in enumerate(query.similar_by_vectors(vectors, matrix, topn=6, restrict=300)):
+        assert_same_answers(got, want[i])
+        assert got[0][0] == vectors.words[i]
+    assert calls == [1]
