@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import warnings
 from dataclasses import asdict, fields
 from pathlib import Path
 import numpy as np
@@ -20,6 +18,7 @@ from .batches import Split, batches, encode, tensors
 from .config import ClassifierConfig
 from .devices import resolve_device
 from .model import SequenceClassifier, count_parameters
+from .model_files import read_state, save_model_folder
 
 
 class TrainedClassifier:
@@ -78,19 +77,9 @@ class TrainedClassifier:
     def save(self, path) -> None:
         """A folder: config.json (config, classes, history, coverage), vocab.txt, weights.pt
         (the state_dict; read back with torch.load(weights_only=True)). Written atomically."""
-        from ..outputs import atomic_output
-
-        if any("\n" in w for w in self.words):
-            raise EmbedkitError("a vocabulary word holds a line break; cannot save it")
-        weights = io.BytesIO()  # serialised first, so a failing write is Python's OSError, not torch's
-        torch.save({k: v.cpu() for k, v in self.model.state_dict().items()}, weights)
-        with atomic_output(path, folder="classifier") as tmp:
-            tmp.mkdir()
-            meta = {"format": "embedkit-classifier", "version": 1, "config": asdict(self.config),
-                    "classes": self.classes, "history": self.history, "coverage": self.coverage}
-            (tmp / "config.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-            (tmp / "vocab.txt").write_text("\n".join(self.words) + "\n", encoding="utf-8")
-            (tmp / "weights.pt").write_bytes(weights.getbuffer())
+        meta = {"format": "embedkit-classifier", "version": 1, "config": asdict(self.config),
+                "classes": self.classes, "history": self.history, "coverage": self.coverage}
+        save_model_folder(path, "classifier", meta, {"vocab.txt": self.words}, self.model)
 
     @classmethod
     def load(cls, path, device: str = "cpu") -> TrainedClassifier:
@@ -178,23 +167,7 @@ def _read_meta(file: Path) -> dict:
 
 
 def _read_state(file: Path) -> dict:
-    """weights.pt as a dict of tensors, read with torch.load(weights_only=True)."""
-    try:
-        with warnings.catch_warnings():  # torch warns about pickle protocols of files it then refuses
-            warnings.simplefilter("ignore")
-            state = torch.load(file, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise _missing(file) from None
-    except OSError as error:
-        raise EmbedkitError(f"{file}: cannot read it ({error.strerror or error})") from None
-    except Exception:  # a damaged file or one holding more than tensors; its message is not shown
-        # (for pickled objects torch suggests loading them unsafely, which embedkit never does)
-        raise EmbedkitError(f"{file}: not a state dict of tensors as `classify --save` writes; "
-                            "embedkit reads only tensors from it, never pickled objects") from None
-    if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor)
-                                              for k, v in state.items()):
-        raise EmbedkitError(f"{file}: holds a {type(state).__name__}, not a state dict (names -> tensors)")
-    return state
+    return read_state(file, _missing, "`classify --save`")
 
 
 def _check_state(state: dict, expected: dict, file: Path) -> None:

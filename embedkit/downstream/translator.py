@@ -10,9 +10,7 @@ decoding (`word_accuracy`).
 
 from __future__ import annotations
 
-import io
 import json
-import warnings
 from collections import Counter
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -28,6 +26,7 @@ from .batches import Split, batches
 from .devices import resolve_device, seed_everything
 from .loop import fit
 from .model import count_parameters
+from .model_files import read_state, save_model_folder
 from .seq2seq import BOS, EOS, PAD, SPECIALS, UNK, Seq2Seq, Seq2SeqConfig
 from .tokenizer import sentence_tokens
 
@@ -136,20 +135,10 @@ class TrainedSeq2Seq:
         """A folder: config.json (format, config, history, task), source.txt, target.txt,
         weights.pt (the state_dict; read back with torch.load(weights_only=True)). Written
         atomically; `parents`: create missing folders above it."""
-        from ..outputs import atomic_output
-
-        if any("\n" in w for w in self.source_words + self.target_words):
-            raise EmbedkitError("a vocabulary word holds a line break; cannot save it")
-        weights = io.BytesIO()
-        torch.save({k: v.cpu() for k, v in self.model.state_dict().items()}, weights)
-        with atomic_output(path, folder="seq2seq", parents=parents) as tmp:
-            tmp.mkdir()
-            meta = {"format": FORMAT, "version": 1, "config": asdict(self.config), "history": self.history,
-                    "task": self.task}
-            (tmp / "config.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-            (tmp / "source.txt").write_text("\n".join(self.source_words) + "\n", encoding="utf-8")
-            (tmp / "target.txt").write_text("\n".join(self.target_words) + "\n", encoding="utf-8")
-            (tmp / "weights.pt").write_bytes(weights.getbuffer())
+        meta = {"format": FORMAT, "version": 1, "config": asdict(self.config), "history": self.history,
+                "task": self.task}
+        save_model_folder(path, "seq2seq", meta, {"source.txt": self.source_words, "target.txt": self.target_words},
+                          self.model, parents=parents)
 
     @classmethod
     def load(cls, path, device: str = "cpu") -> TrainedSeq2Seq:
@@ -210,18 +199,7 @@ def _read(file: Path) -> str:
 
 
 def _read_state(file: Path) -> dict:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            state = torch.load(file, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise EmbedkitError(f"{file}: missing; not a saved encoder-decoder") from None
-    except Exception:  # damaged, or more than tensors: embedkit never unpickles objects
-        raise EmbedkitError(f"{file}: not a state dict of tensors; embedkit reads only tensors from it, "
-                            "never pickled objects") from None
-    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise EmbedkitError(f"{file}: holds a {type(state).__name__}, not a state dict (names -> tensors)")
-    return state
+    return read_state(file, lambda f: EmbedkitError(f"{f}: missing; not a saved encoder-decoder"))
 
 
 def train_seq2seq(train, dev, config: Seq2SeqConfig, *, resample=None, progress: bool = False,

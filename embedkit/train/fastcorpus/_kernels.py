@@ -135,6 +135,17 @@ def _count_token(key, n, h, max_len, table, hashes, key_off, key_len, arena, cou
 
 
 @njit(**_INLINE)
+def _token_end(c, width):
+    """The scan's status at the character (class c, `width` bytes) that ends a token: INVALID
+    (not UTF-8), SPECIAL_RUN (a character the fast pass leaves to the reference tokenizer), else DONE."""
+    if width == 0:
+        return INVALID
+    if c == SPECIAL:
+        return SPECIAL_RUN
+    return DONE
+
+
+@njit(**_INLINE)
 def _char(buf, i, limit, ascii_class, uni_class):
     """(class, code point, bytes) of the character at buf[i]; bytes 0: not valid UTF-8."""
     b = buf[i]
@@ -197,10 +208,7 @@ def scan_block(buf, pos, limit, final, lowercase, ascii_class, ascii_byte, uni_c
                     continue
                 c, cp, width = _char(buf, i, limit, ascii_class, uni_class)
                 if c != WORD:
-                    if width == 0:
-                        status = INVALID
-                    elif c == SPECIAL:
-                        status = SPECIAL_RUN
+                    status = _token_end(c, width)
                     break
                 n, h = _put_code_point(tok, n, h, np.int64(uni_lower[cp]) if lowercase else cp)
                 i += width
@@ -211,10 +219,7 @@ def scan_block(buf, pos, limit, final, lowercase, ascii_class, ascii_byte, uni_c
                 break
             c2, cp2, width2 = _char(buf, i + width, limit, ascii_class, uni_class)
             if c2 != WORD:
-                if width2 == 0:
-                    status = INVALID
-                elif c2 == SPECIAL:
-                    status = SPECIAL_RUN
+                status = _token_end(c2, width2)
                 break
             for j in range(width):  # a connector is its own lower case
                 n, h = _put(tok, n, h, buf[i + j])
