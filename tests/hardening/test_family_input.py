@@ -23,18 +23,24 @@ def model(corpus, tmp_cwd):
     return tmp_cwd / "model.ekv"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--negative", "0"], "negative 0 needs hs (hierarchical softmax): with neither, nothing is trained"),
-    (["--negative", "0", "--cbow"], "negative 0 needs hs (hierarchical softmax)"),
-    (["--engine", "gensim", "--negative", "0"], "negative 0 needs hs"),
-    (["--init", "vectors.vec", "--resume", "model.ekv"], "give --resume (continue a model) or --init"),
-    (["--resume", "missing.ekv"], "missing.ekv"),
-    (["--init", "missing.vec"], "missing.vec"),
-    (["--keep-words", "nowhere.txt"], "nowhere.txt"),
+@pytest.mark.parametrize("command, args, message", [
+    ("train", ["--negative", "0"], "negative 0 needs hs (hierarchical softmax): with neither, nothing is trained"),
+    ("train", ["--negative", "0", "--cbow"], "negative 0 needs hs (hierarchical softmax)"),
+    ("train", ["--engine", "gensim", "--negative", "0"], "negative 0 needs hs"),
+    ("train", ["--init", "vectors.vec", "--resume", "model.ekv"], "give --resume (continue a model) or --init"),
+    ("train", ["--resume", "missing.ekv"], "missing.ekv"),
+    ("train", ["--init", "missing.vec"], "missing.vec"),
+    ("train", ["--keep-words", "nowhere.txt"], "nowhere.txt"),
+    ("phrases", ["--scoring", "npmi", "--threshold", "2"],
+     "threshold must be between -1 and 1 for npmi scoring, got 2.0"),
+    ("phrases", ["--threshold", "-1"], "threshold must be positive for default scoring, got -1.0"),
+    ("phrases", ["--delimiter", " "], "delimiter must be one ASCII character other than white space"),
+    ("phrases", ["--connector-words", "nowhere.txt"], "nowhere.txt"),
 ])
-def test_bad_combinations_are_refused_before_training(corpus, tmp_cwd, args, message):
+def test_bad_combinations_are_refused_before_any_work(corpus, tmp_cwd, command, args, message):
     before = snapshot(tmp_cwd)
-    error = bad_input("train", corpus, "-o", "out.ekv", *args, contains=[message])
+    error = bad_input(command, corpus, "-o", "out.ekv" if command == "train" else "out.txt", *args,
+                      contains=[message])
     assert "epoch" not in error
     unchanged(tmp_cwd, before)
 
@@ -91,18 +97,6 @@ def test_init_refuses_vectors_sharing_no_word(corpus, tmp_cwd):
     (tmp_cwd / "given.vec").write_text("2 3\nzz 1 2 3\nyy 3 2 1\n", encoding="utf-8")
     bad_input("train", corpus, "-o", "out.ekv", "--init", "given.vec", names=["given.vec"],
               contains=["holds none of the corpus's"])
-
-
-@pytest.mark.parametrize("args, message", [
-    (["--scoring", "npmi", "--threshold", "2"], "threshold must be between -1 and 1 for npmi scoring, got 2.0"),
-    (["--threshold", "-1"], "threshold must be positive for default scoring, got -1.0"),
-    (["--delimiter", " "], "delimiter must be one ASCII character other than white space"),
-    (["--connector-words", "nowhere.txt"], "nowhere.txt"),
-])
-def test_phrases_refuses_bad_settings(corpus, tmp_cwd, args, message):
-    before = snapshot(tmp_cwd)
-    bad_input("phrases", corpus, "-o", "out.txt", *args, contains=[message])
-    unchanged(tmp_cwd, before)
 
 
 def test_phrases_of_a_missing_or_empty_corpus(tmp_cwd):
