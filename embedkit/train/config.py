@@ -44,6 +44,8 @@ class SkipGramConfig:
     min_n: int = 3              # subwords: shortest character n-gram (fastText's -minn)
     max_n: int = 6              # subwords: longest character n-gram (-maxn)
     bucket: int = 2_000_000     # subwords: hash buckets the n-grams share (-bucket)
+    spark_master: str | None = None  # engine "spark": master URL (None: spark-submit's, else local[workers])
+    partitions: int = 1         # engine "spark": MLlib's numPartitions (more: faster, less accurate)
 
     def check(self) -> None:
         """Raise `EmbedkitError` on values no engine can train with."""
@@ -68,6 +70,14 @@ class SkipGramConfig:
             raise EmbedkitError(f"phrases must be 0 (off) or a number of passes, got {self.phrases}")
         if self.engine not in ENGINES:
             raise EmbedkitError(f"unknown engine {self.engine!r}; choose from {', '.join(ENGINES)}")
+        if self.partitions < 1:
+            raise EmbedkitError(f"partitions must be at least 1, got {self.partitions}")
+        if self.engine == "spark":
+            from .engines.spark import check_config
+
+            check_config(self)
+        elif self.spark_master is not None or self.partitions != 1:
+            raise EmbedkitError("spark-master and partitions are options of the Spark engine (--engine spark)")
         if self.subwords:
             self.ngrams.check()
             others = [name for name, given in (("--cbow", not self.sg), ("--hs", self.hs),

@@ -50,7 +50,7 @@ class PreparedCorpus:
     loss_sample: LossSample
     description: str      # where the corpus came from, for the metadata
     initial: object = None  # the weights engines start from (train.resume.StartWeights); None: word2vec's start
-    encoded: object = None  # engines.native.EncodedCorpus, or None: encode `path`
+    encoded: object = None  # engines.native.EncodedCorpus (the pass's, or a prepared folder's), or None: encode `path`
     tokens: object = None   # fastcorpus.AllTokens: every token, to write `path` from
 
     @property

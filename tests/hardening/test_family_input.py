@@ -140,3 +140,41 @@ def test_resume_refuses_a_subword_model(corpus, tmp_cwd):
               contains=["a model with subwords (character n-grams); continued training continues whole-word "
                         "models only"])
     unchanged(tmp_cwd, before)
+
+
+@pytest.mark.parametrize("args, said, why", [
+    (["--cbow"], "--cbow", "MLlib's Word2Vec trains skip-gram, not CBOW"),
+    (["--hs"], "--hs", "MLlib's Word2Vec trains hierarchical softmax alone, in its own tree"),
+    (["--ns-exponent", "0.5"], "--ns-exponent 0.5", "MLlib's Word2Vec draws no noise words"),
+    (["--no-shrink-windows"], "--no-shrink-windows", "MLlib's Word2Vec always shrinks its windows"),
+    (["--max-final-vocab", "3"], "--max-final-vocab 3", "the vocabulary on Spark is cut by --min-count"),
+    (["--keep-words", "keep.txt"], "--keep-words", "the vocabulary on Spark is cut by --min-count"),
+    (["--phrases"], "--phrases", "phrases are joined by embedkit's own corpus pass, not on Spark"),
+    (["--init", "given.vec"], "--init", "MLlib's Word2Vec starts from its own random vectors"),
+    (["--resume", "model.ekv"], "--resume", "MLlib's Word2Vec starts from its own random vectors"),
+])
+def test_the_spark_engine_refuses_what_mllib_cannot_train(model, corpus, tmp_cwd, args, said, why):
+    (tmp_cwd / "keep.txt").write_text("a1\n", encoding="utf-8")
+    (tmp_cwd / "given.vec").write_text("1 8\na1 1 2 3 4 5 6 7 8\n", encoding="utf-8")
+    before = snapshot(tmp_cwd)
+    error = bad_input("train", corpus, "-o", "out.ekv", "--engine", "spark", "--vector-size", 8, *args,
+                      contains=[f"{said}: the Spark engine cannot honour it: {why}",
+                                "leave it out, or train with --engine native"])
+    assert "corpus:" not in error   # refused before the corpus is read or Spark starts
+    unchanged(tmp_cwd, before)
+
+
+@pytest.mark.parametrize("args, fixed", [
+    (["--resume", "model.ekv"], "--resume"),
+    (["--phrases"], "--phrases"),
+    (["--keep-words", "keep.txt", "--max-final-vocab", "3"], "--max-final-vocab, --keep-words"),
+])
+def test_a_prepared_folder_refuses_what_would_change_its_vocabulary(model, corpus, tmp_cwd, args, fixed):
+    (tmp_cwd / "keep.txt").write_text("a1\n", encoding="utf-8")
+    result = invoke("prepare", corpus, "-o", "prepared", "--min-count", 1, "-q")
+    assert result.exit_code == 0, result.output
+    before = snapshot(tmp_cwd)
+    bad_input("train", "prepared", "-o", "out.ekv", "--vector-size", 8, *args, names=["prepared"],
+              contains=[f"is a prepared corpus whose vocabulary is fixed: {fixed} cannot change it; "
+                        "train on the text instead"])
+    unchanged(tmp_cwd, before)
