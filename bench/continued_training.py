@@ -11,7 +11,8 @@ On the shared Wikipedia corpus, with `embedkit train` (native engine, gensim's d
 and reports, for the words of A: how far their vectors moved (cosine of each word's vector
 before and after, by frequency band), how many of their 10 nearest neighbours (among A's words)
 stay, and the quality of every model (WS-353, SimLex-999, Google analogies, one scorer). Then
-`--init glove-6b-50d` against a random start at dimension 50 on part 1, both scored the same way.
+`--init` against a random start on part 1, both scored the same way: from the vectors trained on
+part 2 alone (saved as .vec), or from the vectors --init names (e.g. glove-6b-50d, --init-dim 50).
 
     python bench/continued_training.py                      # skip-gram with negative sampling
     python bench/continued_training.py --mode "--cbow --hs"
@@ -89,6 +90,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--mode", default="", help="extra train options, e.g. '--cbow --hs --negative 0'")
+    parser.add_argument("--init", help="vectors for the --init runs (a file, or a name such as glove-6b-50d); "
+                        "default: those trained on part 2 alone")
+    parser.add_argument("--init-dim", type=int, default=50, help="their dimension (with --init)")
     args = parser.parse_args()
     from embedkit import io
 
@@ -125,15 +129,22 @@ def main() -> None:
             rows = neighbours(np.asarray(after.matrix), np.array([after.index[word]]), 5)[0]
             print(f"  {word:12} {', '.join(after.words[i] for i in rows)}")
 
-        print("\n--init: part 1 at dimension 50, GloVe 6B 50d start vs word2vec's random start")
-        for label, more in (("random start", []), ("--init glove-6b-50d", ["--init", "glove-6b-50d"])):
+        if args.init:
+            start, dim, name = args.init, args.init_dim, args.init
+        else:  # no pretrained vectors at hand: start part 1 from the vectors trained on part 2 alone
+            start, dim, name = tmp / "B.vec", 100, "B only's vectors (.vec)"
+            io.save(models["B only (part 2)"], start)
+        print(f"\n--init: part 1 at dimension {dim}, started from {name} vs word2vec's random start")
+        for label, more in (("random start", []), ("--init", ["--init", str(start)])):
             out = tmp / "init.ekv"
-            seconds = train([parts[0]], out, extra + ["--vector-size", "50", *more], args)
+            seconds = train([parts[0]], out, extra + ["--vector-size", str(dim), *more], args)
             vectors = io.load(out)
             print(f"  {label:22} {seconds:5.1f} s  {quality(vectors)}  ({vectors.meta.get('started_from', 'random')})")
-        glove = io.resolve("glove-6b-50d")
-        print(f"  {'GloVe 6B 50d itself':22}          {quality(glove.subset([w for w in vectors.words if w in glove]))}"
-              "  (on the words of part 1's vocabulary)")
+            if more:
+                given = io.resolve(str(start)) if args.init else io.load(start)
+                common = [w for w in vectors.words if w in given]
+                print(f"  {'the start vectors':22}          {quality(given.subset(common))}"
+                      f"  (on the {len(common):,} words of part 1's vocabulary they hold)")
     print(f"load after: {os.getloadavg()[0]:.2f}")
 
 

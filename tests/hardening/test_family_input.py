@@ -23,18 +23,24 @@ def model(corpus, tmp_cwd):
     return tmp_cwd / "model.ekv"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--negative", "0"], "negative 0 needs hs (hierarchical softmax): with neither, nothing is trained"),
-    (["--negative", "0", "--cbow"], "negative 0 needs hs (hierarchical softmax)"),
-    (["--engine", "gensim", "--negative", "0"], "negative 0 needs hs"),
-    (["--init", "vectors.vec", "--resume", "model.ekv"], "give --resume (continue a model) or --init"),
-    (["--resume", "missing.ekv"], "missing.ekv"),
-    (["--init", "missing.vec"], "missing.vec"),
-    (["--keep-words", "nowhere.txt"], "nowhere.txt"),
+@pytest.mark.parametrize("command, args, message", [
+    ("train", ["--negative", "0"], "negative 0 needs hs (hierarchical softmax): with neither, nothing is trained"),
+    ("train", ["--negative", "0", "--cbow"], "negative 0 needs hs (hierarchical softmax)"),
+    ("train", ["--engine", "gensim", "--negative", "0"], "negative 0 needs hs"),
+    ("train", ["--init", "vectors.vec", "--resume", "model.ekv"], "give --resume (continue a model) or --init"),
+    ("train", ["--resume", "missing.ekv"], "missing.ekv"),
+    ("train", ["--init", "missing.vec"], "missing.vec"),
+    ("train", ["--keep-words", "nowhere.txt"], "nowhere.txt"),
+    ("phrases", ["--scoring", "npmi", "--threshold", "2"],
+     "threshold must be between -1 and 1 for npmi scoring, got 2.0"),
+    ("phrases", ["--threshold", "-1"], "threshold must be positive for default scoring, got -1.0"),
+    ("phrases", ["--delimiter", " "], "delimiter must be one ASCII character other than white space"),
+    ("phrases", ["--connector-words", "nowhere.txt"], "nowhere.txt"),
 ])
-def test_bad_combinations_are_refused_before_training(corpus, tmp_cwd, args, message):
+def test_bad_combinations_are_refused_before_any_work(corpus, tmp_cwd, command, args, message):
     before = snapshot(tmp_cwd)
-    error = bad_input("train", corpus, "-o", "out.ekv", *args, contains=[message])
+    error = bad_input(command, corpus, "-o", "out.ekv" if command == "train" else "out.txt", *args,
+                      contains=[message])
     assert "epoch" not in error
     unchanged(tmp_cwd, before)
 
@@ -93,18 +99,6 @@ def test_init_refuses_vectors_sharing_no_word(corpus, tmp_cwd):
               contains=["holds none of the corpus's"])
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--scoring", "npmi", "--threshold", "2"], "threshold must be between -1 and 1 for npmi scoring, got 2.0"),
-    (["--threshold", "-1"], "threshold must be positive for default scoring, got -1.0"),
-    (["--delimiter", " "], "delimiter must be one ASCII character other than white space"),
-    (["--connector-words", "nowhere.txt"], "nowhere.txt"),
-])
-def test_phrases_refuses_bad_settings(corpus, tmp_cwd, args, message):
-    before = snapshot(tmp_cwd)
-    bad_input("phrases", corpus, "-o", "out.txt", *args, contains=[message])
-    unchanged(tmp_cwd, before)
-
-
 def test_phrases_of_a_missing_or_empty_corpus(tmp_cwd):
     bad_input("phrases", "missing.txt", "-o", "out.txt", contains=["missing.txt: no such file or folder"])
     (tmp_cwd / "empty.txt").write_text("", encoding="utf-8")
@@ -145,4 +139,42 @@ def test_resume_refuses_a_subword_model(corpus, tmp_cwd):
     bad_input("train", corpus, "-o", "out.ekv", "--resume", "sub.ekv", names=["sub.ekv"],
               contains=["a model with subwords (character n-grams); continued training continues whole-word "
                         "models only"])
+    unchanged(tmp_cwd, before)
+
+
+@pytest.mark.parametrize("args, said, why", [
+    (["--cbow"], "--cbow", "MLlib's Word2Vec trains skip-gram, not CBOW"),
+    (["--hs"], "--hs", "MLlib's Word2Vec trains hierarchical softmax alone, in its own tree"),
+    (["--ns-exponent", "0.5"], "--ns-exponent 0.5", "MLlib's Word2Vec draws no noise words"),
+    (["--no-shrink-windows"], "--no-shrink-windows", "MLlib's Word2Vec always shrinks its windows"),
+    (["--max-final-vocab", "3"], "--max-final-vocab 3", "the vocabulary on Spark is cut by --min-count"),
+    (["--keep-words", "keep.txt"], "--keep-words", "the vocabulary on Spark is cut by --min-count"),
+    (["--phrases"], "--phrases", "phrases are joined by embedkit's own corpus pass, not on Spark"),
+    (["--init", "given.vec"], "--init", "MLlib's Word2Vec starts from its own random vectors"),
+    (["--resume", "model.ekv"], "--resume", "MLlib's Word2Vec starts from its own random vectors"),
+])
+def test_the_spark_engine_refuses_what_mllib_cannot_train(model, corpus, tmp_cwd, args, said, why):
+    (tmp_cwd / "keep.txt").write_text("a1\n", encoding="utf-8")
+    (tmp_cwd / "given.vec").write_text("1 8\na1 1 2 3 4 5 6 7 8\n", encoding="utf-8")
+    before = snapshot(tmp_cwd)
+    error = bad_input("train", corpus, "-o", "out.ekv", "--engine", "spark", "--vector-size", 8, *args,
+                      contains=[f"{said}: the Spark engine cannot honour it: {why}",
+                                "leave it out, or train with --engine native"])
+    assert "corpus:" not in error   # refused before the corpus is read or Spark starts
+    unchanged(tmp_cwd, before)
+
+
+@pytest.mark.parametrize("args, fixed", [
+    (["--resume", "model.ekv"], "--resume"),
+    (["--phrases"], "--phrases"),
+    (["--keep-words", "keep.txt", "--max-final-vocab", "3"], "--max-final-vocab, --keep-words"),
+])
+def test_a_prepared_folder_refuses_what_would_change_its_vocabulary(model, corpus, tmp_cwd, args, fixed):
+    (tmp_cwd / "keep.txt").write_text("a1\n", encoding="utf-8")
+    result = invoke("prepare", corpus, "-o", "prepared", "--min-count", 1, "-q")
+    assert result.exit_code == 0, result.output
+    before = snapshot(tmp_cwd)
+    bad_input("train", "prepared", "-o", "out.ekv", "--vector-size", 8, *args, names=["prepared"],
+              contains=[f"is a prepared corpus whose vocabulary is fixed: {fixed} cannot change it; "
+                        "train on the text instead"])
     unchanged(tmp_cwd, before)
