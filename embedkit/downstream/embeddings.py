@@ -1,5 +1,5 @@
 """An embeddings spec becomes vectors: `load_embeddings` reads (or takes) them, `check_vectors`
-refuses what cannot fill an embedding layer."""
+refuses what cannot fill an embedding layer, `coverage_of` counts the words they have."""
 
 from __future__ import annotations
 
@@ -50,3 +50,53 @@ def check_vectors(vectors: Vectors, name: str) -> None:
         first = vectors.words[int(np.argmax(bad))]
         raise EmbedkitError(f"{name}: {int(bad.sum()):,} of {len(vectors):,} vectors hold NaN or infinite "
                             f"values (the first: {first!r}); fix or drop them before training on them")
+
+
+def coverage_of(texts, vectors: Vectors, lowercase: bool = True) -> dict:
+    """Of the distinct tokens of `texts` (`sentence_tokens`), how many `vectors` has.
+
+    Returns:
+        {"found", "vocab", "fraction"}: "vocab" is the number of distinct tokens.
+
+    Example:
+        >>> coverage_of(["a good film", "a bad one"], Vectors(["a", "good", "x"], np.eye(3)))
+        {'found': 2, 'vocab': 5, 'fraction': 0.4}
+    """
+    from .tokenizer import sentence_tokens
+
+    words = {t for text in texts for t in sentence_tokens(text, lowercase)}
+    found = sum(w in vectors.index for w in words)
+    return {"found": found, "vocab": len(words), "fraction": found / max(1, len(words))}
+
+
+def embedding_layer(vectors: Vectors, *, freeze: bool = True):
+    """A `torch.nn.Embedding` whose row i is the vector of ``vectors.words[i]``.
+
+    Frozen (the default), its weight shares the memory of a writable dense matrix (no copy; a
+    memory-mapped, read-only matrix is copied, since torch refuses to share one). Trainable
+    (`freeze=False`), the weight is a copy: training it must not change `vectors`. Sparse (one-hot)
+    vectors are made dense, refused above 2 GiB.
+
+    Args:
+        vectors: the vectors; `vectors.rows(words)` gives the ids to look up.
+        freeze: keep the weight fixed (requires_grad False), or let an optimiser train it.
+
+    Returns:
+        torch.nn.Embedding of shape (len(vectors), vectors.dim), float32.
+
+    Raises:
+        TorchMissingError: torch is not installed (the message names the install).
+        ValueError: a sparse matrix too large to make dense.
+
+    Example:
+        >>> layer = Vectors(["cat", "dog"], np.eye(2)).to_torch()  # doctest: +SKIP
+        >>> layer(torch.tensor([1])).tolist()  # doctest: +SKIP
+        [[0.0, 1.0]]
+    """
+    from .needs_torch import require_torch
+
+    torch = require_torch("Vectors.to_torch")
+    matrix = vectors.dense()  # (n, dim) float32
+    if not freeze or not matrix.flags.writeable or not matrix.flags.c_contiguous:
+        matrix = np.array(matrix, dtype=np.float32, order="C")  # a copy of its own
+    return torch.nn.Embedding.from_pretrained(torch.from_numpy(matrix), freeze=freeze)

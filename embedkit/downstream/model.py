@@ -4,7 +4,9 @@ output layer), and the parameter counts it must match."""
 from __future__ import annotations
 
 import numpy as np
-import torch
+from .needs_torch import require_torch
+
+torch = require_torch()  # torch is an extra: a missing one is one line naming the install
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from ..errors import EmbedkitError
@@ -24,7 +26,8 @@ class SequenceClassifier(nn.Module):
         self.onehot = config.embeddings == "onehot"
         if self.onehot:  # the columns of the first layer's input weights, one block per direction
             size = directions * GATES[cell] * config.hidden
-            self.embedding = nn.Embedding(vocab_size, size, padding_idx=PAD)
+            # sparse gradients: a batch updates the rows of its own tokens only (`optim.Optimizer`)
+            self.embedding = nn.Embedding(vocab_size, size, padding_idx=PAD, sparse=True)
             nn.init.uniform_(self.embedding.weight, -config.hidden ** -0.5, config.hidden ** -0.5)
         else:
             size = config.dim if weights is None else weights.shape[1]

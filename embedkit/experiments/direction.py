@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .report import Report, Table, aggregate, clearly, percent, pm, seeds_note
+from .report import Report, Table, accuracy_axis, aggregate, chance_level, clearly, percent, pm, seeds_note
 from .synthetic import GATE_BIAS, synthetic_settings
 
 CELLS = ("leaky", "rnn", "lstm")
@@ -174,10 +174,8 @@ def _one_seed(runs, dataset, mirror, cells, dim, hidden, epochs, length, seed, q
 
 
 def _report(dataset, data, rows, runs, where, positions, setting, cells, hidden, epochs, length, seeds, quick):
-    from collections import Counter
-
     dim, hidden, lr = setting["dim"], setting["hidden"], setting["lr"]
-    chance = max(Counter(data.test.labels).values()) / len(data.test.labels)
+    chance = chance_level(data.test.labels)
     share = [{"deciding word in": name, "test sentences": int((where == i).sum()),
               "share": float((where == i).mean())} for i, name in enumerate(THIRDS)]
 
@@ -191,10 +189,9 @@ def _report(dataset, data, rows, runs, where, positions, setting, cells, hidden,
                 mean = np.nanmean(curves, 0)
                 spread = np.nanstd(curves, 0, ddof=1) if len(curves) > 1 else np.zeros_like(mean)
                 ax.errorbar(x, mean, yerr=spread, color=color, marker="o", ms=3, capsize=2, label=direction)
-            ax.axhline(chance, color="grey", ls="--", lw=1, label="chance")
+            accuracy_axis(ax, chance, [v for r in runs for v in r["by tenth"] if v is not None])
             ax.set_title(f"{cell.upper()}" + (f" (fixed memory {LEAKY_MEMORY})" if cell == "leaky" else ""))
             ax.set_xlim(0, 100)
-            ax.set_ylim(0.3, 1.02)
         axes[0].set_ylabel("test accuracy" + (f" (mean ± std, {len(seeds)} seeds)" if len(seeds) > 1 else ""))
         fig.supxlabel("where the deciding word sits (% of the sentence; 0 = first word, 100 = last)", fontsize=10)
         handles, labels = axes[0].get_legend_handles_labels()
