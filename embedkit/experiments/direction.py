@@ -29,10 +29,6 @@ LEAKY_MEMORY = 0.98  # the leaky cell's fixed recurrence: a trace halves in abou
 DIRECTIONS = ("forward", "backward", "bidirectional")
 THIRDS = ("start", "middle", "end")
 TENTHS = 10  # the plot reads accuracy by tenth of the sentence
-# the one-directional models: the third each should miss, the third it is set against, the words
-# missed, and how its sentence reads
-_ONE_WAY = (("forward", "start", "end", "early", (" with the deciding word in the first third", " in the last")),
-            ("backward", "end", "start", "late", ("", "")))
 
 
 def deciding_positions(data, lowercase: bool = True) -> np.ndarray:
@@ -79,14 +75,18 @@ def conclusion(rows: list[dict], chance: float = 0.5) -> str:
         for d in low:
             text.append(f"{d}{'-only' if d != 'bidirectional' else ''} near chance ({pm(by.pop(d), 'accuracy')} "
                         f"overall, chance {percent(chance)})")
-        for d, weak, strong, words, (first, last) in _ONE_WAY:
-            if d not in by:
-                continue
-            r = by[d]
-            missed = clearly(r, {weak: r[strong], weak + " ±": r.get(strong + " ±", 0.0)}, weak) < 0
+        if "forward" in by:
+            f = by["forward"]
+            missed = clearly(f, {"start": f["end"], "start ±": f.get("end ±", 0.0)}, "start") < 0
             shown += missed
-            text.append(f"{d}-only {pm(r, 'start')}{first} vs {pm(r, 'end')}{last} "
-                        f"({'missed ' + words + ' words' if missed else 'no difference larger than the spread'})")
+            text.append(f"forward-only {pm(f, 'start')} with the deciding word in the first third vs "
+                        f"{pm(f, 'end')} in the last ({'missed early words' if missed else 'no difference larger than the spread'})")
+        if "backward" in by:
+            b = by["backward"]
+            missed = clearly(b, {"end": b["start"], "end ±": b.get("start ±", 0.0)}, "end") < 0
+            shown += missed
+            text.append(f"backward-only {pm(b, 'start')} vs {pm(b, 'end')} "
+                        f"({'missed late words' if missed else 'no difference larger than the spread'})")
         if "bidirectional" in by:
             bi = by["bidirectional"]
             worst = _worst(bi)
@@ -189,8 +189,7 @@ def _report(dataset, data, rows, runs, where, positions, setting, cells, hidden,
                 mean = np.nanmean(curves, 0)
                 spread = np.nanstd(curves, 0, ddof=1) if len(curves) > 1 else np.zeros_like(mean)
                 ax.errorbar(x, mean, yerr=spread, color=color, marker="o", ms=3, capsize=2, label=direction)
-            lows = [r for r in runs if r["cell"] == cell]
-            accuracy_axis(ax, chance, [v for r in lows for v in r["by tenth"] if v is not None])
+            accuracy_axis(ax, chance, [v for r in runs for v in r["by tenth"] if v is not None])
             ax.set_title(f"{cell.upper()}" + (f" (fixed memory {LEAKY_MEMORY})" if cell == "leaky" else ""))
             ax.set_xlim(0, 100)
         axes[0].set_ylabel("test accuracy" + (f" (mean ± std, {len(seeds)} seeds)" if len(seeds) > 1 else ""))
