@@ -170,8 +170,7 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
         jobs: runs trained at once, each in a process of its own (`training.run_seeds`).
         published: add the published reference rows (`published.PUBLISHED`).
         spark_master, spark: train the cells on Spark, each (cell, fold, seed) a task
-            (`spark_grid`), one data set after the other; a master implies `spark`. The report
-            and cell files are the same.
+            (`spark_grid`); a master implies `spark`. The report and cell files are the same.
 
     Returns:
         CompareReport, also written to `out`.
@@ -254,48 +253,19 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
         else:
             pending.append((n, data, folds, cell))
     if spark or spark_master is not None:
-        _on_spark(pending, plan, seeds, cell_config, loaded, finish, master=spark_master, echo=echo, out=out)
+        _on_spark(pending, plan, seeds, cell_config, loaded, spark_master, echo, finish, out)
     else:
         for n, data, folds, cell in pending:
             what = "fitting (deterministic, one fit per fold)" if is_baseline(cell.embeddings) else \
                 f"training {len(seeds)} seed(s)" + (f" x {folds} folds" if folds else "")
             echo(f"[{n}/{len(plan)}] {data.name}: {cell.label}: {what}")
             start = time.perf_counter()
-            result = run_model(data, cell_config(cell), seeds, cv=folds,
-                               vectors=loaded.get(vectors_source(cell.embeddings)), progress=progress, jobs=jobs)
+            result = run_model(data, cell_config(cell), seeds, cv=folds, vectors=loaded.get(vectors_source(cell.embeddings)),
+                               progress=progress, jobs=jobs)
             finish(n, data, folds, cell, result, time.perf_counter() - start)
     report.rows.extend(done[data.name, cell] for data, _, cell in plan)
     report.write(out)
     return report
-
-
-def _on_spark(pending, plan, seeds, cell_config, loaded: dict, finish, *, master, echo, out) -> None:
-    """Train the `pending` (n, data, folds, cell) cells on Spark (`spark_grid.run`), one data set's
-    cells at a time; raise naming the cells that failed every attempt, after the others are saved."""
-    from .spark_grid import run as run_on_spark
-
-    failures: list[str] = []
-    several = len({d.name for d, _, _ in plan}) > 1  # then a failure names its data set
-    by_spec = {c.embeddings: loaded[vectors_source(c.embeddings)] for _, _, _, c in pending
-               if vectors_source(c.embeddings)}
-    sets = []
-    for _, d, _, _ in pending:  # in order, each once (data sets are not hashable)
-        if not any(d is seen for seen in sets):
-            sets.append(d)
-    for data in sets:
-        mine = [(n, cell) for n, d, _, cell in pending if d is data]
-        folds = next(f for _, d, f, _ in pending if d is data)
-        start = time.perf_counter()
-
-        def done(n, cell, result, attempts, data=data, folds=folds, start=start):
-            finish(n, data, folds, cell, result, time.perf_counter() - start, attempts)
-
-        failures += [f"{data.name}: {line}" if several else line for line in
-                     run_on_spark(mine, data, seeds, folds, cell_config, by_spec, master=master, echo=echo,
-                                  finish=done, total=len(plan))]
-    if failures:
-        raise EmbedkitError(f"{len(failures)} of {len(plan)} cells failed on Spark ({'; '.join(failures)}); "
-                            f"the {len(plan) - len(failures)} others are in {out / 'cells'}: run again to retry")
 
 
 def dry_run(dataset, embeddings, cells=("lstm",), *, out=None, bidirectional: str = "no", tunings=TUNINGS,
@@ -387,6 +357,32 @@ def trained_on(vectors) -> str:
     if meta.get("description"):
         return f"{meta['description']}; {size}"
     return f"not recorded in {meta.get('source', 'the file')}; {size}"
+
+
+def _on_spark(pending, plan, seeds, cell_config, loaded, master, echo, finish, out) -> None:
+    """Train the pending cells on Spark, one `spark_grid.run` per data set; raise naming the failures.
+
+    A cell's time is the sum of its runs' training seconds (its tasks run side by side).
+    """
+    from .spark_grid import run as run_on_spark
+
+    failures = []
+    for data in {id(data): data for _, data, _, _ in pending}.values():
+        mine = [(n, cell) for n, d, _, cell in pending if d is data]
+        folds = next(f for _, d, f, _ in pending if d is data)
+        by_spec = {cell.embeddings: loaded[vectors_source(cell.embeddings)] for _, cell in mine
+                   if vectors_source(cell.embeddings)}
+
+        def done(n, cell, result, attempts, data=data, folds=folds):
+            seconds = sum(run.get("seconds") or 0.0 for run in result["runs"])
+            finish(n, data, folds, cell, result, seconds, attempts)
+
+        failures += [f"{data.name}: {line}" for line in
+                     run_on_spark(mine, data, seeds, folds, cell_config, by_spec, master=master, echo=echo,
+                                  finish=done, total=len(plan))]
+    if failures:
+        raise EmbedkitError(f"{len(failures)} of {len(plan)} cells failed on Spark ({'; '.join(failures)}); "
+                            f"the {len(plan) - len(failures)} others are in {out / 'cells'}: run again to retry")
 
 
 def _row(dataset: str, cell: Cell, result: dict, seeds, folds, seconds: float) -> dict:

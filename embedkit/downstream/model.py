@@ -4,7 +4,9 @@ output layer), and the parameter counts it must match."""
 from __future__ import annotations
 
 import numpy as np
-import torch
+from .needs_torch import require_torch
+
+torch = require_torch()  # torch is an extra: a missing one is one line naming the install
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from ..errors import EmbedkitError

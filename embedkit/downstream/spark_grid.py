@@ -2,8 +2,8 @@
 
 `run(pending, ...)` trains the cells `grid.compare` has not got yet. Each cell is one Spark job
 (submitted from a thread of its own, so the cells' tasks share the cluster), whose tasks are its
-(fold, seed) runs: `runs.run_model` with one seed and one fold, a deterministic baseline one
-task for all its folds. The data set and the vectors are broadcast once. When a cell's job ends,
+(fold, seed) runs: `runs.run_model` with one seed and one fold, a baseline (bow, nbsvm, avg:VECTORS)
+one task for all its folds. The data set and the vectors are broadcast once. When a cell's job ends,
 its runs are joined in `run_model`'s order (`runs.merge_results`: the same numbers as training
 the cell here) and handed to `finish`, which writes the cell's file at once, so a stopped grid
 resumes as it does without Spark.
@@ -34,8 +34,7 @@ MAX_JOBS = 32    # cells submitted to Spark at once (each a job; their tasks que
 def units(cell, seeds, cv) -> list[tuple[int | None, int | None]]:
     """The (fold, seed) tasks of `cell`, in `run_model`'s order: folds outermost, seeds in order.
 
-    A baseline (bow, nbsvm, avg:VECTORS) is deterministic and fits all its folds in one task:
-    [(None, None)].
+    A baseline is deterministic and fits all its folds in one task: [(None, None)].
     """
     if is_baseline(cell.embeddings):
         return [(None, None)]

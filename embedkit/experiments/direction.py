@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .report import Report, Table, aggregate, clearly, percent, pm, seeds_note
+from .report import Report, Table, accuracy_axis, aggregate, chance_level, clearly, percent, pm, seeds_note
 from .synthetic import GATE_BIAS, synthetic_settings
 
 CELLS = ("rnn", "lstm")
@@ -164,10 +164,8 @@ def _one_seed(runs, dataset, mirror, cells, dim, hidden, epochs, length, seed, q
 
 
 def _report(dataset, data, rows, runs, where, positions, setting, cells, hidden, epochs, length, seeds, quick):
-    from collections import Counter
-
     dim, lr = setting["dim"], setting["lr"]
-    chance = max(Counter(data.test.labels).values()) / len(data.test.labels)
+    chance = chance_level(data.test.labels)
     share = [{"deciding word in": name, "test sentences": int((where == i).sum()),
               "share": float((where == i).mean())} for i, name in enumerate(THIRDS)]
 
@@ -179,7 +177,7 @@ def _report(dataset, data, rows, runs, where, positions, setting, cells, hidden,
             left.bar(x + i * width - 0.4 + width / 2, [r[t] for t in THIRDS], width,
                      yerr=[r[t + " ±"] for t in THIRDS], capsize=2, label=f"{r['cell'].upper()} {r['direction']}")
         left.set_xticks(x, [f"{t} third" for t in THIRDS])
-        left.set_ylim(0.4 if dataset == "synthetic" else 0.0, 1.0)
+        accuracy_axis(left, chance, [r[t] - r[t + " ±"] for r in rows for t in THIRDS], legend_label=False)
         left.set_ylabel("test accuracy")
         left.set_title("accuracy by where the deciding word sits")
         left.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3)

@@ -15,14 +15,13 @@ from .test_compare import _toy
 
 pytest.importorskip("embedkit.downstream.training")
 
-GRID = ["-e", "random,bow", "--cells", "gru", "--seeds", "2", "--epochs", "2", "--hidden", "8", "--cv", "none", "-q"]
+GRID = ["-e", "random,bow", "--cells", "gru", "--seeds", "2", "--epochs", "2", "--hidden", "8", "-q", "--cv", "none"]
 
 
 def _rows(folder):
     rows = json.loads((folder / "results.json").read_text())["rows"]
     for row in rows:
-        row.pop("seconds_per_epoch")  # times, measured
-        row.pop("seconds")
+        row.pop("seconds_per_epoch"), row.pop("seconds")  # times, measured
     return rows
 
 
@@ -100,9 +99,9 @@ def test_a_cell_that_fails_every_attempt_is_named_and_the_others_are_saved(spark
     data = _toy(tmp_path / "toy.tsv", n=80)
     lines = []
     with pytest.raises(EmbedkitError) as error:
-        compare(str(data), ["random", "bow"], ["gru"], out=tmp_path / "rep", seeds=(1,), cv=None, spark_master="local[2]",
-                echo=lines.append, progress=False)
-    assert str(error.value).startswith("1 of 2 cells failed on Spark (GRU random: RuntimeError: planted failure "
+        compare(str(data), ["random", "bow"], ["gru"], out=tmp_path / "rep", seeds=(1,), spark_master="local[2]",
+                cv=None, echo=lines.append, progress=False)
+    assert str(error.value).startswith("1 of 2 cells failed on Spark (toy: GRU random: RuntimeError: planted failure "
                                        "of every attempt); the 1 others are in ")
     assert "[1/2] GRU random: FAILED after 4 attempts of a task: RuntimeError: planted failure of every attempt" in lines
     assert sorted(p.name for p in (tmp_path / "rep" / "cells").iterdir()) == ["toy__bow.json"]

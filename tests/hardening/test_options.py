@@ -18,6 +18,7 @@ from tests.hardening.conftest import bad_input, invoke
 BASE = {
     "train": ["corpus.txt", "-o", "out.vec"],
     "prepare": ["corpus.txt", "-o", "prepared"],
+    "phrases": ["corpus.txt", "-o", "out.txt"],
     "windows": ["the quick brown fox"],
     "onehot": ["corpus.txt", "-o", "out.ekv"],
     "demo": ["-o", "demo/vectors.ekv"],
@@ -45,11 +46,14 @@ RUNS = ["0", "-1", "101"]  # --seeds: 1 to 100 runs
 # command -> option -> values it must refuse
 LOWEST = {
     "train": {"--vector-size": POSITIVE, "--window": POSITIVE, "--min-count": POSITIVE, "--max-vocab": POSITIVE,
-              "--sample": ["-0.001", *FINITE], "--negative": POSITIVE, "--alpha": ["0", "-0.1", *FINITE],
+              "--sample": ["-0.001", *FINITE], "--negative": NATURAL, "--alpha": ["0", "-0.1", *FINITE],
               "--min-alpha": ["-0.0001", *FINITE], "--epochs": POSITIVE, "--workers": POSITIVE, "--seed": SEED,
-              "--checkpoint-every": NATURAL, "--min-n": POSITIVE, "--max-n": NATURAL,
+              "--checkpoint-every": NATURAL, "--ns-exponent": FINITE, "--max-final-vocab": POSITIVE,
+              "--phrase-passes": POSITIVE, "--min-n": POSITIVE, "--max-n": NATURAL,
               "--bucket": ["-1", "2147483648"], "--partitions": POSITIVE},
     "prepare": {"--min-count": POSITIVE, "--max-vocab": POSITIVE},
+    "phrases": {"--threshold": FINITE, "--min-count": POSITIVE, "--passes": POSITIVE, "--max-vocab-size": POSITIVE,
+                "--top": NATURAL},
     "windows": {"--window": POSITIVE, "--seed": SEED, "--limit": POSITIVE},
     "onehot": {"--min-count": POSITIVE, "--max-vocab": POSITIVE},
     "demo": {"--epochs": POSITIVE, "--workers": POSITIVE},
@@ -57,7 +61,7 @@ LOWEST = {
     "neighbors": {"--topn": POSITIVE, "--restrict": POSITIVE},
     "analogy": {"--topn": POSITIVE, "--restrict": POSITIVE},
     "query": {"--topn": POSITIVE, "--restrict": POSITIVE},
-    "plot": {"--top": POSITIVE, "--topn": POSITIVE, "--clusters": POSITIVE, "--labels": NATURAL, "--seed": SEED,
+    "plot": {"--top": POSITIVE, "--topn": POSITIVE, "--clusters": NATURAL, "--labels": NATURAL, "--seed": SEED,
              "--dpi": ["49", "0", "1201"]},
     "classify": {"--layers": ["0", "5"], "--dim": POSITIVE, "--hidden": POSITIVE,
                  "--dropout": ["-0.1", "1", *FINITE], "--forget-bias": FINITE, "--epochs": POSITIVE,
