@@ -60,11 +60,11 @@ def _finish(report, output: str) -> None:
     click.echo(f"Wrote {output}/report.md, results.csv, results.json, plot.png{extra}.", err=True)
 
 
-def _cells(value: str) -> tuple[str, ...]:
+def _cells(value: str, known=("rnn", "gru", "lstm")) -> tuple[str, ...]:
     cells = tuple(c.strip().lower() for c in value.split(",") if c.strip())
-    bad = [c for c in cells if c not in ("rnn", "gru", "lstm")]
+    bad = [c for c in cells if c not in known]
     if bad or not cells:
-        raise EmbedkitError(f"--cells takes a comma-separated list of rnn, gru, lstm; got {value!r}")
+        raise EmbedkitError(f"--cells takes a comma-separated list of {', '.join(known)}; got {value!r}")
     return cells
 
 
@@ -156,7 +156,8 @@ def cells_command(dataset, output, seed, runs, quick, mirror, threads, dim, hidd
 
 
 @_trains("direction", "Forward, backward and bidirectional cells compared.")
-@click.option("--cells", "cell_list", default="rnn,lstm", show_default=True, help="Cells to compare.")
+@click.option("--cells", "cell_list", default="leaky,rnn,lstm", show_default=True,
+              help="Cells to compare: rnn, gru, lstm, and leaky (a simple RNN with a fixed, short memory).")
 @click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs (default 30 synthetic, 8 real).")
 @click.option("--length", "size", type=click.IntRange(min=2), default=60, show_default=True,
               help="synthetic: words per sequence.")
@@ -171,7 +172,8 @@ def direction_command(dataset, output, seed, runs, quick, mirror, threads, cell_
     from ..experiments import direction
 
     set_threads(threads)
-    _finish(direction.run(dataset, mirror=mirror, cells=_cells(cell_list), epochs=epochs, length=size,
+    _finish(direction.run(dataset, mirror=mirror, cells=_cells(cell_list, ("leaky", "rnn", "gru", "lstm")),
+                          epochs=epochs, length=size,
                           seeds=_seeds(seed, runs), quick=quick), output)
 
 

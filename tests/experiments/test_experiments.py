@@ -280,7 +280,7 @@ def check_figure(fig) -> None:
 @pytest.mark.parametrize("args", [
     ["length", "synthetic", "--ks", "3,8", "--cells", "rnn,lstm", "--seeds", "2"],
     ["cells", "--seeds", "2"],
-    ["direction", "--cells", "lstm", "--seeds", "2"],
+    ["direction", "--cells", "leaky,lstm", "--seeds", "2"],
     ["attention", "--seeds", "2"],
     ["onehot", "lee", "--seeds", "2"],
 ])
@@ -295,12 +295,17 @@ def test_quick_runs_write_the_report(tmp_path, args, monkeypatch):
     conclusion = json.loads((out / "results.json").read_text())["conclusion"]
     assert conclusion in result.output and f"**Result:** {conclusion}" in (out / "report.md").read_text()
     assert (out / "plot.png").read_bytes()[:4] == b"\x89PNG"
+    if args[0] == "direction":  # the cell with a fixed, known memory is read like the others and described
+        assert conclusion.startswith("LEAKY: ") and "fixed at 0.98 x identity" in (out / "report.md").read_text()
+        runs = json.loads((out / "results.json").read_text())["runs"]
+        assert {len(r["by tenth"]) for r in runs} == {10} and len(runs) == 2 * 3 * 2  # cells x directions x seeds
 
 
 @pytest.mark.parametrize("args, message", [
     (["length", "nosuchset", "--quick"], "nosuchset: no such file, and not a classification set"),
     (["length", "--ks", "5,x"], "--ks takes comma-separated whole numbers"),
-    (["direction", "--cells", "rnn,cnn"], "--cells takes a comma-separated list of rnn, gru, lstm"),
+    (["direction", "--cells", "rnn,cnn"], "--cells takes a comma-separated list of leaky, rnn, gru, lstm"),
+    (["length", "--cells", "leaky"], "--cells takes a comma-separated list of rnn, gru, lstm"),
     (["length", "--ks", "0,5"], "--ks needs distances of at least 1"),
     (["onehot", "no/such/corpus.txt"], "no/such/corpus.txt: no such file or folder"),
 ])
