@@ -7,6 +7,7 @@ interpolation at all (beta 1), 10-fold cross-validation, one data set a call:
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -20,8 +21,12 @@ from embedkit.downstream.splits import evaluation_splits  # noqa: E402
 
 
 def main() -> None:
-    dataset, variant = sys.argv[1], sys.argv[2]
-    mirror = sys.argv[3] if len(sys.argv) > 3 else str(Path(__file__).resolve().parents[2] / "shared" / "datasets")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("dataset")
+    parser.add_argument("variant", choices=["whole", "scaled", "beta1"])
+    parser.add_argument("--mirror", default=str(Path(__file__).resolve().parents[2] / "shared" / "datasets"))
+    args = parser.parse_args()
+    dataset, variant, mirror = args.dataset, args.variant, args.mirror
     beta = 1.0 if variant == "beta1" else nbsvm.BETA
     accuracies = []
     for part in evaluation_splits(load_classification(dataset, mirror=mirror), 10):
