@@ -29,6 +29,10 @@ LEAKY_MEMORY = 0.98  # the leaky cell's fixed recurrence: a trace halves in abou
 DIRECTIONS = ("forward", "backward", "bidirectional")
 THIRDS = ("start", "middle", "end")
 TENTHS = 10  # the plot reads accuracy by tenth of the sentence
+# the one-directional models: the third each should miss, the third it is set against, the words
+# missed, and how its sentence reads
+_ONE_WAY = (("forward", "start", "end", "early", (" with the deciding word in the first third", " in the last")),
+            ("backward", "end", "start", "late", ("", "")))
 
 
 def deciding_positions(data, lowercase: bool = True) -> np.ndarray:
@@ -75,18 +79,14 @@ def conclusion(rows: list[dict], chance: float = 0.5) -> str:
         for d in low:
             text.append(f"{d}{'-only' if d != 'bidirectional' else ''} near chance ({pm(by.pop(d), 'accuracy')} "
                         f"overall, chance {percent(chance)})")
-        if "forward" in by:
-            f = by["forward"]
-            missed = clearly(f, {"start": f["end"], "start ±": f.get("end ±", 0.0)}, "start") < 0
+        for d, weak, strong, words, (first, last) in _ONE_WAY:
+            if d not in by:
+                continue
+            r = by[d]
+            missed = clearly(r, {weak: r[strong], weak + " ±": r.get(strong + " ±", 0.0)}, weak) < 0
             shown += missed
-            text.append(f"forward-only {pm(f, 'start')} with the deciding word in the first third vs "
-                        f"{pm(f, 'end')} in the last ({'missed early words' if missed else 'no difference larger than the spread'})")
-        if "backward" in by:
-            b = by["backward"]
-            missed = clearly(b, {"end": b["start"], "end ±": b.get("start ±", 0.0)}, "end") < 0
-            shown += missed
-            text.append(f"backward-only {pm(b, 'start')} vs {pm(b, 'end')} "
-                        f"({'missed late words' if missed else 'no difference larger than the spread'})")
+            text.append(f"{d}-only {pm(r, 'start')}{first} vs {pm(r, 'end')}{last} "
+                        f"({'missed ' + words + ' words' if missed else 'no difference larger than the spread'})")
         if "bidirectional" in by:
             bi = by["bidirectional"]
             worst = _worst(bi)
