@@ -191,6 +191,9 @@ def report(args) -> None:
             runs[run["engine"]] = run  # the latest run of each engine
     print(f"# {' '.join(['python', *sys.argv])}")
     first = next(iter(runs.values()))
+    print(f"# each run: flock /tmp/embedkit-bench.lock python bench/subword_speed.py --engine ENGINE --parts "
+          f"{first['parts']} --epochs {first['epochs']} --work W --results {args.report} "
+          "[--fasttext-bin /path/to/fasttext]")
     print(f"# corpus: {first['parts']} parts, {first['tokens']:,} tokens; {first['epochs']} epochs; options "
           f"{first['options']}")
     for run in runs.values():

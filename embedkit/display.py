@@ -64,3 +64,46 @@ def format_table(rows: Iterable[Sequence], headers: Sequence[str] | None = None,
                  for cell, size, side in zip(line, sizes, align)]
         lines.append((indent + "  ".join(cells)).rstrip())
     return "\n".join(lines)
+
+
+def html_table(rows: Iterable[Sequence], headers: Sequence[str], *, caption: str | None = None,
+               notes: Sequence[str] = (), decimals: int = 4, align: str | None = None) -> str:
+    """Rows as an HTML table, for notebooks (`_repr_html_`): every cell escaped, numbers aligned right.
+
+    Args:
+        rows: sequences of cells, as for `format_table`.
+        headers: column titles; none: only the caption and the notes.
+        caption: a line above the table.
+        notes: paragraphs below it (legends, what was left out).
+        decimals: places shown for float cells.
+        align: one letter per column, "l" or "r"; by default right for columns of numbers.
+
+    Returns:
+        One ``<div>`` holding the caption, the table and the notes.
+
+    Example:
+        >>> html_table([("queen", 0.7839)], ["word", "cosine"]).count("<tr>")
+        2
+    """
+    import html
+
+    rows = [list(row) for row in rows]
+    for row in rows:
+        if len(row) != len(headers):
+            raise ValueError(f"row {row!r} has {len(row)} cells, expected {len(headers)}")
+    if align is None:
+        align = "".join(
+            "r" if rows and all(isinstance(r[j], Real) and not isinstance(r[j], bool) for r in rows)
+            else "l" for j in range(len(headers)))
+    side = {"l": "left", "r": "right"}
+    head = "".join(f'<th style="text-align:{side[a]}">{html.escape(str(h))}</th>' for h, a in zip(headers, align))
+    body = "".join("<tr>" + "".join(f'<td style="text-align:{side[a]}">{html.escape(format_cell(c, decimals))}</td>'
+                                    for c, a in zip(row, align)) + "</tr>" for row in rows)
+    parts = ["<div>"]
+    if caption:
+        parts.append(f"<p><b>{html.escape(caption)}</b></p>")
+    if headers:
+        parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    parts += [f'<p style="font-size:smaller">{html.escape(note)}</p>' for note in notes if note]
+    parts.append("</div>")
+    return "".join(parts)

@@ -280,3 +280,75 @@ class Vectors:
     def head(self, n: int) -> "Vectors":
         """The first `n` words (the most frequent ones, in files embedkit writes)."""
         return self.take(slice(0, n))
+
+    # -- in memory: dicts, gensim, torch, notebooks ------------------------------------------
+    # Thin doors to the wings that know those libraries (io.gensim, downstream.embeddings, display),
+    # imported on use: `import embedkit` loads neither gensim nor torch.
+
+    @classmethod
+    def from_dict(cls, mapping, *, counts=None, meta: dict | None = None) -> "Vectors":
+        """`Vectors` from a mapping of word -> vector (all of one length), in the mapping's order.
+
+        Args:
+            mapping: {word: sequence of numbers}; ``dict(zip(words, rows))`` or a `Vectors`.
+            counts: {word: count} for every word, or None.
+            meta: facts under the keys of `META_KEYS`.
+
+        Raises:
+            ValueError: the vectors differ in length, or `counts` misses a word.
+
+        Example:
+            >>> Vectors.from_dict({"cat": [1, 0], "dog": [0, 1]}).shape
+            (2, 2)
+        """
+        words = [str(word) for word in mapping]
+        rows = [np.asarray(mapping[word], dtype=np.float32).ravel() for word in mapping]
+        lengths = {len(row) for row in rows}
+        if len(lengths) > 1:
+            raise ValueError(f"the vectors have different lengths: {sorted(lengths)}")
+        matrix = np.stack(rows) if rows else np.zeros((0, 0), np.float32)  # (n, dim)
+        if counts is not None:
+            missing = [word for word in mapping if word not in counts]
+            if missing:
+                raise ValueError(f"counts has no count for {missing[0]!r}")
+            counts = [counts[word] for word in mapping]
+        return cls(words, matrix, counts, meta)
+
+    @classmethod
+    def from_gensim(cls, kv, *, name: str | None = None) -> "Vectors":
+        """The vectors of a gensim `KeyedVectors` (or Word2Vec/FastText model), sharing its matrix
+        (no copy); see `embedkit.io.gensim.from_keyed_vectors`."""
+        from .io.gensim import from_keyed_vectors
+
+        return from_keyed_vectors(kv, name=name)
+
+    def to_gensim(self):
+        """A gensim `KeyedVectors` sharing this dense matrix (no copy); see
+        `embedkit.io.gensim.to_keyed_vectors`."""
+        from .io.gensim import to_keyed_vectors
+
+        return to_keyed_vectors(self)
+
+    def to_torch(self, freeze: bool = True):
+        """A `torch.nn.Embedding` of these vectors, frozen or trainable (a copy when trainable);
+        see `embedkit.downstream.embeddings.embedding_layer`. Needs torch."""
+        from .downstream.embeddings import embedding_layer
+
+        return embedding_layer(self, freeze=freeze)
+
+    def _repr_html_(self) -> str:
+        """What a notebook shows: size, storage, and the first words with their norm and first numbers."""
+        from .display import html_table
+
+        shown = min(len(self), 8)
+        rows = []
+        for i in range(shown):
+            vector = self.matrix[i].toarray().ravel() if self.is_sparse else np.asarray(self.matrix[i])
+            head = " ".join(f"{x:.3f}" for x in vector[:6]) + (" \u2026" if self.dim > 6 else "")
+            rows.append([self.words[i]] + ([int(self.counts[i])] if self.counts is not None else [])
+                        + [float(np.linalg.norm(vector)), head])
+        headers = ["word"] + (["count"] if self.counts is not None else []) + ["norm", "vector"]
+        kind = "sparse" if self.is_sparse else "dense"
+        more = [f"\u2026 and {len(self) - shown:,} more words"] if len(self) > shown else []
+        return html_table(rows, headers, caption=f"{self.name}: {len(self):,} words x {self.dim:,} dims, {kind} float32",
+                          notes=more, decimals=3, align="l" + ("r" if self.counts is not None else "") + "rl")

@@ -7,7 +7,7 @@ import os
 import click
 
 from .options import FiniteFloat, comma_list, max_len_option, mirror_option, nonfinite_option
-from .options import set_threads, spark_master_option, threads_option
+from .options import require_torch, set_threads, spark_master_option, threads_option
 
 
 class FoldsOrKim(click.ParamType):
@@ -35,7 +35,7 @@ def dataset_list(value: str) -> list[str]:
     return [value] if os.path.exists(value) else comma_list(value)
 
 
-@click.command()
+@click.command(short_help="A grid of models on one or more data sets: one table.")
 @click.argument("datasets")
 @click.option("--embeddings", "-e", default="onehot,random,glove-6b-50d,bow", show_default=True, metavar="SPECS",
               help="Comma-separated: onehot, random, vectors files, pretrained names, and the baselines bow "
@@ -96,7 +96,11 @@ def compare(datasets, embeddings, cells, bidirectional, tuning, seeds, cv, pooli
         embedkit compare mr -e random,bow --cells lstm,gru --seeds 3 -o report-mr --spark-master local[2]
     """
     from ..downstream.config import ClassifierConfig
+    from ..downstream.runs import is_baseline
 
+    recurrent = [spec for spec in comma_list(embeddings) if not is_baseline(spec)]
+    if recurrent and not dry_run:  # the baselines alone need no torch
+        require_torch(f"embedkit compare -e {','.join(recurrent)}")
     names = dataset_list(datasets)
     config = ClassifierConfig(pooling=pooling, hidden=hidden, epochs=epochs, patience=patience, lr=lr, device=device,
                               max_len=max_len or None)

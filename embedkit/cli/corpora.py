@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import click
 
-from .options import mirror_option
+from .options import WholeSummaries, mirror_option
 
 
 
-@click.group()
+@click.group(cls=WholeSummaries, short_help="List, fetch and locate the datasets embedkit knows.")
 def corpora():
     """List, fetch and locate the datasets embedkit knows (benchmarks, classification sets, corpora).
 
@@ -23,7 +23,7 @@ def corpora():
     """
 
 
-@corpora.command("list")
+@corpora.command("list", short_help="List the datasets and whether each is on this machine.")
 @click.option("--kind", type=click.Choice(["similarity", "analogy", "classification", "corpus"]),
               help="Only datasets of this kind.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print files, license, citation and source.")
@@ -58,7 +58,7 @@ def _details(entry) -> list[str]:
     return lines + ([f"  notes: {entry.notes}"] if entry.notes else [])
 
 
-@corpora.command("fetch")
+@corpora.command("fetch", short_help="Download datasets into the cache, checking sha256.")
 @click.argument("names", nargs=-1, required=True, metavar="NAME...")
 @mirror_option
 def corpora_fetch(names, mirror):
@@ -79,7 +79,7 @@ def corpora_fetch(names, mirror):
         click.echo(folder)
 
 
-@corpora.command("path")
+@corpora.command("path", short_help="Print where a dataset is on this machine.")
 @click.argument("name")
 @click.option("--files", is_flag=True, help="Print every file of the dataset, one per line.")
 @mirror_option

@@ -6,11 +6,11 @@ from __future__ import annotations
 import click
 
 from .options import FiniteFloat, echo_json, max_len_option, mirror_option, nonfinite_option
-from .options import set_threads, threads_option
+from .options import require_torch, set_threads, status_printer, threads_option
 
 
 
-@click.command()
+@click.command(short_help="Train a recurrent classifier; test accuracy and macro-F1.")
 @click.argument("dataset")
 @click.option("--embeddings", "-e", default="random", show_default=True, metavar="SPEC",
               help="onehot, random, a vectors file, or a pretrained name (glove-6b-50d); or a baseline: "
@@ -64,11 +64,12 @@ def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, 
         embedkit classify cr --embeddings avg:glove-6b-50d --cv 10
     """
     from ..downstream.datasets import load_classification
+    from ..downstream.runs import is_baseline
     from ..outputs import check_output
 
+    if not is_baseline(embeddings):
+        require_torch("embedkit classify")  # before the data is read
     if save:
-        from ..downstream.runs import is_baseline
-
         if is_baseline(embeddings):
             raise click.UsageError(f"--save is for the recurrent models, not --embeddings {embeddings}")
         check_output(save, folder="classifier")  # before the data is read and the model trained
@@ -83,7 +84,7 @@ def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, 
                               forget_bias=forget_bias, epochs=epochs, patience=patience, batch_size=batch_size,
                               max_len=max_len or None, lr=lr, device=device)
     result = run_model(data, config, range(1, seeds + 1), cv=cv, progress=not quiet, keep_models=bool(save),
-                       allow_nonfinite=allow_nonfinite)
+                       allow_nonfinite=allow_nonfinite, status=status_printer(quiet))
     if save:
         result.pop("models")[0].save(save)
     result = {"dataset": data.name, "embeddings": embeddings, **result}

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import click
 
-from .options import mirror_option, nonfinite_option, split_names
+from .options import mirror_option, nonfinite_option, split_names, status_printer
 
 
 
-@click.command()
+@click.command(short_help="Score vectors on similarity and analogy benchmarks.")
 @click.argument("vectors", nargs=-1, required=True, metavar="VECTORS...")
 @click.option("--similarity", "-s", multiple=True, metavar="NAME|FILE",
               help="Word-pair benchmark: a registry name (ws353, simlex999, men, rw, simverb3500, ...) or "
@@ -47,7 +47,7 @@ def evaluate(vectors, similarity, analogy, restrict, oov, method, case_sensitive
 
     result = run(list(vectors), similarity=split_names(similarity), analogy=split_names(analogy),
                  restrict=restrict, oov=oov, method=method, case_insensitive=not case_sensitive,
-                 mirror=mirror, allow_nonfinite=allow_nonfinite)
+                 mirror=mirror, allow_nonfinite=allow_nonfinite, status=status_printer())
     if output == "json":
         click.echo(result.to_json())
     elif output == "csv":

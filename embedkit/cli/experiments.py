@@ -7,10 +7,12 @@ one-sentence conclusion. torch is imported only inside the commands.
 
 from __future__ import annotations
 
+import functools
+
 import click
 
 from ..errors import EmbedkitError
-from .options import SEED, mirror_option, set_threads, threads_option
+from .options import SEED, WholeSummaries, mirror_option, require_torch, set_threads, threads_option
 
 
 def _check_output(ctx, param, value):
@@ -58,26 +60,32 @@ def _finish(report, output: str) -> None:
     click.echo(f"Wrote {output}/report.md, results.csv, results.json, plot.png{extra}.", err=True)
 
 
-def _cells(value: str) -> tuple[str, ...]:
+def _cells(value: str, known=("rnn", "gru", "lstm")) -> tuple[str, ...]:
     cells = tuple(c.strip().lower() for c in value.split(",") if c.strip())
-    bad = [c for c in cells if c not in ("rnn", "gru", "lstm")]
+    bad = [c for c in cells if c not in known]
     if bad or not cells:
-        raise EmbedkitError(f"--cells takes a comma-separated list of rnn, gru, lstm; got {value!r}")
+        raise EmbedkitError(f"--cells takes a comma-separated list of {', '.join(known)}; got {value!r}")
     return cells
 
 
-def _trains(name: str):
+def _trains(name: str, short_help: str):
     """The decorators every experiment that trains on a DATASET shares: the command itself, its
-    DATASET argument (default `synthetic`), output/seed/quick, --mirror and --threads."""
+    DATASET argument (default `synthetic`), output/seed/quick, --mirror and --threads; and the
+    check that torch, which trains the classifiers, is installed, before any data is read."""
     def wrap(function):
+        @functools.wraps(function)
+        def run(**options):
+            require_torch(f"embedkit experiment {name}")
+            return function(**options)
+
         for decorate in (threads_option, mirror_option, _common(name), click.argument("dataset", default="synthetic"),
-                         experiment.command(name)):
-            function = decorate(function)
-        return function
+                         experiment.command(name, short_help=short_help)):
+            run = decorate(run)
+        return run
     return wrap
 
 
-@click.group()
+@click.group(cls=WholeSummaries, short_help="Why gates, direction and attention matter; one-hot.")
 def experiment():
     """Experiments that show why gates, bidirectionality and attention matter.
 
@@ -92,7 +100,7 @@ def experiment():
     """
 
 
-@_trains("length")
+@_trains("length", "RNN vs LSTM vs GRU as the deciding word moves away.")
 @click.option("--cells", "cell_list", default="rnn,lstm,gru", show_default=True, help="Cells to compare.")
 @click.option("--ks", default=None,
               help="synthetic: distances of the deciding word from the end  [default: 5,10,20,30,50,70,100].")
@@ -124,7 +132,7 @@ def length_command(dataset, output, seed, runs, quick, mirror, threads, cell_lis
     _finish(length.run(dataset, mirror=mirror, seeds=_seeds(seed, runs), quick=quick, **options), output)
 
 
-@_trains("cells")
+@_trains("cells", "Parameters, accuracy and time of RNN, GRU and LSTM.")
 @click.option("--dim", type=click.IntRange(min=1), default=50, show_default=True, help="Input (embedding) size.")
 @click.option("--hidden", type=click.IntRange(min=1), default=100, show_default=True, help="Hidden units.")
 @click.option("--layers", type=click.IntRange(min=1), default=1, show_default=True, help="Stacked layers.")
@@ -147,8 +155,9 @@ def cells_command(dataset, output, seed, runs, quick, mirror, threads, dim, hidd
                       epochs=epochs, seeds=_seeds(seed, runs), quick=quick), output)
 
 
-@_trains("direction")
-@click.option("--cells", "cell_list", default="rnn,lstm", show_default=True, help="Cells to compare.")
+@_trains("direction", "Forward, backward and bidirectional cells compared.")
+@click.option("--cells", "cell_list", default="leaky,rnn,lstm", show_default=True,
+              help="Cells to compare: rnn, gru, lstm, and leaky (a simple RNN with a fixed, short memory).")
 @click.option("--epochs", type=click.IntRange(min=1), default=None, help="Training epochs (default 30 synthetic, 8 real).")
 @click.option("--length", "size", type=click.IntRange(min=2), default=60, show_default=True,
               help="synthetic: words per sequence.")
@@ -163,11 +172,12 @@ def direction_command(dataset, output, seed, runs, quick, mirror, threads, cell_
     from ..experiments import direction
 
     set_threads(threads)
-    _finish(direction.run(dataset, mirror=mirror, cells=_cells(cell_list), epochs=epochs, length=size,
+    _finish(direction.run(dataset, mirror=mirror, cells=_cells(cell_list, ("leaky", "rnn", "gru", "lstm")),
+                          epochs=epochs, length=size,
                           seeds=_seeds(seed, runs), quick=quick), output)
 
 
-@_trains("attention")
+@_trains("attention", "The words an attention-pooled classifier attends to.")
 @click.option("--epochs", type=click.IntRange(min=1), default=5, show_default=True, help="Training epochs.")
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True,
               help="How many of the most attended words to list.")
@@ -185,7 +195,7 @@ def attention_command(dataset, output, seed, runs, quick, mirror, threads, epoch
             output)
 
 
-@experiment.command("onehot")
+@experiment.command("onehot", short_help="One-hot vs dense vectors: memory, cosine, neighbours.")
 @click.argument("corpus", default="demo")
 @_common("onehot")
 @click.option("--dim", type=click.IntRange(min=1), default=100, show_default=True,
@@ -227,7 +237,7 @@ def _check_save(ctx, param, value):
     return value
 
 
-@experiment.command("seq2seq")
+@experiment.command("seq2seq", short_help="Encoder-decoder with and without attention; alignments.")
 @_common("seq2seq")
 @threads_option
 @click.option("--tasks", "task_list", default="reversal,pair", show_default=True, is_eager=True,
@@ -252,6 +262,7 @@ def seq2seq_command(output, seed, runs, quick, threads, task_list, attention_lis
         embedkit experiment seq2seq --tasks pair --attention none,additive,dot --save models
         embedkit explain models/pair.model "the black cat sees a dog of the old house"
     """
+    require_torch("embedkit experiment seq2seq")
     from ..experiments import seq2seq
 
     set_threads(threads)

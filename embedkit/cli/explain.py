@@ -11,11 +11,12 @@ from __future__ import annotations
 import click
 
 from ..errors import EmbedkitError
+from .options import require_torch
 
 
 def _classifier(model: str, sentence: str, html_out, color: bool) -> None:
     from ..downstream.classifier import TrainedClassifier
-    from ..experiments.attention import explain as explain_text, render_html, render_terminal
+    from ..experiments.attention import explain as explain_text, render_html, render_terminal, unknown_words_line
     from ..experiments.report import format_table
 
     trained = TrainedClassifier.load(model)
@@ -26,6 +27,8 @@ def _classifier(model: str, sentence: str, html_out, color: bool) -> None:
     _page(html_out, render_html([result], f"embedkit explain: {model}"))
     click.echo(render_terminal(result["pairs"], color=color), color=color)  # color=True: keep the escapes
     click.echo(f"predicted: {result['predicted']} ({result['probability']:.2f})")
+    if result["unknown"]:
+        click.echo(unknown_words_line(result["unknown"]))
     rows = [{"word": t, "weight": w} for t, w in sorted(result["pairs"], key=lambda p: -p[1])]
     click.echo(format_table(rows))
 
@@ -33,6 +36,7 @@ def _classifier(model: str, sentence: str, html_out, color: bool) -> None:
 def _seq2seq(model: str, sentence: str, html_out, color: bool) -> None:
     from ..downstream.translator import TrainedSeq2Seq
     from ..experiments.alignment import render_html, render_terminal
+    from ..experiments.attention import unknown_words_line
 
     trained = TrainedSeq2Seq.load(model)
     if trained.config.attention == "none":
@@ -43,7 +47,7 @@ def _seq2seq(model: str, sentence: str, html_out, color: bool) -> None:
     _page(html_out, render_html([result], f"embedkit explain: {model}"))
     click.echo(f"translation: {' '.join(result['translation'])}")
     if unknown:
-        click.echo(f"not in the model's vocabulary (read as <unk>): {', '.join(dict.fromkeys(unknown))}")
+        click.echo(unknown_words_line(list(dict.fromkeys(unknown))))
     click.echo(render_terminal(result, color=color), color=color)
 
 
@@ -57,7 +61,7 @@ def _page(html_out, text: str) -> None:
         click.echo(f"Wrote {html_out}.", err=True)
 
 
-@click.command("explain")
+@click.command("explain", short_help="Where a saved model looked: attention or alignment.")
 @click.argument("model", type=click.Path(exists=True))
 @click.argument("sentence")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None,
@@ -69,7 +73,8 @@ def explain(model, sentence, html_out, color):
     MODEL is a classifier saved with `embedkit classify ... --pooling attention --save MODEL`, or an
     encoder-decoder saved by `embedkit experiment seq2seq --save DIR` (DIR/<task>.model): then the
     translation is printed with its alignment (one line per translated word, one column per source
-    word, the attention weight in percent).
+    word, the attention weight in percent). Words the model has no embedding for are named: each
+    is read as <unk>.
 
     \b
     Example:
@@ -80,6 +85,7 @@ def explain(model, sentence, html_out, color):
 
     from ..outputs import check_output, folder_kind
 
+    require_torch("embedkit explain")
     if not sentence.strip():
         raise EmbedkitError("the sentence is empty")
     if html_out:

@@ -10,6 +10,7 @@ import click
 
 from .._version import __version__
 from ..errors import EmbedkitError, EmbedkitWarning
+from .options import WholeSummaries
 from .signals import interrupted_status, stop_signals
 
 
@@ -24,7 +25,7 @@ def _show_warning(message, category, filename, lineno, file=None, line=None):
 _PYTHON_SHOWWARNING = warnings.showwarning
 
 
-class EmbedkitGroup(click.Group):
+class EmbedkitGroup(WholeSummaries):
     """Runs commands so that input errors end in one line and exit 1, never a traceback; warnings
     about the input (`EmbedkitWarning`) in one line `Warning: ...` each; Ctrl-C, SIGTERM and
     SIGHUP end in "Interrupted." and exit 130 (143, 129)."""

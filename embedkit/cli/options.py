@@ -8,6 +8,32 @@ import click
 from ..downstream.threads import DEFAULT_THREADS
 
 
+def summary(command: click.Command) -> str:
+    """What a group's help lists for `command`: its short_help, else the first sentence of its help,
+    whole (click would cut it to fit the terminal, mid-sentence, with "...")."""
+    import inspect
+    import re
+
+    if command.short_help:
+        return command.short_help
+    text = inspect.cleandoc(command.help or "").split("\n\n", 1)[0].replace("\n", " ")
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", " ".join(text.split()), maxsplit=1)[0]
+
+
+class WholeSummaries(click.Group):
+    """A group whose list of commands shows each summary whole, wrapped on a narrow terminal."""
+
+    def format_commands(self, ctx, formatter):
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, summary(command)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
 # Seeds: numpy's legacy seeding (gensim, scikit-learn, UMAP) takes 0 .. 2**32 - 1.
 SEED = click.IntRange(0, 2**32 - 1)
 
@@ -154,6 +180,29 @@ threads_option = click.option(
     "--threads", type=click.IntRange(min=1), default=DEFAULT_THREADS,
     help=f"CPU threads torch may use; default {DEFAULT_THREADS}: the fastest count that is never slower than "
          "1 thread while another process holds a core (bench/thread_default.py).")
+
+
+def _stderr_is_terminal() -> bool:
+    import sys
+
+    return sys.stderr.isatty()
+
+
+def status_printer(quiet: bool = False):
+    """What a command hands the library as `status`: a callable that prints a line to stderr before
+    a long step without a progress bar (reading vectors, compiling UMAP, fitting the baseline), or
+    None, so that nothing is printed, when `quiet` or stderr is not a terminal (a pipe or a log
+    keeps only the results and the errors)."""
+    if quiet or not _stderr_is_terminal():
+        return None
+    return lambda line: click.echo(line, err=True)
+
+
+def require_torch(what: str) -> None:
+    """Fail at once, in one line naming the install, when a command that needs torch runs without it."""
+    from ..downstream.needs_torch import require_torch as check
+
+    check(what)
 
 
 def set_threads(threads: int) -> None:

@@ -10,7 +10,7 @@ CONNECTORS_HELP = ("Words allowed inside a phrase but never at its ends (bank_of
                    "(gensim's ENGLISH_CONNECTOR_WORDS: a, an, the, for, of, ...), 'none', or a FILE of words.")
 
 
-@click.command()
+@click.command(short_help="Join collocations (new york -> new_york) as gensim does.")
 @click.argument("corpus", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Where to write the corpus with its phrases joined (one sentence per line).")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from ..errors import EmbedkitError
-from .options import SEED, nonfinite_option
+from .options import SEED, nonfinite_option, status_printer
 
 
 
@@ -23,7 +23,7 @@ def _picture_size(ctx, param, value):
     return int(width), int(height)
 
 
-@click.command("plot")
+@click.command("plot", short_help="Draw vectors in 2-D (UMAP, PCA, t-SNE): picture or page.")
 @click.argument("vectors")
 @click.option("-o", "--output", "out", required=True, metavar="OUT",
               help="OUT.png, OUT.svg, OUT.pdf or OUT.html (interactive page); "
@@ -39,12 +39,14 @@ def _picture_size(ctx, param, value):
               help="Plot each WORD and its --topn nearest words (cosine), coloured by WORD.")
 @click.option("--topn", type=click.IntRange(min=1), default=10, show_default=True, metavar="K",
               help="Neighbours per --neighbors-of word.")
-@click.option("--clusters", type=click.IntRange(min=1), metavar="K",
-              help="Colour by K k-means clusters of the unit vectors.")
+@click.option("--clusters", type=click.IntRange(min=0), metavar="K",
+              help="Colour by K k-means clusters of the unit vectors, named by their most distinctive "
+                   "words; 0: no colours. [default: 10 for .html, none for pictures]")
 @click.option("--analogy", metavar="A:B,C:D",
               help="Draw arrows from A to B, from C to D: the offsets analogies rely on.")
 @click.option("--labels", type=click.IntRange(min=0), metavar="N",
-              help="Label at most N words, most frequent first; overlapping labels are left out. "
+              help="Label at most N words: query words, then informative words (no stop words or "
+                   "punctuation), spread over the clusters; overlapping labels are left out. "
                    "[default: all that fit; 40 for .html]")
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Random seed (projection, k-means).")
 @click.option("--size", default="1600x1200", show_default=True, callback=_picture_size, metavar="WxH",
@@ -85,7 +87,7 @@ def plot_command(vectors, out, method, top, words, words_file, neighbors_of, top
         click.echo(f"loaded {vectors}: {len(loaded):,} words x {loaded.dim} dims ({seconds:.1f} s)", err=True)
     p = plot(loaded, out, method=method, top=top, words=words, words_file=words_file,
              neighbors_of=neighbors_of, topn=topn, clusters=clusters, analogy=analogy, labels=labels,
-             seed=seed, size=size, dpi=dpi, name=name, timed=verbose)
+             seed=seed, size=size, dpi=dpi, name=name, timed=verbose, status=status_printer())
     if verbose:
         library = "umap-learn" if p.method == "UMAP" else "scikit-learn"
         steps = {"select": "choose words (and k-means)", "import": f"import {library}",

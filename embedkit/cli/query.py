@@ -44,6 +44,7 @@ def neighbors(vectors, words, topn, restrict, as_json, allow_nonfinite):
     """
     from .. import query
     from ..query.prompt import neighbors_table, with_note
+    from ..query.ties import tie_note
 
     vecs = load_vectors(vectors, allow_nonfinite)
     answers = query.most_similar_batch(vecs, words, topn=topn, restrict=restrict)
@@ -60,9 +61,12 @@ def neighbors(vectors, words, topn, restrict, as_json, allow_nonfinite):
         rows = [(w, i, word, score) for w, a in zip(words, answers)
                 for i, (word, score) in enumerate(a, 1)]
         click.echo(with_note(vecs, words, format_table(rows, ["query", "rank", "word", "cosine"])))
+    note = tie_note(vecs, answers)
+    if note and not as_json:
+        click.echo(f"Note: {note}.")
 
 
-@click.command()
+@click.command(short_help="Cosine similarity of WORD1 and WORD2.")
 @click.argument("vectors")
 @click.argument("word1")
 @click.argument("word2")
@@ -123,7 +127,7 @@ def analogy(vectors, a, b, c, method, topn, restrict, as_json, allow_nonfinite):
         click.echo(neighbors_table(answers, "cosine" if method == "add" else "score"))
 
 
-@click.command("odd-one-out")
+@click.command("odd-one-out", short_help="The word that does not belong with the others.")
 @click.argument("vectors")
 @click.argument("words", nargs=-1, required=True)
 @json_option
@@ -154,7 +158,7 @@ def odd_one_out(vectors, words, as_json, allow_nonfinite):
         click.echo(with_note(vecs, words, centrality_table(ranking)))
 
 
-@click.command("query")
+@click.command("query", short_help="An interactive prompt: neighbours, sums, similarity.")
 @click.argument("vectors")
 @click.option("--topn", "-n", default=10, show_default=True, type=click.IntRange(min=1),
               help="Answers shown for each question (change it with 'topn N').")

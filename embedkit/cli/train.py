@@ -13,7 +13,7 @@ from .training import family_options, run_settings
 
 
 
-@click.command()
+@click.command(short_help="Train word2vec vectors: skip-gram, CBOW, HS, subwords.")
 @click.argument("corpus", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=True),
               help="Where to write the vectors; the extension chooses the format (.ekv, .vec, .txt, .bin, .glove).")
@@ -116,7 +116,7 @@ def _check_given(corpus, config, given) -> None:
                                 "leave these options out, or prepare it again")
 
 
-@click.command()
+@click.command(short_help="Tokenise, count and encode a corpus once, for train DIR.")
 @click.argument("corpus", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="The folder to write: prepared.json, vocab.txt, shards/.")
@@ -194,7 +194,7 @@ def windows(text, corpus, window, dynamic, seed, limit):
     click.echo(f"{len(rows)} pairs (window {window}, {kind})", err=True)
 
 
-@click.command()
+@click.command(short_help="One-hot vectors for CORPUS: cosine 0 between any two words.")
 @click.argument("corpus", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(), help="Where to write the vectors (.ekv keeps them sparse).")
 @format_option
@@ -228,7 +228,7 @@ def onehot(corpus, output, fmt, min_count, max_vocab, lowercase):
     click.echo(f"wrote one-hot vectors for {len(vocab):,} words (dimension {len(vocab):,}) to {path}", err=True)
 
 
-@click.command()
+@click.command(short_help="Train on a Wikipedia sample; show nearest neighbours.")
 @click.option("-o", "--output", default="embedkit-demo/vectors.ekv", show_default=True, type=click.Path(),
               help="Where to write the demo vectors.")
 @click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True, help="Passes over the sample.")

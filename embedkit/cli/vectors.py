@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from .options import echo_json, file_options, format_option, read_options
+from .options import echo_json, file_options, format_option, read_options, vectors_help
 
 
 
@@ -17,35 +17,39 @@ from .options import echo_json, file_options, format_option, read_options
 def convert(source, target, fmt, source_format, trust_pickle, unicode_errors, allow_nonfinite):
     """Convert word vectors IN to OUT, any format to any format.
 
-    IN may be plain, .gz, .bz2, .xz, a .zip holding one file, or ARCHIVE.zip:MEMBER.
-    Nothing is written unless the whole conversion succeeds. Vectors with subwords (fastText's
-    .bin, or trained with --subwords) keep their n-grams in .ekv and .bin (fastText's layout);
-    .vec and the other text formats hold the vocabulary's vectors only.
+    IN may be plain, .gz, .bz2, .xz, a .zip holding one file, ARCHIVE.zip:MEMBER, or the name
+    of a pretrained set (glove-6b-50d). Nothing is written unless the whole conversion succeeds.
+    Vectors with subwords (fastText's .bin, or trained with --subwords) keep their n-grams in .ekv
+    and .bin (fastText's layout); .vec and the other text formats hold the vocabulary's vectors only.
 
     Example: embedkit convert cc.en.300.bin cc.en.300.ekv
     """
     from .. import io
 
     io.check_output(target, fmt)
-    vectors = io.load(source, source_format, trust_pickle=trust_pickle, unicode_errors=unicode_errors,
-                      allow_nonfinite=allow_nonfinite)
+    vectors = io.resolve(source, source_format, trust_pickle=trust_pickle, unicode_errors=unicode_errors,
+                         allow_nonfinite=allow_nonfinite)
     out = io.save(vectors, target, fmt)
     written = io.output_format(out, fmt, subwords=getattr(vectors, "subwords", None) is not None)[0]
     click.echo(f"{out}: {len(vectors):,} words x {vectors.dim} dims ({written})")
 
 
-@click.command()
-@click.argument("path", metavar="FILE")
+@click.command(short_help="Summarise word vectors: size, format, norms, training.")
+@click.argument("path", metavar="VECTORS")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @file_options
+@vectors_help
 def info(path, as_json, source_format, trust_pickle, unicode_errors):
-    """Summarise a vectors file: words, dims, format, counts, norms, training config.
+    """Summarise word vectors: words, dims, format, counts, norms, training config.
 
-    Reads the file as it is: vectors holding NaN or infinity, which other commands refuse (or
+    {VECTORS} Reads the file as it is: vectors holding NaN or infinity, which other commands refuse (or
     read as zeros with --allow-nonfinite), are counted and the first is named. JSON output
     writes a NaN or infinity in the stored metadata (a NaN loss) as null.
 
-    Example: embedkit info vectors.ekv --json
+    \b
+    Example:
+        embedkit info vectors.ekv --json
+        embedkit info glove-6b-50d
     """
     from .. import io
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 import numpy as np
-import torch
+from .needs_torch import require_torch
+
+torch = require_torch()  # torch is an extra: a missing one is one line naming the install
 from .datasets import ClassificationData
 from .tokenizer import sentence_tokens
 from ..vectors import Vectors

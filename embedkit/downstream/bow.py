@@ -60,12 +60,19 @@ def train_bow(data: ClassificationData, *, lowercase: bool = True, ngrams: int =
     return model, {"C": c, "dev_accuracy": dev, "features": features, "seconds": time.perf_counter() - start}
 
 
-def run_bow(data: ClassificationData, *, cv: int | None = None, lowercase: bool = True) -> dict:
+def run_bow(data: ClassificationData, *, cv: int | None = None, lowercase: bool = True, status=None) -> dict:
     """Test accuracy and macro-F1 of the baseline, in `run_seeds`' shape (the fit is deterministic,
-    so runs differ only by fold with `cv=K`; without it there is one run)."""
+    so runs differ only by fold with `cv=K`; without it there is one run).
+
+    `status`, when given, is called with a line of text as each fit starts (a fit of MR takes a few
+    seconds, of SST-2 with its phrases half a minute)."""
     folds = evaluation_splits(data, cv)
     runs = []
     for fold, part in enumerate(folds):
+        if status:
+            which = f" (fold {fold + 1} of {len(folds)})" if cv else ""
+            status(f"bow: fitting a bag-of-words logistic regression on {len(part.train.texts):,} texts{which}, "
+                   f"C chosen on the dev split from {len(C_GRID)} values ...")
         model, info = train_bow(part, lowercase=lowercase)
         runs.append({"seed": None, "fold": fold if cv else None,
                      **prediction_scores(part.test.labels, model.predict(part.test.texts)), **info})

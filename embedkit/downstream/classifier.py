@@ -9,7 +9,9 @@ import warnings
 from dataclasses import asdict, fields
 from pathlib import Path
 import numpy as np
-import torch
+from .needs_torch import require_torch
+
+torch = require_torch()  # torch is an extra: a missing one is one line naming the install
 from .datasets import LabelledTexts
 from ..errors import EmbedkitError
 from .scores import prediction_scores

@@ -34,6 +34,8 @@ class ClassifierConfig:
     pooling: str = "last"          # "last" | "mean" | "max" | "attention"
     forget_bias: float = 0.0       # initial bias of the gate that keeps the state: LSTM forget, GRU update (z);
                                    # 1.0 is the usual remedy for long memories (Gers et al. 2000, Jozefowicz et al. 2015)
+    memory: float | None = None    # rnn only: recurrent weights fixed at memory x identity, a leaky cell whose
+                                   # state keeps a word's trace for about 1/(1 - memory) steps (None: learned)
     hidden: int = 100              # RNN state size per direction
     dropout: float = 0.5           # before the output layer (and between stacked RNN layers)
     embed_dropout: float = 0.25    # on the embedded tokens (not for onehot, whose lookup is the RNN's input weights)
@@ -64,6 +66,9 @@ class ClassifierConfig:
             raise EmbedkitError(f"embed_lr must be positive (or None: lr), got {self.embed_lr}")
         if not 0 <= self.dropout < 1 or not 0 <= self.embed_dropout < 1:
             raise EmbedkitError("dropout must lie in [0, 1)")
+        if self.memory is not None and (self.cell != "rnn" or not 0 <= self.memory < 1):
+            raise EmbedkitError(f"memory (a fixed recurrence) needs cell 'rnn' and a value in [0, 1), got "
+                                f"cell {self.cell!r}, memory {self.memory}")
         if self.embeddings == "onehot" and self.freeze is False:
             raise EmbedkitError("one-hot vectors are fixed by definition (their lookup, the first layer's "
                                 "input weights, is learned); drop --finetune")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 
 import numpy as np
-import torch
+from .needs_torch import require_torch
+
+torch = require_torch()  # torch is an extra: a missing one is one line naming the install
 
 from ..errors import EmbedkitError
 

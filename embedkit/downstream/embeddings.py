@@ -67,3 +67,36 @@ def coverage_of(texts, vectors: Vectors, lowercase: bool = True) -> dict:
     words = {t for text in texts for t in sentence_tokens(text, lowercase)}
     found = sum(w in vectors.index for w in words)
     return {"found": found, "vocab": len(words), "fraction": found / max(1, len(words))}
+
+
+def embedding_layer(vectors: Vectors, *, freeze: bool = True):
+    """A `torch.nn.Embedding` whose row i is the vector of ``vectors.words[i]``.
+
+    Frozen (the default), its weight shares the memory of a writable dense matrix (no copy; a
+    memory-mapped, read-only matrix is copied, since torch refuses to share one). Trainable
+    (`freeze=False`), the weight is a copy: training it must not change `vectors`. Sparse (one-hot)
+    vectors are made dense, refused above 2 GiB.
+
+    Args:
+        vectors: the vectors; `vectors.rows(words)` gives the ids to look up.
+        freeze: keep the weight fixed (requires_grad False), or let an optimiser train it.
+
+    Returns:
+        torch.nn.Embedding of shape (len(vectors), vectors.dim), float32.
+
+    Raises:
+        TorchMissingError: torch is not installed (the message names the install).
+        ValueError: a sparse matrix too large to make dense.
+
+    Example:
+        >>> layer = Vectors(["cat", "dog"], np.eye(2)).to_torch()  # doctest: +SKIP
+        >>> layer(torch.tensor([1])).tolist()  # doctest: +SKIP
+        [[0.0, 1.0]]
+    """
+    from .needs_torch import require_torch
+
+    torch = require_torch("Vectors.to_torch")
+    matrix = vectors.dense()  # (n, dim) float32
+    if not freeze or not matrix.flags.writeable or not matrix.flags.c_contiguous:
+        matrix = np.array(matrix, dtype=np.float32, order="C")  # a copy of its own
+    return torch.nn.Embedding.from_pretrained(torch.from_numpy(matrix), freeze=freeze)

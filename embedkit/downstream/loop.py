@@ -15,7 +15,9 @@ import sys
 import time
 from typing import Callable, Iterable
 
-import torch
+from .needs_torch import require_torch
+
+torch = require_torch()  # torch is an extra: a missing one is one line naming the install
 from torch import nn
 
 CLIP = 5.0  # largest gradient norm of a step (the whole model's gradient is scaled down to it)

@@ -4,7 +4,9 @@ output layer), and the parameter counts it must match."""
 from __future__ import annotations
 
 import numpy as np
-import torch
+from .needs_torch import require_torch
+
+torch = require_torch()  # torch is an extra: a missing one is one line naming the install
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from ..errors import EmbedkitError
@@ -49,6 +51,12 @@ class SequenceClassifier(nn.Module):
                     weight.zero_()
                     weight[:, d * block:(d + 1) * block] = torch.eye(block)
                 weight.requires_grad_(False)
+        if config.memory is not None:  # a known short memory: |h - h'| shrinks by `memory` per step (tanh is 1-Lipschitz)
+            for name, weight in self.rnn.named_parameters():
+                if name.startswith("weight_hh"):
+                    with torch.no_grad():
+                        weight.copy_(config.memory * torch.eye(config.hidden))
+                    weight.requires_grad_(False)
         if cell in ("lstm", "gru") and config.forget_bias:
             # the keeping gate's rows: LSTM gates are ordered (input, forget, cell, output), GRU (reset, update, new);
             # both are rows hidden..2*hidden, and a GRU keeps the old state in proportion to its update gate

@@ -164,6 +164,20 @@ class CompareReport:
         lines += [f"[{i}] {c}" + ("  " if i < len(cited) else "") for i, c in enumerate(cited, 1)]
         return lines
 
+    def _repr_html_(self) -> str:
+        """The table and the conclusion, for notebooks."""
+        from ..display import html_table
+
+        rows = [[r["model"], plus_minus(r["accuracy_mean"], r["accuracy_std"]),
+                 plus_minus(r["macro_f1_mean"], r["macro_f1_std"]),
+                 "" if r.get("parameters") is None else f"{r['parameters']:,}",
+                 "" if r.get("coverage") is None else f"{100 * r['coverage']:.1f}%",
+                 "" if r.get("seconds_per_epoch") is None else f"{r['seconds_per_epoch']:.1f}"] for r in self.rows]
+        return html_table(rows, ["model", "accuracy %", "macro-F1 %", "parameters", "coverage", "s/epoch"],
+                          caption=f"Test accuracy and macro-F1 on {self.dataset}, mean \u00b1 std over seeds "
+                                  f"{', '.join(map(str, self.seeds))}",
+                          notes=[self.conclusion()], align="lrrrrr")
+
     def csv(self) -> str:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=self.COLUMNS, lineterminator="\n")

@@ -44,7 +44,7 @@ def label(spec: str) -> str:
 
 def run_model(data: ClassificationData, config, seeds=(1, 2, 3), *, cv: int | None = None, vectors=None,
               progress: bool = True, keep_models: bool = False, allow_nonfinite: bool = False,
-              jobs: int = 1, folds=None) -> dict:
+              jobs: int = 1, folds=None, status=None) -> dict:
     """Train and test the model `config.embeddings` names on `data`.
 
     Args:
@@ -60,6 +60,8 @@ def run_model(data: ClassificationData, config, seeds=(1, 2, 3), *, cv: int | No
         jobs: recurrent runs trained at once, each in a process of its own (the baselines are quick).
         folds: with `cv`, run only these folds (0-based; recurrent models); `merge_results` joins
             the results of runs made apart.
+        status: called with a line of text before a long step that shows no progress bar (the
+            baseline's fits).
 
     Returns:
         `run_seeds`' dict: mean and std of accuracy and macro-F1, the runs, parameters, coverage.
@@ -73,7 +75,7 @@ def run_model(data: ClassificationData, config, seeds=(1, 2, 3), *, cv: int | No
         if keep_models:
             raise EmbedkitError(f"saving a model is for the recurrent classifiers, not --embeddings {spec}")
         if spec == bow.SPEC:
-            return bow.run_bow(data, cv=cv, lowercase=config.lowercase)
+            return bow.run_bow(data, cv=cv, lowercase=config.lowercase, status=status)
         if spec == nbsvm.SPEC:
             return nbsvm.run_nbsvm(data, cv=cv, lowercase=config.lowercase)
         source = vectors_source(spec)

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import torch
+from .needs_torch import require_torch
+
+torch = require_torch()  # torch is an extra: a missing one is one line naming the install
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+from .needs_torch import require_torch
+
+torch = require_torch()  # torch is an extra: a missing one is one line naming the install
 from torch import nn
 
 from .datasets import ClassificationData

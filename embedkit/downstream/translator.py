@@ -18,7 +18,9 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 import numpy as np
-import torch
+from .needs_torch import require_torch
+
+torch = require_torch()  # torch is an extra: a missing one is one line naming the install
 from torch import nn
 
 from ..errors import EmbedkitError

@@ -102,6 +102,22 @@ class EvaluationResult:
         lines += self.notes
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        """The table for notebooks: a row per benchmark, a column per vectors, coverage beside each score."""
+        from ..display import html_table
+
+        marks: dict[str, str] = {}
+        rows = []
+        for r in self.rows:
+            cells = []
+            for s in r.scores:
+                mark = marks.setdefault(s.note, "*" * (len(marks) + 1)) if s.note else ""
+                cells.append(f"{'n/a' if math.isnan(s.value) else f'{s.value:.3f}'}{mark} ({s.covered}/{s.total})")
+            rows.append([r.benchmark, r.metric, *cells])
+        notes = [f"{mark} {note}" for note, mark in marks.items()] + self._legend().split("\n") + self.notes
+        return html_table(rows, ["benchmark", "metric", *self.columns], notes=notes,
+                          align="ll" + "r" * len(self.columns))
+
     def __repr__(self) -> str:
         return f"EvaluationResult({len(self.rows)} benchmarks x {len(self.columns)} vectors)"
 

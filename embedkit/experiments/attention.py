@@ -53,8 +53,10 @@ def render_html(examples: list[dict], title: str) -> str:
     for e in examples:
         gold = f' (true: {html.escape(str(e["label"]))})' if e.get("label") is not None else ""
         probability = f' {e["probability"]:.2f}' if e.get("probability") is not None else ""
+        unknown = (f'<br><small>{html.escape(unknown_words_line(e["unknown"]))}</small>'
+                   if e.get("unknown") else "")
         rows.append(f'<p class="s">{sentence_html(e["pairs"])}<br><small>predicted: '
-                    f'{html.escape(str(e["predicted"]))}{probability}{gold}</small></p>')
+                    f'{html.escape(str(e["predicted"]))}{probability}{gold}</small>{unknown}</p>')
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + html.escape(title) + "</title>"
             "<style>body{font:16px/1.6 sans-serif;max-width:60em;margin:2em auto}"
             ".s span{padding:0 .15em;border-radius:3px}small{color:#666}</style></head><body>"
@@ -62,13 +64,30 @@ def render_html(examples: list[dict], title: str) -> str:
             + "\n".join(rows) + "\n</body></html>\n")
 
 
+def unknown_words_line(unknown: list[str]) -> str:
+    """The line that names the words a model has no embedding for.
+
+    Example:
+        >>> unknown_words_line(["zorp", "<"])
+        "not in the model's vocabulary (each read as <unk>): 'zorp', '<'"
+    """
+    return "not in the model's vocabulary (each read as <unk>): " + ", ".join(repr(w) for w in unknown)
+
+
 def explain(trained, text: str) -> dict:
-    """Prediction and attention of `trained` (pooling="attention") on `text`."""
+    """Prediction and attention of `trained` (pooling="attention") on `text`.
+
+    Returns:
+        {"pairs": [(token, weight)], "predicted", "probability", "classes", "probabilities",
+        "unknown": the tokens the model has no embedding for (each read as <unk>), in order, once}.
+    """
     probabilities = trained.predict_proba([text])[0]
     best = int(np.argmax(probabilities))
-    return {"pairs": trained.attention(text), "predicted": trained.classes[best],
+    pairs = trained.attention(text)
+    unknown = list(dict.fromkeys(token for token, _ in pairs if token not in trained.index))
+    return {"pairs": pairs, "predicted": trained.classes[best],
             "probability": float(probabilities[best]), "classes": list(trained.classes),
-            "probabilities": [float(p) for p in probabilities]}
+            "probabilities": [float(p) for p in probabilities], "unknown": unknown}
 
 
 def attended_words(trained, texts: list[str], min_count: int = 3, pairs_list=None) -> list[dict]:

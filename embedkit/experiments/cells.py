@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 
 from ..errors import EmbedkitError
-from .report import Report, Table, aggregate, pm, seeds_note
+from .report import Report, Table, accuracy_axis, aggregate, chance_level, pm, seeds_note
 
 CELLS = ("rnn", "gru", "lstm")
 GATES = {"rnn": 1, "gru": 3, "lstm": 4}
@@ -37,9 +37,10 @@ def formula(cell: str, input_size: int, hidden: int, layers: int = 1, bidirectio
 
 def counted(cell: str, input_size: int, hidden: int, layers: int = 1, bidirectional: bool = False) -> int:
     """Trainable parameters of a freshly built torch.nn.RNN/GRU/LSTM, counted from its tensors."""
-    import torch
-
     from ..downstream.model import count_parameters
+    from ..downstream.needs_torch import require_torch
+
+    torch = require_torch()
 
     module = {"rnn": torch.nn.RNN, "gru": torch.nn.GRU, "lstm": torch.nn.LSTM}[cell](
         input_size, hidden, num_layers=layers, bidirectional=bidirectional, batch_first=True)
@@ -116,8 +117,12 @@ def run(dataset: str = "synthetic", *, mirror=None, cells=CELLS, dim: int = 50, 
         left.legend()
         right.errorbar([r["s/epoch"] for r in rows], [r["accuracy"] for r in rows], xerr=[r["s/epoch ±"] for r in rows],
                        yerr=[r["accuracy ±"] for r in rows], fmt="o", markersize=8, capsize=4, color="#48c")
-        for r in rows:
-            right.annotate(r["cell"].upper(), (r["s/epoch"], r["accuracy"]), textcoords="offset points", xytext=(6, 4))
+        for i, r in enumerate(rows):  # stepped up, so that cells of equal accuracy and time stay legible
+            right.annotate(r["cell"].upper(), (r["s/epoch"], r["accuracy"]), textcoords="offset points",
+                           xytext=(6, 4 + 11 * i))
+        accuracy_axis(right, chance_level(data.test.labels),
+                      [r["accuracy"] - r["accuracy ±"] for r in rows])
+        right.legend(loc="lower right", fontsize=8)
         right.set_xlabel("seconds per epoch")
         right.set_ylabel(f"test accuracy ({data.name})")
         right.set_title("accuracy against time")

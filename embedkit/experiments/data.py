@@ -63,7 +63,9 @@ def input_gradient_norms(trained, texts: list[str], labels: list[str]) -> np.nda
 
     The loss is the mean cross-entropy of the batch; the model is put in eval mode (no dropout).
     """
-    import torch
+    from ..downstream.needs_torch import require_torch
+
+    torch = require_torch()
 
     model = trained.model
     model.eval()

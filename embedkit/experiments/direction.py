@@ -10,18 +10,25 @@ both. Where the deciding word sits:
   |log-odds| between classes, counted on the training split), relative to the sentence length.
 
 Test sentences are bucketed into the first, middle and last third by that position.
+
+Besides the trained cells, ``leaky`` is a simple RNN whose recurrence is fixed at `LEAKY_MEMORY` x
+identity (only its input and output weights learn): a cell with a known short memory. Two inputs
+that differ d steps back give states at most 2 x LEAKY_MEMORY^d apart, so it cannot learn to hold a
+marker for long, which is what the textbook claim about direction assumes of every cell.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .report import Report, Table, aggregate, clearly, percent, pm, seeds_note
+from .report import Report, Table, accuracy_axis, aggregate, chance_level, clearly, percent, pm, seeds_note
 from .synthetic import GATE_BIAS, synthetic_settings
 
-CELLS = ("rnn", "lstm")
+CELLS = ("leaky", "rnn", "lstm")
+LEAKY_MEMORY = 0.98  # the leaky cell's fixed recurrence: a trace halves in about 34 steps (0.98^34 = 0.5)
 DIRECTIONS = ("forward", "backward", "bidirectional")
 THIRDS = ("start", "middle", "end")
+TENTHS = 10  # the plot reads accuracy by tenth of the sentence
 
 
 def deciding_positions(data, lowercase: bool = True) -> np.ndarray:
@@ -148,7 +155,8 @@ def _one_seed(runs, dataset, mirror, cells, dim, hidden, epochs, length, seed, q
     for cell in cells:
         for direction in DIRECTIONS:
             config = ClassifierConfig(
-                embeddings="random", freeze=freeze, batch_size=batch, dim=dim, cell=cell, hidden=hidden,
+                embeddings="random", freeze=freeze, batch_size=batch, dim=dim, cell="rnn" if cell == "leaky" else cell,
+                memory=LEAKY_MEMORY if cell == "leaky" else None, hidden=hidden,
                 pooling="last", bidirectional=direction == "bidirectional", reverse=direction == "backward",
                 dropout=dropout, embed_dropout=0.25 if dropout else 0.0, lr=lr, epochs=epochs, patience=epochs,
                 seed=seed, device="cpu")
@@ -159,34 +167,36 @@ def _one_seed(runs, dataset, mirror, cells, dim, hidden, epochs, length, seed, q
             row = {"cell": cell, "direction": direction, "seed": seed, "accuracy": float(right.mean())}
             for i, name in enumerate(THIRDS):
                 row[name] = float(right[where == i].mean()) if (where == i).any() else float("nan")
+            tenth = np.minimum((positions * TENTHS).astype(int), TENTHS - 1)
+            row["by tenth"] = [float(right[tenth == i].mean()) if (tenth == i).any() else None for i in range(TENTHS)]
             runs.append(row)
-    return data, positions, {"dim": dim, "lr": lr, "synthetic": vectors is not None}
+    return data, positions, {"dim": dim, "hidden": hidden, "lr": lr, "synthetic": vectors is not None}
 
 
 def _report(dataset, data, rows, runs, where, positions, setting, cells, hidden, epochs, length, seeds, quick):
-    from collections import Counter
-
-    dim, lr = setting["dim"], setting["lr"]
-    chance = max(Counter(data.test.labels).values()) / len(data.test.labels)
+    dim, hidden, lr = setting["dim"], setting["hidden"], setting["lr"]
+    chance = chance_level(data.test.labels)
     share = [{"deciding word in": name, "test sentences": int((where == i).sum()),
               "share": float((where == i).mean())} for i, name in enumerate(THIRDS)]
 
     def draw(fig):
-        left, right = fig.subplots(1, 2)
-        x = np.arange(len(THIRDS))
-        width = 0.8 / len(rows)
-        for i, r in enumerate(rows):
-            left.bar(x + i * width - 0.4 + width / 2, [r[t] for t in THIRDS], width,
-                     yerr=[r[t + " ±"] for t in THIRDS], capsize=2, label=f"{r['cell'].upper()} {r['direction']}")
-        left.set_xticks(x, [f"{t} third" for t in THIRDS])
-        left.set_ylim(0.4 if dataset == "synthetic" else 0.0, 1.0)
-        left.set_ylabel("test accuracy")
-        left.set_title("accuracy by where the deciding word sits")
-        left.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3)
-        right.hist(positions, bins=20, range=(0, 1), color="#48c")
-        right.set_xlabel("relative position of the deciding word (0 = first word, 1 = last)")
-        right.set_ylabel("test sentences")
-        right.set_title("where the deciding words sit")
+        axes = np.atleast_1d(fig.subplots(1, len(cells), sharey=True, squeeze=False)[0])
+        x = (np.arange(TENTHS) + 0.5) / TENTHS * 100
+        for ax, cell in zip(axes, cells):
+            for direction, color in zip(DIRECTIONS, ("#1f77b4", "#d62728", "#2ca02c")):
+                curves = np.array([[np.nan if v is None else v for v in r["by tenth"]] for r in runs
+                                   if r["cell"] == cell and r["direction"] == direction], dtype=float)
+                mean = np.nanmean(curves, 0)
+                spread = np.nanstd(curves, 0, ddof=1) if len(curves) > 1 else np.zeros_like(mean)
+                ax.errorbar(x, mean, yerr=spread, color=color, marker="o", ms=3, capsize=2, label=direction)
+            lows = [r for r in runs if r["cell"] == cell]
+            accuracy_axis(ax, chance, [v for r in lows for v in r["by tenth"] if v is not None])
+            ax.set_title(f"{cell.upper()}" + (f" (fixed memory {LEAKY_MEMORY})" if cell == "leaky" else ""))
+            ax.set_xlim(0, 100)
+        axes[0].set_ylabel("test accuracy" + (f" (mean ± std, {len(seeds)} seeds)" if len(seeds) > 1 else ""))
+        fig.supxlabel("where the deciding word sits (% of the sentence; 0 = first word, 100 = last)", fontsize=10)
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside right center", fontsize=9)
 
     how = ("the marker's exact position" if dataset == "synthetic" else
            "the position of the word with the largest |log-odds| between the classes (training counts)")
@@ -198,7 +208,11 @@ def _report(dataset, data, rows, runs, where, positions, setting, cells, hidden,
                + (f"fixed N(0, 1) {dim}-d word vectors, fresh training sequences every epoch, LSTM forget / GRU "
                   f"update gate bias {GATE_BIAS:g} at the start, Adam at {lr}, " if setting["synthetic"] else
                   f"random {dim}-d embeddings, ")
-               + f"{hidden} hidden units, up to {epochs} epochs. Deciding word: {how}. Columns start/middle/end: "
+               + f"{hidden} hidden units, up to {epochs} epochs. "
+               + (f"LEAKY: a simple RNN whose recurrent weights are fixed at {LEAKY_MEMORY} x identity (a known "
+                  f"short memory: a word's trace halves in about {np.log(0.5) / np.log(LEAKY_MEMORY):.0f} steps). "
+                  if "leaky" in cells else "")
+               + f"Deciding word: {how}. Columns start/middle/end: "
                "accuracy on the test sentences whose deciding word is in that third. " + seeds_note(seeds)],
         config={"dataset": dataset, "cells": list(cells), "dim": dim, "hidden": hidden, "epochs": epochs,
                 "length": length if dataset == "synthetic" else None, "seeds": list(seeds), "quick": quick},

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .report import Report, Table, aggregate, clearly, pm, seeds_note
+from .report import Report, Table, accuracy_axis, aggregate, chance_level, clearly, pm, seeds_note
 from .synthetic import GATE_BIAS, synthetic_settings
 
 CELLS = ("rnn", "lstm", "gru")
@@ -115,10 +115,10 @@ def run_synthetic(*, ks=KS, cells=CELLS, n: int = 2000, dim: int = 16, hidden: i
             mine = [r for r in rows if r["cell"] == cell]
             left.errorbar([r["k"] for r in mine], [r["accuracy"] for r in mine], yerr=[r["accuracy ±"] for r in mine],
                           fmt="o-", capsize=3, label=cell.upper())
-        left.axhline(0.5, color="grey", linestyle=":", label="chance")
+        accuracy_axis(left, 0.5, [r["accuracy"] - r["accuracy ±"] for r in rows])
         left.set_xscale("log")
         left.set_xticks(list(ks), [str(k) for k in ks])
-        left.set_ylim(0.4, 1.02)
+        left.minorticks_off()  # only the distances run, not 4x10^0 between them
         left.set_xlabel("k: distance of the deciding word from the end")
         left.set_ylabel("test accuracy")
         left.set_title("accuracy against distance (last-state pooling)")
@@ -223,6 +223,7 @@ def run_real(dataset: str, *, mirror=None, cells=CELLS, dim: int = 50, hidden: i
             mine = [r for r in rows if r["cell"] == cell]
             left.errorbar(labels, [r["accuracy"] for r in mine], yerr=[r["accuracy ±"] for r in mine], fmt="o-",
                           capsize=3, label=cell.upper())
+        accuracy_axis(left, chance_level(data.test.labels), [r["accuracy"] - r["accuracy ±"] for r in rows])
         left.set_xlabel("sentence length (words)")
         left.set_ylabel("test accuracy")
         left.set_title(f"{data.name}: accuracy by length (last-state pooling)")

@@ -172,7 +172,9 @@ def _run_once(corpus: str, *, dim: int, epochs: int, min_count: int, seed: int, 
             right.set_xlabel("WordSim-353 human score")
             right.set_ylabel("cosine")
             right.set_title(f"cosine of {len(pairs)} WordSim-353 pairs")
-            right.legend(loc="upper left")
+            right.set_ylim(-0.08, 1.08)
+            # below the axes: inside, any corner covers some of the 240 points
+            right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=8, frameon=False)
 
     return Report(
         "onehot", "One-hot vs dense word vectors", rows, sentence,

@@ -55,6 +55,20 @@ class Report:
     figures: dict[str, tuple] = field(default_factory=dict)  # extra PNGs: name -> (draw, (width, height) inches)
     runs: list[dict] = field(default_factory=list)     # one row per single run (seed), in results.json
 
+    def _repr_html_(self) -> str:
+        """The tables and the conclusion, for notebooks."""
+        parts = [_html(self.rows, self.title)] + [_html(table.rows, table.title) for table in self.extra]
+        return "".join(parts) + display.html_table([], [], notes=["Result: " + self.conclusion])
+
+
+def _html(rows: list[dict], title: str) -> str:
+    if not rows:
+        return display.html_table([], [], caption=title, notes=["(no rows)"])
+    columns = list(rows[0])
+    numeric = [all(isinstance(row.get(c), (int, float)) for row in rows) for c in columns]
+    return display.html_table([[_cell(row.get(c, "")) for c in columns] for row in rows], columns, caption=title,
+                              align="".join("r" if n else "l" for n in numeric))
+
 
 def _cell(value) -> str:
     if isinstance(value, bool):
@@ -151,19 +165,47 @@ def write(report: Report, folder) -> Path:
         pictures = dict(report.figures)
         if report.draw is not None:
             pictures["plot.png"] = (report.draw, (10, 4.2))
-        if pictures:
-            import matplotlib
-
-            matplotlib.use("Agg")
-            from matplotlib.figure import Figure
-
-            for name, (draw, size) in pictures.items():
-                fig = Figure(figsize=size, dpi=100, layout="constrained")
-                draw(fig)
-                fig.savefig(tmp / name)
+        for name, (draw, size) in pictures.items():
+            figure_of(draw, size).savefig(tmp / name)
         for name, text in report.files.items():
             (tmp / name).write_text(text, encoding="utf-8")
     return folder
+
+
+def chance_level(labels) -> float:
+    """The accuracy of always answering the most frequent label: what a model must beat.
+
+    Example:
+        >>> chance_level(["pos", "neg", "pos", "pos"])
+        0.75
+    """
+    labels = list(labels)
+    if not labels:
+        return 0.0
+    return max(labels.count(label) for label in set(labels)) / len(labels)
+
+
+def accuracy_axis(ax, chance: float, values=(), *, legend_label: bool = True) -> None:
+    """Set `ax`'s y axis for accuracies: from a little below chance (or below the lowest value) up to
+    100%, with chance drawn as a dotted line, so that a few points of noise around chance look as
+    small as they are instead of filling the plot."""
+    values = [v for v in values if v == v]  # NaN (no sentence in a bucket) left out
+    low = min([chance, *values]) - 0.08
+    ax.set_ylim(max(0.0, math.floor(low * 20) / 20), 1.02)
+    ax.axhline(chance, color="grey", linestyle=":", label=f"chance ({100 * chance:.0f}%)" if legend_label else None)
+
+
+def figure_of(draw: Callable, size: tuple = (10, 4.2)):
+    """A matplotlib Figure of `size` inches at 100 dpi (constrained layout), filled by `draw(fig)`:
+    how `write` draws every picture of a report."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size, dpi=100, layout="constrained")
+    draw(fig)
+    return fig
 
 
 def percent(x: float) -> str:

@@ -159,7 +159,7 @@ def checked_vectors(words, matrix, name: str, meta: dict, counts=None, first_lin
 
 def info(path, fmt: str | None = None, *, trust_pickle: bool = False,
          unicode_errors: str = "strict") -> dict:
-    """A JSON-serialisable summary of the vectors at `path`.
+    """A JSON-serialisable summary of the vectors at `path` (a file, a folder or a pretrained name).
 
     Reads the file as it is: vectors holding NaN or infinity are counted, not refused (nor set
     to zero) as `load` would; the summary says where the first one is.
@@ -172,9 +172,17 @@ def info(path, fmt: str | None = None, *, trust_pickle: bool = False,
     to 10). `meta` is as stored, a NaN loss and all: `json_safe` makes the summary strict JSON.
     Example: ``json.dumps(json_safe(info("vectors.ekv")), allow_nan=False)``
     """
-    src = source(path)
-    fmt = fmt or detect_source(src)
-    vectors, rows = _load(path, fmt, trust_pickle=trust_pickle, mmap=True, unicode_errors=unicode_errors)
+    from .pretrained import is_pretrained_name, load_pretrained, pretrained_files
+
+    if is_pretrained_name(path):  # a pretrained name, such as glove-6b-50d: its package's files
+        vectors, rows = load_pretrained(path), _Rows(path)
+        fmt, name = vectors.meta.get("source_format", "pretrained"), path
+        size = sum(file.stat().st_size for file in pretrained_files(path))
+    else:
+        src = source(path)
+        fmt = fmt or detect_source(src)
+        vectors, rows = _load(path, fmt, trust_pickle=trust_pickle, mmap=True, unicode_errors=unicode_errors)
+        name, size = src.name, file_size(src)
     bad = nonfinite_rows(vectors.matrix)
     norms = np.asarray(vectors.norms, dtype=np.float64)  # (n,)
     finite = np.ones(len(norms), bool)
@@ -190,7 +198,7 @@ def info(path, fmt: str | None = None, *, trust_pickle: bool = False,
         first = {"word": vectors.words[row], "row": row + 1,
                  "line": None if rows.first_line is None else rows.first_line + row}
     return {
-        "path": src.name,
+        "path": name,
         "format": fmt,
         "words": len(vectors),
         "dim": vectors.dim,
@@ -200,7 +208,7 @@ def info(path, fmt: str | None = None, *, trust_pickle: bool = False,
         "zero_vectors": int((norms == 0).sum()),
         "non_finite_vectors": int(len(bad)),
         "first_non_finite": first,
-        "file_bytes": file_size(src),
+        "file_bytes": size,
         "training": vectors.meta.get("training") or vectors.meta.get("config"),
         "subwords": _subword_summary(vectors),
         "meta": vectors.meta,

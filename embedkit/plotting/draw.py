@@ -41,8 +41,10 @@ def plot(vectors, out, *, labels: int | None = None, size: tuple[int, int] = (16
         dpi: dots per inch: sets how large text is relative to the picture.
         top: how many of the most frequent words to plot when no other selection is given
             (default 1000 for pictures, 3000 for pages).
+        Pages are coloured by `clusters="auto"` (10 named k-means clusters) unless `clusters`,
+        `neighbors_of` or `analogy` says otherwise; `clusters=0` leaves them grey.
         **options: passed to `prepare` (method, words, words_file, neighbors_of, topn, clusters,
-            analogy, seed, metric, name, timed).
+            analogy, seed, metric, name, timed, status).
 
     Returns:
         The `Picture` drawn, with `timings` for each step.
@@ -54,6 +56,8 @@ def plot(vectors, out, *, labels: int | None = None, size: tuple[int, int] = (16
     vectors = resolve(vectors)  # a Vectors, a file or the name of pretrained vectors
     if top is None and not any(options.get(k) for k in ("words", "words_file", "neighbors_of", "analogy")):
         top = DEFAULT_TOP[fmt]
+    if fmt == "html" and options.get("clusters") is None:
+        options["clusters"] = "auto"  # a page is coloured by named clusters unless told otherwise
     p = prepare(vectors, top=top, neighbours=HOVER_NEIGHBOURS if fmt == "html" else 0, **options)
     start = time.perf_counter()
     if fmt == "html":

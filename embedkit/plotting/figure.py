@@ -95,9 +95,19 @@ def figure(p, *, labels: int | None = None, size: tuple[int, int] = (1600, 1200)
         font = FontProperties(size=LEGEND_PT)
         widest = max(renderer.get_text_width_height_descent(s, font, ismath=False)[0] for s in names)
         right = max(0.6, 1 - margin - (widest + 30 * dpi / 72) / width)
-    ax = fig.add_axes((margin, margin, right - margin, top - margin))
+    bottom = margin
+    if p.axes:  # room for the axis titles: PCA says how much of the variance each axis shows
+        axis_font = FontProperties(size=SUBTITLE_PT)
+        line = renderer.get_text_width_height_descent("Ag", axis_font, ismath=False)[1] / height
+        bottom, left = margin + 1.8 * line, margin + 1.8 * line * height / width
+    else:
+        left = margin
+    ax = fig.add_axes((left, bottom, right - left, top - bottom))
     ax.set_xticks([])
     ax.set_yticks([])
+    if p.axes:
+        ax.set_xlabel(p.axes[0], fontsize=SUBTITLE_PT, color="#444", labelpad=3)
+        ax.set_ylabel(p.axes[1], fontsize=SUBTITLE_PT, color="#444", labelpad=3)
     for spine in ax.spines.values():
         spine.set_color("#ccc")
 
@@ -120,7 +130,7 @@ def figure(p, *, labels: int | None = None, size: tuple[int, int] = (1600, 1200)
         font = FontProperties(size=fontsize + 1, weight="bold")
         room = max(renderer.get_text_width_height_descent(w, font, ismath=False)[0] for w in p.words)
         room += 12 * dpi / 72
-    _limits(ax, p.coords, room, renderer)
+    _limits(ax, p.coords, room, renderer, equal=p.equal_aspect)
     fig.embedkit_labels = _place_labels(fig, ax, p, n if labels is None else labels, fontsize,
                                         anchor, radius)
     if legend:
@@ -148,8 +158,12 @@ def _shorten(name: str, limit: int = 36) -> str:
     return name if len(name) <= limit else name[:limit - 1].rstrip(", ") + "\u2026"
 
 
-def _limits(ax, coords: np.ndarray, room: float, renderer) -> None:
-    """Axis limits around the points: 4% of the span, or at least `room` pixels on the left and right."""
+def _limits(ax, coords: np.ndarray, room: float, renderer, equal: bool = False) -> None:
+    """Axis limits around the points: 4% of the span, or at least `room` pixels on the left and right.
+
+    With `equal`, one unit is as many pixels across as up (the narrower axis is widened, centred),
+    so that arrows keep their true angles and lengths.
+    """
     lo, hi = coords.min(axis=0), coords.max(axis=0)
     span = np.maximum(hi - lo, 1e-3)
     pad = span * 0.04
@@ -157,8 +171,13 @@ def _limits(ax, coords: np.ndarray, room: float, renderer) -> None:
     if room and box.width > 3 * room:  # span + 2 pad fills box.width pixels, of which pad is `room`
         pad[0] = max(pad[0], span[0] * room / (box.width - 2 * room))
         pad[1] = max(pad[1], span[1] * 0.08)
-    ax.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
-    ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
+    x0, x1, y0, y1 = lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1]
+    if equal:
+        per_pixel = max((x1 - x0) / box.width, (y1 - y0) / box.height)  # data units per pixel
+        grow_x, grow_y = per_pixel * box.width - (x1 - x0), per_pixel * box.height - (y1 - y0)
+        x0, x1, y0, y1 = x0 - grow_x / 2, x1 + grow_x / 2, y0 - grow_y / 2, y1 + grow_y / 2
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
 
 
 def _place_labels(fig, ax, p, limit: int, fontsize: float, anchor: np.ndarray,
@@ -179,7 +198,7 @@ def _place_labels(fig, ax, p, limit: int, fontsize: float, anchor: np.ndarray,
     placed = np.empty((0, 4))  # label boxes
     # a label may cover unlabelled points, but never the marker of a labelled or query word
     keep_clear = markers[anchor]
-    order = np.lexsort((p.rank, ~anchor))[:max(limit, int(anchor.sum()))]
+    order = p.label_order[:max(limit, int(anchor.sum()))]
     count = 0
     for i in order:
         bold = bool(anchor[i])

@@ -10,10 +10,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import EmbedkitError, FormatError, UnknownWordError
-from .projection import METHODS, project, single_thread_below, umap_neighbours, warm_up
+from .naming import cluster_names, cluster_order, distinctiveness, informative, label_priority
+from .projection import METHODS, project_with_info, single_thread_below, umap_neighbours, warm_up
+from ..query.ties import is_one_hot
 from ..vectors import Vectors
 
 DEFAULT_TOP = {"png": 1000, "svg": 1000, "pdf": 1000, "html": 3000}  # words plotted when none are chosen
+AUTO_CLUSTERS = 10  # clusters="auto": this many for 200 words or more, one per 20 words below, none under 40
 _NAMES = {"umap": "UMAP", "pca": "PCA", "tsne": "t-SNE"}
 
 
@@ -22,7 +25,9 @@ class Picture:
     """What a picture shows: words, where they land, how they are coloured, and its title.
 
     `group[i]` indexes `group_names`; -1 is "no group" (drawn grey). `rank[i]` is the word's row
-    in the source vectors (0 = most frequent), which decides which words get labels first.
+    in the source vectors (0 = most frequent). `priority[i]` decides which words get labels first
+    (0 first, after the anchors): informative words before stop words and punctuation, spread
+    over the clusters (`naming.label_priority`).
     """
 
     words: list[str]
@@ -38,9 +43,22 @@ class Picture:
     neighbours: list[list[tuple[str, float]]] | None = None  # (n, 5) nearest in the original space
     labelled: int | None = None         # words labelled on the picture, once drawn
     timings: dict[str, float] = field(default_factory=dict)   # seconds per step
+    priority: np.ndarray | None = None  # (n,) int64, label order; None: by rank
+    axes: tuple[str, str] | None = None  # axis titles (PCA: the share of the variance each shows)
 
     def __len__(self) -> int:
         return len(self.words)
+
+    @property
+    def label_order(self) -> np.ndarray:
+        """Indices of the words, in the order they are labelled: anchors, then by `priority`."""
+        anchor = np.isin(self.words, self.anchors)
+        return np.lexsort((self.rank if self.priority is None else self.priority, ~anchor))
+
+    @property
+    def equal_aspect(self) -> bool:
+        """Arrows are drawn: one unit is as long across as up, so that their angles are true."""
+        return bool(self.arrows)
 
 
 # -- choosing the words and colouring them ---------------------------------------------------
@@ -50,7 +68,7 @@ def prepare(vectors: Vectors, *, method: str | None = None, top: int | None = No
             words=None, words_file=None, neighbors_of=None, topn: int = 10,
             clusters: int | None = None, analogy=None, seed: int | None = 0,
             metric: str = "cosine", neighbours: int = 0, name: str | None = None,
-            timed: bool = False) -> Picture:
+            timed: bool = False, status=None) -> Picture:
     """Choose words from `vectors`, project them to 2-D and colour them.
 
     The plotted words are the union of: the `top` most frequent words; `words` (a list or a
@@ -61,13 +79,17 @@ def prepare(vectors: Vectors, *, method: str | None = None, top: int | None = No
     Args:
         method: "umap", "pca" or "tsne". Default UMAP, or PCA when `analogy` is given: only a
             linear projection keeps the offsets between words straight and parallel.
-        clusters: colour by this many k-means clusters of the unit vectors. Otherwise
-            `neighbors_of` colours each neighbourhood, and `analogy` the two sides of the pairs.
+        clusters: colour by this many k-means clusters of the unit vectors, each named by its
+            most distinctive words (0 or None: no clusters; "auto": 10 for 200 words or more, one
+            per 20 words below, none under 40 nor with `neighbors_of` or `analogy`). Otherwise `neighbors_of` colours
+            each neighbourhood, and `analogy` the two sides of the pairs.
         analogy: pairs "a:b,c:d" (or [(a, b), ...]) drawn as arrows from a to b.
         seed: random seed for the projection and k-means.
         neighbours: also find each plotted word's this-many nearest words in the original space.
         name: what to call the vectors in the title (default: their source).
         timed: also time importing and JIT-compiling the projection apart from running it.
+        status: called with a line of text before the projection, which shows no progress bar
+            (UMAP imports umap-learn and loads or compiles its numba code first).
 
     Raises:
         EmbedkitError: unknown words (naming the word, and the line for `words_file`), bad pairs,
@@ -79,9 +101,13 @@ def prepare(vectors: Vectors, *, method: str | None = None, top: int | None = No
         method = "pca" if analogy else "umap"
     if method not in METHODS:
         raise EmbedkitError(f"unknown projection method {method!r}; choose one of {', '.join(METHODS)}")
+    if clusters == "auto":  # one-hot vectors are all orthogonal: clusters of them mean nothing
+        clusters = None if neighbors_of or analogy or is_one_hot(vectors) else "auto"
+    else:
+        clusters = clusters or None
     if clusters is not None and neighbors_of:
         raise EmbedkitError("clusters and neighbourhoods both colour the points; choose one")
-    if clusters is not None and clusters < 1:
+    if clusters is not None and clusters != "auto" and clusters < 1:
         raise EmbedkitError(f"the number of clusters must be at least 1, got {clusters}")
     pairs = parse_pairs(analogy) if analogy else []
     queries = _split(neighbors_of)
@@ -91,15 +117,28 @@ def prepare(vectors: Vectors, *, method: str | None = None, top: int | None = No
     picked = vectors.take(rank)
     group = np.array([choice.group_of.get(int(r), -1) for r in rank], dtype=np.int64)
     group_names = choice.group_names
+    orders = None
+    if clusters == "auto":
+        clusters = AUTO_CLUSTERS if len(picked) >= 20 * AUTO_CLUSTERS else len(picked) // 20 or None
+        clusters = clusters if clusters and clusters >= 2 else None
     if clusters is not None:
-        group, group_names = _kmeans(picked, rank, clusters, seed)
+        group, group_names, orders = _kmeans(picked, rank, clusters, seed)
+    priority = label_priority(picked.words, rank, orders)
     timings["select"] = time.perf_counter() - start
 
+    if status:
+        status(f"{_NAMES[method]} of {len(picked):,} words"
+               + (": importing umap-learn and loading its numba code (compiled on the first run only) ..."
+                  if method == "umap" else " ..."))
     if timed:
         timings.update(warm_up(method, metric=metric))
     start = time.perf_counter()
-    coords = project(picked, method, seed=seed, metric=metric)
+    coords, info = project_with_info(picked, method, seed=seed, metric=metric)
     timings["project"] = time.perf_counter() - start
+    axes = None
+    if "explained_variance" in info:
+        axes = tuple(f"PC{i}: {100 * share:.1f}% of the variance" for i, share in
+                     enumerate(info["explained_variance"], 1))
 
     near_words = None
     if neighbours:
@@ -109,12 +148,12 @@ def prepare(vectors: Vectors, *, method: str | None = None, top: int | None = No
         timings["neighbours"] = time.perf_counter() - start
 
     title = f"{name or vectors.name}: " + " + ".join(choice.what)
-    subtitle = _how(method, metric, len(picked), clusters, bool(queries), pairs, _is_one_hot(vectors))
+    subtitle = _how(method, metric, len(picked), clusters, bool(queries), pairs, is_one_hot(vectors))
     anchors = list(dict.fromkeys(queries + [w for pair in pairs for w in pair]))
     return Picture(words=picked.words, coords=coords, rank=rank, group=group,
                    group_names=group_names, anchors=anchors,
                    arrows=pairs, title=title, subtitle=subtitle, method=_NAMES[method],
-                   neighbours=near_words, timings=timings)
+                   neighbours=near_words, timings=timings, priority=priority, axes=axes)
 
 
 @dataclass
@@ -228,34 +267,24 @@ def _nearest(vectors: Vectors, rows: np.ndarray, k: int) -> tuple[np.ndarray, np
     return indices, sims
 
 
-def _kmeans(picked: Vectors, rank: np.ndarray, k: int, seed) -> tuple[np.ndarray, list[str]]:
-    """k-means clusters of the unit vectors, numbered by their most frequent word; named by 3 words."""
+def _kmeans(picked: Vectors, rank: np.ndarray, k: int, seed) -> tuple[np.ndarray, list[str], list[list[int]]]:
+    """k-means clusters of the unit vectors, numbered by their most frequent word, each named by its
+    most distinctive words (`naming`); with each cluster's members in labelling order."""
     from sklearn.cluster import KMeans
 
     if k > len(picked):
         raise EmbedkitError(f"cannot make {k} clusters of {len(picked)} words")
+    unit = picked.unit
     with single_thread_below(len(picked), 20000):
-        labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(picked.unit)
+        labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(unit)
     order = sorted(range(k), key=lambda c: rank[labels == c].min())
     renumber = np.empty(k, dtype=np.int64)
     renumber[order] = np.arange(k)
     group = renumber[labels]
-    names = []
-    for c in range(k):
-        members = np.flatnonzero(group == c)
-        by_rank = members[np.argsort(rank[members])]
-        # name a cluster by its most frequent words, preferring words over punctuation
-        first = ([i for i in by_rank if any(ch.isalpha() for ch in picked.words[i])] + list(by_rank))[:3]
-        first = list(dict.fromkeys(first))[:3]
-        names.append(", ".join(picked.words[i] for i in first) + (", \u2026" if len(members) > 3 else ""))
-    return group, names
-
-
-def _is_one_hot(vectors: Vectors) -> bool:
-    if vectors.meta.get("kind") == "onehot":
-        return True
-    return vectors.is_sparse and vectors.matrix.shape[1] >= len(vectors) and \
-        bool((np.diff(vectors.matrix.indptr) == 1).all())
+    score = distinctiveness(unit, group, k)
+    good = informative(picked.words)
+    orders = [cluster_order(np.flatnonzero(group == c), rank, score, good) for c in range(k)]
+    return group, cluster_names(picked.words, orders), orders
 
 
 def _how(method, metric, n, clusters, neighbourhoods, pairs, one_hot) -> str:

@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import sys
 import time
 import warnings
 
@@ -55,6 +56,15 @@ def project(vectors, method: str = "umap", *, seed: int | None = 0, metric: str 
     Raises:
         EmbedkitError: unknown method or metric, or vectors with NaN or infinite values.
     """
+    return project_with_info(vectors, method, seed=seed, metric=metric, n_neighbors=n_neighbors,
+                             min_dist=min_dist, perplexity=perplexity)[0]
+
+
+def project_with_info(vectors, method: str = "umap", *, seed: int | None = 0, metric: str = "cosine",
+                      n_neighbors: int | None = None, min_dist: float | None = None,
+                      perplexity: float = 30.0) -> tuple[np.ndarray, dict]:
+    """`project`, and what the method tells about the projection: {"explained_variance": (share of
+    the variance along the first axis, along the second)} for PCA, {} for the others."""
     if method not in METHODS:
         raise EmbedkitError(f"unknown projection method {method!r}; choose one of {', '.join(METHODS)}")
     if metric not in METRICS:
@@ -63,15 +73,16 @@ def project(vectors, method: str = "umap", *, seed: int | None = 0, metric: str 
     _check_finite(words, X)
     n = X.shape[0]
     if n < 3:  # nothing to learn: place them on a line
-        return np.column_stack([np.arange(n, dtype=np.float64) - (n - 1) / 2, np.zeros(n)])
+        return np.column_stack([np.arange(n, dtype=np.float64) - (n - 1) / 2, np.zeros(n)]), {}
+    info: dict = {}
     with single_thread_below(n, 2000):
         if method == "pca":
-            coords = _pca(_unit(X) if metric == "cosine" else X, seed)
+            coords, info["explained_variance"] = _pca(_unit(X) if metric == "cosine" else X, seed)
         elif method == "tsne":
             coords = _tsne(X, metric, seed, perplexity)
         else:
             coords = _umap(X, metric, seed, n_neighbors, min_dist)
-    return np.asarray(coords, dtype=np.float64)
+    return np.asarray(coords, dtype=np.float64), info
 
 
 def single_thread_below(n: int, threshold: int):
@@ -114,19 +125,24 @@ def _unit(X):
     return sp.diags(inverse).dot(X).tocsr() if sp.issparse(X) else X * inverse[:, None]
 
 
-def _pca(X, seed):
+def _pca(X, seed) -> tuple[np.ndarray, tuple[float, float]]:
+    """Coordinates on the first two principal axes, and the share of the variance each explains."""
     from sklearn.decomposition import PCA, TruncatedSVD
 
     if X.shape[1] < 2:  # a single dimension: the second coordinate is 0
         X = sp.hstack([X, sp.csr_matrix((X.shape[0], 1))]).tocsr() if sp.issparse(X) \
             else np.hstack([X, np.zeros((X.shape[0], 1), X.dtype)])
-    if sp.issparse(X):
-        if X.shape[1] == 2:
-            return X.toarray()
-        return TruncatedSVD(n_components=2, random_state=seed).fit_transform(X)
+    if sp.issparse(X) and X.shape[1] == 2:
+        coords = X.toarray()
+        total = coords.var(axis=0).sum()
+        return coords, tuple(float(v / total) if total > 0 else 0.0 for v in coords.var(axis=0))
+    model = TruncatedSVD(n_components=2, random_state=seed) if sp.issparse(X) else \
+        PCA(n_components=2, random_state=seed)
     with warnings.catch_warnings():  # identical vectors: variance ratio 0/0, coordinates all 0
         warnings.simplefilter("ignore", RuntimeWarning)
-        return PCA(n_components=2, random_state=seed).fit_transform(X)
+        coords = model.fit_transform(X)
+    ratio = np.nan_to_num(model.explained_variance_ratio_, nan=0.0)
+    return coords, (float(ratio[0]), float(ratio[1]))
 
 
 def _tsne(X, metric, seed, perplexity):
@@ -206,7 +222,39 @@ def _import_umap():
     except ImportError:
         raise EmbedkitError("UMAP needs umap-learn: pip install umap-learn "
                             "(or choose --method pca or tsne)") from None
+    cache_umap_kernels(umap)
     return umap
+
+
+def cache_umap_kernels(umap) -> int:
+    """Turn on numba's on-disk cache for umap-learn's jitted functions that lack it; how many.
+
+    umap-learn compiles its layout optimiser and fuzzy-graph functions (`cache=False`) in every
+    process: seconds of each `embedkit plot`. Cached, the compiled code is written once (beside
+    umap-learn's sources, or numba's user cache folder when those are read-only) and loaded by
+    later runs; numba recompiles when the source file changes, as after an upgrade. numba keys its
+    cache by function and signature, not by compile options, so a function jitted twice (the
+    layout epoch, serial and parallel) is cached only through its single serial dispatcher, and
+    a function with several candidates through none.
+    """
+    from numba.core.caching import NullCache
+    from numba.core.registry import CPUDispatcher
+
+    by_function: dict = {}
+    for name, module in list(sys.modules.items()):
+        if name == umap.__name__ or name.startswith(umap.__name__ + "."):
+            for value in list(vars(module).values()):
+                if isinstance(value, CPUDispatcher):
+                    by_function.setdefault(value.py_func, {})[id(value)] = value
+    enabled = 0
+    for dispatchers in by_function.values():
+        candidates = list(dispatchers.values())
+        if len(candidates) > 1:
+            candidates = [d for d in candidates if not d.targetoptions.get("parallel")]
+        if len(candidates) == 1 and isinstance(candidates[0]._cache, NullCache):
+            candidates[0].enable_caching()
+            enabled += 1
+    return enabled
 
 
 def warm_up(method: str, *, metric: str = "cosine") -> dict[str, float]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
 import sys
 
 import click
@@ -18,6 +19,7 @@ from .. import query
 from ..display import format_table
 from ..errors import EmbedkitError
 from ..vectors import Vectors
+from .ties import tie_note
 
 PROMPT = "> "
 HISTORY = os.path.join("~", ".embedkit_history")
@@ -25,7 +27,7 @@ HISTORY = os.path.join("~", ".embedkit_history")
 HELP = """\
   king                    nearest words to king
   king queen              nearest words to the mean of king and queen
-  king - man + woman      vector arithmetic (3CosAdd); separate + and - by spaces
+  king - man + woman      vector arithmetic (3CosAdd); king-man+woman works too
   sim cat dog             cosine similarity of two words
   odd breakfast lunch car the word that does not belong (3 words or more)
   topn 5                  show 5 answers from now on
@@ -34,36 +36,61 @@ HELP = """\
   quit, exit or Ctrl-D    leave"""
 
 
-def parse_expression(line: str, vocabulary=()) -> tuple[list[str], list[str]]:
-    """Positive and negative words of `king - man + woman` (also `king -man +woman`).
+_ATOMS = re.compile(r"[+-]|[^+-]+")
 
-    A sign glued to a word counts as an operator only when the glued form is not itself in
-    `vocabulary` (GloVe has words such as '-' and '--'); a single token is always a word.
+
+def parse_expression(line: str, vocabulary=()) -> tuple[list[str], list[str]]:
+    """Positive and negative words of `king - man + woman` (also `king -man +woman`, `king-man+woman`).
+
+    A `+` or `-` inside a token counts as an operator only where the token is not itself a word of
+    `vocabulary` (GloVe has '-', '--' and 'x-ray'): a token not in it is cut at its signs, and the
+    longest runs of pieces that are words ('x-ray' in 'x-ray-man') are put back together. A
+    line of one token in `vocabulary`, or one that cuts into no word at all ('-'), is a word.
 
     Raises:
         EmbedkitError: an operator with no word after it, or two operators in a row.
+
+    Example:
+        >>> parse_expression("king-man+woman", {"king", "man", "woman"})
+        (['king', 'woman'], ['man'])
     """
     tokens = line.split()
-    if len(tokens) == 1:
+    if len(tokens) == 1 and tokens[0] in vocabulary:
         return tokens, []
+    pieces = [piece for token in tokens for piece in _pieces(token, vocabulary)]
+    if len(tokens) == 1 and all(piece in ("+", "-") for piece in pieces):
+        return tokens, []  # '-' alone is the word '-'
     positive, negative, sign = [], [], None
-    for token in tokens:
-        if token in ("+", "-"):
+    for piece in pieces:
+        if piece in ("+", "-"):
             if sign is not None:
                 raise EmbedkitError(f"two operators in a row in {line.strip()!r}")
-            sign = token
+            sign = piece
             continue
-        if token[0] in "+-" and len(token) > 1 and token not in vocabulary:
-            if sign is not None:
-                raise EmbedkitError(f"two operators in a row in {line.strip()!r}")
-            sign, token = token[0], token[1:]
-        (negative if sign == "-" else positive).append(token)
+        (negative if sign == "-" else positive).append(piece)
         sign = None
     if sign is not None:
         raise EmbedkitError(f"{line.strip()!r} ends with {sign!r}; expected a word after it")
     return positive, negative
 
 
+def _pieces(token: str, vocabulary) -> list[str]:
+    """`token` as words and operators: itself when it is a word (or a lone sign), else cut at its
+    signs, each longest run of pieces that forms a word of `vocabulary` kept whole."""
+    if token in ("+", "-") or token in vocabulary:
+        return [token]
+    atoms = _ATOMS.findall(token)
+    out, i = [], 0
+    while i < len(atoms):
+        for j in range(len(atoms), i + 1, -1):  # the longest run of two pieces or more that is a word
+            if "".join(atoms[i:j]) in vocabulary:
+                out.append("".join(atoms[i:j]))
+                i = j
+                break
+        else:
+            out.append(atoms[i])
+            i += 1
+    return out
 def composed_note(vectors: Vectors, words) -> str:
     """One line per query word without a row whose vector is composed from subwords; "" if none.
 
@@ -127,7 +154,9 @@ class QuerySession:
                 return self._set(command, rest[0])
             positive, negative = parse_expression(line, self.vectors.index)
             answers = query.most_similar(self.vectors, positive, negative, self.topn, self.restrict)
-            return with_note(self.vectors, positive + negative, neighbors_table(answers))
+            note = tie_note(self.vectors, answers)
+            text = with_note(self.vectors, positive + negative, neighbors_table(answers))
+            return text + (f"\nNote: {note}." if note else "")
         except EmbedkitError as error:
             return f"Error: {error}"
 
@@ -193,7 +222,8 @@ def run(session: QuerySession) -> None:
 
     On a terminal: a banner, a `> ` prompt, history and completion; Ctrl-C clears the line or
     stops the question being answered.
-    From a pipe: no prompt and no banner, only the answers.
+    From a pipe: no banner; each question is echoed after the prompt (`> king`) before its
+    answer, so that the output reads as the session would on a terminal.
     """
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if interactive:
@@ -206,6 +236,8 @@ def run(session: QuerySession) -> None:
             line = input(PROMPT) if interactive else sys.stdin.readline()
             if not interactive and not line:  # EOF on a pipe
                 break
+            if not interactive and line.strip():
+                click.echo(PROMPT + line.strip())
             reply = session.answer(line)
         except EOFError:
             if interactive:

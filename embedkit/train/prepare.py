@@ -9,13 +9,14 @@ and a tokenised copy). Both give the same vocabulary, word ids, loss sample and 
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 from .corpus import Corpus
 from .vocab import Vocab, VocabRules
-from ..errors import EmbedkitError
+from ..errors import EmbedkitError, EmbedkitWarning
 from ..outputs import write_error
 from .windows import skipgram_pairs
 from .config import SkipGramConfig
@@ -75,6 +76,9 @@ class PreparedCorpus:
 # The loss sample's reservoir holds at most RESERVOIR_UNITS units of at most RESERVOIR_PIECE tokens:
 # sentences, or pieces of longer ones. So it stays under 400,000 tokens whatever the lines' length,
 # and every pair has the same chance of being sampled (see `prepare`).
+# Below these, training runs but its vectors say next to nothing: warned about, not refused.
+FEW_WORDS = 10
+FEW_PAIRS = 100
 RESERVOIR_UNITS = 2000
 
 
@@ -204,7 +208,33 @@ def _loss_sample(corpus: Corpus, config: SkipGramConfig, vocab: Vocab, reservoir
         raise EmbedkitError(
             f"{corpus.description}: no training pairs: no line holds two words that occur at least "
             f"min-count={config.min_count} times; lower --min-count or use a larger corpus")
-    return draw_loss_sample(reservoir, vocab, config, rng)
+    sample = draw_loss_sample(reservoir, vocab, config, rng)
+    warn_if_degenerate(corpus.description, len(vocab), len(sample), config)
+    return sample
+
+
+def warn_if_degenerate(description: str, words: int, pairs: int, config: SkipGramConfig) -> None:
+    """An `EmbedkitWarning` when fewer than `FEW_WORDS` words are kept or fewer than `FEW_PAIRS`
+    pairs are sampled for the loss: the vectors of such a corpus mean little, and with no pair
+    at all the loss is not defined (NaN).
+
+    Example:
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     warn_if_degenerate("tiny.txt", 3, 2, SkipGramConfig())
+        >>> str(caught[0].message).split(";")[0]
+        'tiny.txt: a degenerate corpus, 3 words kept (min-count 5) and 2 sampled pairs'
+    """
+    if words >= FEW_WORDS and pairs >= FEW_PAIRS:
+        return
+    advice = "use a larger corpus"
+    if config.sample and pairs < FEW_PAIRS:
+        advice += f", or --sample 0 (subsampling at {config.sample:g} drops most pairs of a small corpus)"
+    loss = "; the loss is not defined without pairs (nan)" if pairs == 0 else ""
+    warnings.warn(f"{description}: a degenerate corpus, {words:,} words kept (min-count {config.min_count}) and "
+                  f"{pairs:,} sampled pairs; vectors trained on it mean little{loss}; {advice}",
+                  EmbedkitWarning, stacklevel=3)
 
 
 def draw_loss_sample(sentences: list[list[str]], vocab: Vocab, config: SkipGramConfig,

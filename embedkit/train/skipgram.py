@@ -38,8 +38,8 @@ from .config import SkipGramConfig
 from .engines import ENGINES
 from .monitor import Monitor, TrainingInterrupted
 from .prepare import prepare
-from .resume import check_model, model_vocab, start_from_model, start_from_vectors
 from .shards import is_prepared, open_prepared
+from .resume import check_model, model_vocab, start_from_model, start_from_vectors
 from .vocab import VocabRules
 
 
@@ -72,19 +72,18 @@ def train_skipgram(corpus, config: SkipGramConfig | None = None, *, progress: bo
         raise EmbedkitError("give resume (a model to continue) or init (vectors to start from), not both")
     if resume is not None:
         check_model(resume, config, _name(resume))
-    start = "--resume" if resume is not None else "--init" if init is not None else None
-    if start and config.subwords:
-        raise EmbedkitError(f"{start} is for whole-word models; --subwords trains from word2vec's random start")
-    if start and config.engine == "spark":
-        raise EmbedkitError(f"{start}: the Spark engine cannot honour it: MLlib's Word2Vec starts from its "
-                            "own random vectors; leave it out, or train with --engine native")
+    if config.subwords and (resume is not None or init is not None):
+        raise EmbedkitError(f"{'--resume' if resume is not None else '--init'} is for whole-word models; "
+                            "--subwords trains from word2vec's random start")
+    if config.engine == "spark" and (resume is not None or init is not None):
+        raise EmbedkitError(f"{'--resume' if resume is not None else '--init'}: MLlib's Word2Vec starts from its "
+                            "own random vectors; continue or start training with --engine native")
     stream = stream if stream is not None else sys.stderr
     scratch = contextlib.ExitStack()  # the tokenised copy's folder, removed however training ends
     tmp = scratch.enter_context(scratch_folder("embedkit-train-", workdir))
     try:
         started = time.perf_counter()
-        base = model_vocab(resume, _name(resume)) if resume is not None else None
-        prepared, config = _prepare(corpus, config, tmp, stream if progress else None, base)
+        prepared, config = _prepare(corpus, config, tmp, stream if progress else None, resume)
         scan_seconds = time.perf_counter() - started
         if progress:
             print(f"corpus: {prepared.total_words:,} words, {prepared.sentences:,} sentences, "
@@ -114,6 +113,42 @@ def train_skipgram(corpus, config: SkipGramConfig | None = None, *, progress: bo
         scratch.close()
 
 
+def _prepare(corpus, config: SkipGramConfig, tmp: Path, stream, resume: Vectors | None = None):
+    """(what the engine trains from, the config it trains with): the corpus pass on Spark for the
+    Spark engine, a prepared folder's shards (`shards.open_prepared`, its settings adopted), or the
+    pass here (`prepare`: phrases joined first, `resume`'s words kept first)."""
+    if config.engine == "spark":
+        from .engines.spark import prepare as on_spark
+
+        if isinstance(corpus, Corpus):
+            corpus = corpus.files or corpus.sentences
+
+        def say(line: str) -> None:
+            if stream is not None:
+                print(line, file=stream)
+
+        return on_spark(corpus, config, say), config
+    paths = [corpus] if isinstance(corpus, (str, os.PathLike)) else corpus
+    folders = [p for p in paths if isinstance(p, (str, os.PathLike)) and is_prepared(p)] \
+        if isinstance(paths, (list, tuple)) else []
+    if folders:
+        if len(paths) > 1:
+            raise EmbedkitError(f"{folders[0]} is a prepared corpus: train it alone, not with other paths")
+        if config.engine != "native":
+            raise EmbedkitError(f"{folders[0]} is a prepared corpus: the native engine trains from it "
+                                f"(--engine native), not {config.engine}")
+        if config.phrases or resume is not None:
+            raise EmbedkitError(f"{folders[0]} is a prepared corpus, its vocabulary fixed: "
+                                f"{'--phrases' if config.phrases else '--resume'} needs the text itself")
+        return open_prepared(folders[0], config, tmp)
+    if not isinstance(corpus, Corpus):
+        corpus = Corpus(corpus, lowercase=config.lowercase, max_sentence_length=config.max_sentence_length)
+    if config.phrases:
+        corpus = _phrased(corpus, config, tmp, stream)
+    base = model_vocab(resume, _name(resume)) if resume is not None else None
+    return prepare(corpus, config, tmp, rules=VocabRules.from_config(config, base=base)), config
+
+
 def _name(vectors: Vectors) -> str:
     return str(vectors.meta.get("source") or vectors.meta.get("name") or "the model")
 
@@ -141,43 +176,3 @@ def _phrased(corpus: Corpus, config: SkipGramConfig, tmp: Path, stream) -> Corpu
               f"{time.perf_counter() - started:.1f} s; the top ones:", file=stream)
         print(format_phrases(models[-1].top(5)), file=stream)
     return Corpus(joined, lowercase=False, max_sentence_length=config.max_sentence_length)
-
-
-def _prepare(corpus, config: SkipGramConfig, tmp: Path, stream, base=None):
-    """(what the engine trains from, the config it trains with): the corpus pass on Spark for the
-    Spark engine, a prepared folder's shards (`shards.open_prepared`, its settings adopted), or the
-    pass here (`prepare`, after the phrases are joined), its vocabulary after `base` (continued
-    training) by the config's rules."""
-    if config.engine == "spark":
-        from .engines.spark import prepare as on_spark
-
-        if isinstance(corpus, Corpus):
-            corpus = corpus.files or corpus.sentences
-
-        def say(line: str) -> None:
-            if stream is not None:
-                print(line, file=stream)
-
-        return on_spark(corpus, config, say), config
-    paths = [corpus] if isinstance(corpus, (str, os.PathLike)) else corpus
-    folders = [p for p in paths if isinstance(p, (str, os.PathLike)) and is_prepared(p)] \
-        if isinstance(paths, (list, tuple)) else []
-    if folders:
-        if len(paths) > 1:
-            raise EmbedkitError(f"{folders[0]} is a prepared corpus: train it alone, not with other paths")
-        if config.engine != "native":
-            raise EmbedkitError(f"{folders[0]} is a prepared corpus: the native engine trains from it "
-                                f"(--engine native), not {config.engine}")
-        fixed = [flag for flag, given in (("--resume", base is not None), ("--phrases", config.phrases),
-                                           ("--max-final-vocab", config.max_final_vocab is not None),
-                                           ("--keep-words", config.keep_words), ("--drop-words", config.drop_words))
-                 if given]
-        if fixed:
-            raise EmbedkitError(f"{folders[0]} is a prepared corpus whose vocabulary is fixed: {', '.join(fixed)} "
-                                "cannot change it; train on the text instead")
-        return open_prepared(folders[0], config, tmp)
-    if not isinstance(corpus, Corpus):
-        corpus = Corpus(corpus, lowercase=config.lowercase, max_sentence_length=config.max_sentence_length)
-    if config.phrases:
-        corpus = _phrased(corpus, config, tmp, stream)
-    return prepare(corpus, config, tmp, rules=VocabRules.from_config(config, base=base)), config

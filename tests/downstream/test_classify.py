@@ -291,3 +291,34 @@ def test_resample_gives_fresh_training_data_every_epoch():
     assert trained.predict(["w1 bad w2"]) == ["pos"]
     fixed = train_classifier(data, config, progress=False)  # without it: the first split's mapping
     assert fixed.evaluate(fixed.test)["accuracy"] <= 0.5
+
+
+def test_fixed_memory_stays_fixed_and_forgets_at_its_rate():
+    """memory=m fixes every recurrent matrix at m x I (not trained, not counted); two inputs that differ
+    only in their first word give last states at most 2 m^(T-1) apart, though they differ after the first word."""
+    data = planted_data(40)
+    config = ClassifierConfig(cell="rnn", hidden=6, dim=4, epochs=2, memory=0.8, bidirectional=True)
+    trained = train_classifier(data, config, progress=False)
+    rnn = trained.model.rnn
+    for suffix in ("", "_reverse"):
+        weight = getattr(rnn, f"weight_hh_l0{suffix}")
+        assert not weight.requires_grad and torch.equal(weight, 0.8 * torch.eye(6))
+    learned = SequenceClassifier(10, 2, ClassifierConfig(cell="rnn", hidden=6, dim=4, bidirectional=True))
+    assert count_parameters(learned) - count_parameters(SequenceClassifier(10, 2, config)) == 2 * 6 * 6
+    torch.manual_seed(0)
+    x = torch.randn(2, 20, 4) * 3
+    x[1, 1:] = x[0, 1:]  # the same sequence but for its first word
+    lengths = torch.tensor([20, 20])
+    for memory, bound in ((0.8, 2 * 0.8 ** 19), (0.3, 2 * 0.3 ** 19)):
+        model = SequenceClassifier(10, 2, ClassifierConfig(cell="rnn", hidden=6, dim=4, memory=memory)).eval()
+        last, _ = model._encode(x, lengths)
+        assert (last[0] - last[1]).abs().max().item() <= bound + 1e-6
+        first, _ = model._encode(x[:, :1], torch.tensor([1, 1]))
+        assert (first[0] - first[1]).abs().max().item() > 0.1  # the first word did make a difference
+
+
+@pytest.mark.parametrize("changes, message", [({"cell": "lstm", "memory": 0.5}, "needs cell 'rnn'"),
+                                              ({"cell": "rnn", "memory": 1.0}, "in \\[0, 1\\)")])
+def test_fixed_memory_needs_a_simple_rnn_and_a_contraction(changes, message):
+    with pytest.raises(EmbedkitError, match=message):
+        ClassifierConfig(**changes).check()

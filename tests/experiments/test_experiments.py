@@ -228,27 +228,84 @@ def test_render_escapes_and_shades():
 FILES = ["plot.png", "report.md", "results.csv", "results.json"]
 
 
+def drawn_figures(monkeypatch) -> list:
+    """The figures the experiments draw, kept as `report.write` makes them."""
+    from embedkit.experiments import report
+
+    figures = []
+
+    def keep(*args):
+        figures.append(report_figure(*args))
+        return figures[-1]
+
+    report_figure = report.figure_of
+    monkeypatch.setattr(report, "figure_of", keep)
+    return figures
+
+
+def check_figure(fig) -> None:
+    """Accuracy axes run up to 100% from near chance, with chance drawn, over at least 40 points of
+    accuracy (never zoomed onto a few points of noise); no legend covers a point, line or bar; no
+    x axis labels minor ticks (a log axis of distances shows the distances, not 4x10^0)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.lines import Line2D
+    from matplotlib.transforms import Bbox
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    for ax in fig.axes:
+        minor = [t.get_text() for t in ax.get_xminorticklabels() if t.get_visible() and t.get_text()]
+        assert minor == [], f"{ax.get_title()!r} labels minor ticks between the values run: {minor}"
+        if "accuracy" in ax.get_ylabel():
+            low, high = ax.get_ylim()
+            assert high >= 1.0 and high - low >= 0.4, (ax.get_title(), low, high)
+            chance = [line for line in ax.lines if line.get_linestyle() == ":" and len(set(line.get_ydata())) == 1]
+            assert chance and low < chance[0].get_ydata()[0] < high, ax.get_title()
+        legends = [legend for legend in (ax.get_legend(),) if legend is not None]
+        for legend in legends:
+            box = legend.get_window_extent(renderer)
+            points = [collection.get_offset_transform().transform(collection.get_offsets())
+                      for collection in ax.collections]
+            points += [line.get_transform().transform(line.get_xydata()) for line in ax.lines
+                       if isinstance(line, Line2D) and line.get_transform() == ax.transData]
+            for xy in points:
+                inside = (box.x0 < xy[:, 0]) & (xy[:, 0] < box.x1) & (box.y0 < xy[:, 1]) & (xy[:, 1] < box.y1)
+                assert not inside.any(), f"the legend of {ax.get_title()!r} covers {int(inside.sum())} points"
+            for patch in ax.patches:  # the part of each bar inside the axes
+                seen = Bbox.intersection(patch.get_window_extent(renderer), ax.bbox)
+                assert seen is None or not box.overlaps(seen), f"the legend of {ax.get_title()!r} covers a bar"
+
+
 @pytest.mark.parametrize("args", [
     ["length", "synthetic", "--ks", "3,8", "--cells", "rnn,lstm", "--seeds", "2"],
     ["cells", "--seeds", "2"],
-    ["direction", "--cells", "lstm", "--seeds", "2"],
+    ["direction", "--cells", "leaky,lstm", "--seeds", "2"],
     ["attention", "--seeds", "2"],
     ["onehot", "lee", "--seeds", "2"],
 ])
-def test_quick_runs_write_the_report(tmp_path, args):
+def test_quick_runs_write_the_report(tmp_path, args, monkeypatch):
+    figures = drawn_figures(monkeypatch)
     out = tmp_path / args[0]
     result = CliRunner().invoke(main, ["experiment", *args, "--quick", "-o", str(out), "--seed", "2"])
     assert result.exit_code == 0, result.output
+    assert len(figures) == 1
+    check_figure(figures[0])
     assert FILES == sorted(p.name for p in out.iterdir() if p.name != "attention.html")
     conclusion = json.loads((out / "results.json").read_text())["conclusion"]
     assert conclusion in result.output and f"**Result:** {conclusion}" in (out / "report.md").read_text()
     assert (out / "plot.png").read_bytes()[:4] == b"\x89PNG"
+    if args[0] == "direction":  # the cell with a fixed, known memory is read like the others and described
+        assert conclusion.startswith("LEAKY: ") and "fixed at 0.98 x identity" in (out / "report.md").read_text()
+        runs = json.loads((out / "results.json").read_text())["runs"]
+        assert {len(r["by tenth"]) for r in runs} == {10} and len(runs) == 2 * 3 * 2  # cells x directions x seeds
 
 
 @pytest.mark.parametrize("args, message", [
     (["length", "nosuchset", "--quick"], "nosuchset: no such file, and not a classification set"),
     (["length", "--ks", "5,x"], "--ks takes comma-separated whole numbers"),
-    (["direction", "--cells", "rnn,cnn"], "--cells takes a comma-separated list of rnn, gru, lstm"),
+    (["direction", "--cells", "rnn,cnn"], "--cells takes a comma-separated list of leaky, rnn, gru, lstm"),
+    (["length", "--cells", "leaky"], "--cells takes a comma-separated list of rnn, gru, lstm"),
     (["length", "--ks", "0,5"], "--ks needs distances of at least 1"),
     (["onehot", "no/such/corpus.txt"], "no/such/corpus.txt: no such file or folder"),
 ])
@@ -289,10 +346,13 @@ def test_explain_on_a_saved_model(saved_models, tmp_path):
     lines = lines[1:]
     assert lines[0].startswith("w1[") and " <[" in lines[0]  # no colour when not a terminal
     assert lines[1].startswith("predicted: ")
-    weights = [float(line.split()[1]) for line in lines[3:]]
+    # the synthetic task's words are w0, w1, ... and its marker b: '<' and '>' have no embedding
+    assert lines[2] == "not in the model's vocabulary (each read as <unk>): '<', '>'"
+    weights = [float(line.split()[1]) for line in lines[4:]]
     assert len(weights) == 9 and abs(sum(weights) - 1) < 0.01 and weights == sorted(weights, reverse=True)
     html = page.read_text()
     assert ">&lt;</span>" in html and "<w5>" not in html and html.count("<span") == 9
+    assert "not in the model&#x27;s vocabulary (each read as &lt;unk&gt;): &#x27;&lt;&#x27;, &#x27;&gt;&#x27;" in html
 
 
 def test_explain_color(saved_models):
@@ -351,10 +411,12 @@ SHARED = __import__("pathlib").Path(__file__).resolve().parents[3] / "shared" / 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} not present")
 @pytest.mark.parametrize("args", [["length", "mr", "--cells", "rnn,lstm"], ["direction", "mr", "--cells", "gru"]])
-def test_quick_runs_on_real_sentences(tmp_path, args):
+def test_quick_runs_on_real_sentences(tmp_path, args, monkeypatch):
+    figures = drawn_figures(monkeypatch)
     out = tmp_path / args[0]
     result = CliRunner().invoke(main, ["experiment", *args, "--quick", "--mirror", str(SHARED), "-o", str(out)])
     assert result.exit_code == 0, result.output
+    check_figure(figures[0])
     rows = json.loads((out / "results.json").read_text())["rows"]
     if args[0] == "length":  # four length buckets per cell, every test sentence in one
         assert len(rows) == 8 and sum(r["sentences"] for r in rows) == 2 * 200
@@ -383,6 +445,12 @@ def test_deciding_positions_find_the_planted_word():
     assert direction.third(np.array([0.0, 0.34, 0.5, 0.67, 1.0])).tolist() == [0, 1, 1, 2, 2]
 
 
+def test_explain_names_no_unknown_word_when_it_knows_them_all(saved_models):
+    result = CliRunner().invoke(main, ["explain", str(saved_models["attention"]), "w1 w2 w3"])
+    assert result.exit_code == 0, result.output
+    assert "not in the model's vocabulary" not in result.output
+    assert result.output.splitlines()[1].startswith("predicted: ") and result.output.splitlines()[2].split() == \
+        ["word", "weight"]
 # -- seeds: mean ± std, and claims only beyond the spread ------------------------------------------
 
 

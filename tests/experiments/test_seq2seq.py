@@ -226,7 +226,7 @@ def test_explain_a_saved_encoder_decoder(quick_run):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == f"Wrote {page}." and lines[1].startswith("translation: ")
-    assert lines[2] == "not in the model's vocabulary (read as <unk>): <, b, >"
+    assert lines[2] == "not in the model's vocabulary (each read as <unk>): '<', 'b', '>'"
     translation = lines[1].split(": ", 1)[1].split()
     grid = lines[3:]
     source = ["the", "black", "cat", "sees", "<", "b", ">"]

@@ -98,7 +98,11 @@ def test_readme_example_runs(tmp_path):
 # -- install hints -------------------------------------------------------------------------------------
 
 HINT_FILES = sorted([*ROOT.glob("embedkit/**/*.py"), ROOT / "README.md", *ROOT.glob("docs/*.md"), ROOT / ".ci" / "run"])
-PIP = re.compile(r"pip install ([^`\"\n()&;|]*)")  # one command: up to a shell separator
+PIP = re.compile(r"pip install ([^`\"\n()&;|#]*)")  # one command: up to a shell separator or comment
+CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+# The CPU build of torch that lies on the build machines' disk (pip's find-links): installed by
+# that pin, with no index asked, only where the build machines run it.
+ON_DISK_TORCH = "torch==2.13.0"
 
 
 def pip_commands() -> list[tuple[str, list[str]]]:
@@ -106,28 +110,67 @@ def pip_commands() -> list[tuple[str, list[str]]]:
     for path in HINT_FILES:
         for match in PIP.finditer(path.read_text(encoding="utf-8")):
             args = [a.strip("'") for a in match.group(1).split()]
-            out.append((f"{path.relative_to(ROOT)}: pip install {match.group(1)}", args))
+            out.append((f"{path.relative_to(ROOT)}: pip install {match.group(1).strip()}", args))
     return out
+
+
+def readme_commands() -> tuple[str, str]:
+    """The README's two commands: set up + demo, then the tests."""
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").split("```bash\n", 1)[1].split("```", 1)[0].splitlines()
+    return lines[0], lines[1]
+
+
+def extras() -> dict[str, list[str]]:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
 
 
 def test_install_hints_were_found():
     found = " ".join(where for where, _ in pip_commands())
-    assert "embedkit/io/pretrained.py" in found and "README.md" in found and ".ci/run" in found
+    assert "embedkit/io/pretrained.py" in found and "embedkit/downstream/needs_torch.py" in found
+    assert "README.md" in found and ".ci/run" in found and "docs/install.md" in found
 
 
 @pytest.mark.parametrize("where, args", pip_commands(), ids=[w for w, _ in pip_commands()])
 def test_install_hint_installs_this_project(where, args):
-    """PyPI's `embedkit` is another project: this one installs from a checkout (`-e .`), its
-    dependencies by their own names; torch from PyTorch's CPU index (PyPI's Linux torch is CUDA's)."""
+    """PyPI's `embedkit` is another project: this one installs from a checkout (`-e .`, with extras
+    it defines), its dependencies by their own names; torch from PyTorch's CPU index (PyPI's Linux
+    torch is CUDA's), except the on-disk CPU build in CI and the README's test line."""
     for i, arg in enumerate(args):
-        assert not re.match(r"embedkit(\[|$|[<>=])", arg), f"{where}: installs PyPI's unrelated 'embedkit'"
+        assert not re.match(r"embedkit(\[|$|[<>=~!])", arg), f"{where}: installs PyPI's unrelated 'embedkit'"
         if arg.startswith(".[") or arg == ".":
             assert i > 0 and args[i - 1] == "-e", f"{where}: a checkout is installed with -e"
-    if where.startswith(".ci/run") and "torch==2.13.0" in args:
-        return  # CI's machines hold this CPU build on disk (pip's find-links): no index is asked
-    if any(re.match(r"torch([<>=]|$)", arg) for arg in args):
-        assert "--index-url" in args and args[args.index("--index-url") + 1] == "https://download.pytorch.org/whl/cpu", \
-            f"{where}: torch without the CPU index pulls the CUDA build"
+            named = re.findall(r"[a-z]+", arg[1:])
+            assert set(named) <= set(extras()), f"{where}: names an extra pyproject.toml does not define"
+    torch = [arg for arg in args if re.match(r"torch([<>=~!\[]|$)", arg)]
+    if not torch:
+        return
+    if torch == [ON_DISK_TORCH] and "--index-url" not in args:
+        test_line = readme_commands()[1]
+        assert where.startswith(".ci/run") or (where.startswith("README.md") and f"pip install {' '.join(args)}"
+                                                in test_line), f"{where}: {ON_DISK_TORCH} without an index is " \
+                                                               "only for the build machines (CI, the test line)"
+        return
+    assert "--index-url" in args and args[args.index("--index-url") + 1] == CPU_INDEX, \
+        f"{where}: torch without the CPU index pulls the CUDA build"
+
+
+def test_the_distribution_is_not_pypis_embedkit():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["name"] == "embedkit-words"  # free on PyPI when checked (docs/install.md)
+    assert project["scripts"] == {"embedkit": "embedkit.cli:main"}
+    assert "embedkit-words" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_core_does_not_depend_on_torch():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not [d for d in project["dependencies"] if re.match(r"torch\b", d)]
+    assert [d for d in extras()["torch"] if d.startswith("torch")] and "torch>=2.1,<2.15" in extras()["dev"]
 
 
 def test_missing_glove_package_names_the_package_to_install(monkeypatch):
@@ -138,7 +181,18 @@ def test_missing_glove_package_names_the_package_to_install(monkeypatch):
     assert "'embedkit[glove]'" not in error
 
 
-def test_readme_first_command_installs_the_cpu_torch_then_the_checkout():
-    first = (ROOT / "README.md").read_text(encoding="utf-8").split("```bash\n", 1)[1].splitlines()[0]
-    assert ("pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu "
-            "&& pip install -e '.[glove]' && embedkit demo") in first
+def test_readme_commands_set_up_the_light_core_then_the_tests():
+    first, second = readme_commands()
+    assert first == ("python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[glove]' && embedkit demo")
+    assert "torch" not in first  # the demo needs no PyTorch
+    assert second == (". .venv/bin/activate && pip install torch==2.13.0 && pip install -e '.[dev]' && python -m pytest")
+    # the sentence after them says how to get the CPU build where it is not on disk
+    after = (ROOT / "README.md").read_text(encoding="utf-8").split(second, 1)[1].split("## Commands", 1)[0]
+    assert f"pip install torch --index-url {CPU_INDEX}" in after and "CUDA" in after
+
+
+def test_ci_installs_the_cpu_torch_before_the_checkout():
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    torch = lines.index(f"python -m pip install --quiet {ON_DISK_TORCH}")
+    checkout = next(i for i, line in enumerate(lines) if line.startswith("python -m pip install --quiet -e '.[dev"))
+    assert torch < checkout

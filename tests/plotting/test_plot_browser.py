@@ -68,3 +68,55 @@ def test_search_box_says_when_a_word_is_not_plotted(browser, page):
     dom = browser(out.as_uri() + "#nowhere")
     assert "\u201cnowhere\u201d is not among the 60 plotted words" in dom
     assert re.search(r'<body[^>]*data-found=""', dom)
+
+
+# -- what the page shows -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def topical_page(tmp_path_factory):
+    from tests.plotting.test_pictures_speak import STOP, topical
+
+    out = tmp_path_factory.mktemp("topical") / "topics.html"
+    picture = plot(topical(), out, method="pca", clusters=3, labels=15)
+    return out, picture, STOP
+
+
+def _body(dom: str) -> dict:
+    body = re.search(r"<body([^>]*)>", dom).group(1)
+    return {key: value.replace("&quot;", '"') for key, value in re.findall(r'data-([a-z-]+)="([^"]*)"', body)}
+
+
+def test_labelled_words_are_not_stop_words(browser, topical_page):
+    out, picture, stop = topical_page
+    dom = browser(out.as_uri())
+    labels = [t for t in re.findall(r'<g class="textpoint"[^>]*><text[^>]*>([^<]*)</text>', dom) if t]
+    assert len(labels) == 15 and not set(labels) & set(stop)
+    legend = re.findall(r'<text class="legendtext"[^>]*>([^<]*)</text>', dom)
+    assert len(legend) == 3 and not {w for name in legend for w in name.rstrip(", \u2026").split(", ")} & set(stop)
+
+
+def test_search_highlights_the_word_and_its_neighbours_with_labels_that_do_not_pile(browser, topical_page):
+    import json
+
+    out, picture, _ = topical_page
+    dom = browser(out.as_uri() + "#apple")
+    body = _body(dom)
+    assert body["found"] == "apple"
+    near = [w for w, _ in picture.neighbours[picture.words.index("apple")]]
+    labels = body["labels"].split(",")
+    assert labels[0] == "apple" and set(labels) <= {"apple", *near} and len(labels) >= 4
+    annotations = re.findall(r'class="annotation-text"[^>]*>([^<]*)<', dom)
+    assert annotations == labels  # each label drawn once, as placed
+    boxes = json.loads(body["label-boxes"])
+    for i, a in enumerate(boxes):  # no two labels overlap
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+    # every plotted word, and a ring on the word and on each of its nearest words
+    points = len(re.findall(r'<path class="point"', dom))
+    assert points == len(picture) + 1 + len(near)
+
+
+def test_the_plot_fills_its_frame(browser, topical_page):
+    out, _, _ = topical_page
+    body = _body(browser(out.as_uri()))
+    assert body["frame"] == body["plot"], body  # no empty band under the plot

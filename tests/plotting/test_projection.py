@@ -122,3 +122,18 @@ def test_import_embedkit_stays_light():
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert result.stdout.strip() == "[]"
+
+
+def test_umap_kernels_are_cached_on_disk_but_never_twice_for_one_function():
+    from numba.core.caching import FunctionCache, NullCache
+
+    from embedkit.plotting.projection import _import_umap, cache_umap_kernels
+
+    umap = _import_umap()  # umap-learn imports umap.layouts and umap.umap_ itself
+    serial = umap.layouts._nb_optimize_layout_euclidean_single_epoch
+    parallel = umap.layouts._nb_optimize_layout_euclidean_single_epoch_parallel
+    assert serial.py_func is parallel.py_func  # one function jitted twice: numba's cache keys cannot tell them apart
+    assert isinstance(serial._cache, FunctionCache) and isinstance(parallel._cache, NullCache)
+    assert isinstance(umap.umap_.smooth_knn_dist._cache, FunctionCache)
+    assert isinstance(umap.umap_.compute_membership_strengths._cache, FunctionCache)
+    assert cache_umap_kernels(umap) == 0  # done once: nothing left to turn on

@@ -147,18 +147,19 @@ def test_prompt_through_stdin():
              "king -", "topn 1", "apple", "?", "", "quit", "pear"]
     result = run("query", "toy", "--topn", "2", input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
-    assert result.output.split("\n") == [
-        "rank  word    cosine", "   1  prince  0.9791", "   2  man     0.5000",
-        "rank  word    cosine", "   1  queen   1.0000", "   2  prince  0.1088",
-        "word1  word2  cosine", "apple  pear   0.9971",
-        "word   cosine to mean", "pear           0.8936", "apple          0.8936",
+    assert result.output.split("\n") == [  # each question echoed after the prompt, then its answer
+        "> king", "rank  word    cosine", "   1  prince  0.9791", "   2  man     0.5000",
+        "> king - man + woman", "rank  word    cosine", "   1  queen   1.0000", "   2  prince  0.1088",
+        "> sim apple pear", "word1  word2  cosine", "apple  pear   0.9971",
+        "> odd apple pear king", "word   cosine to mean", "pear           0.8936", "apple          0.8936",
         "king           0.4475  <- odd one out",
-        "Error: word 'qeen' is not in the vocabulary; did you mean 'queen'?",
-        "Error: 'king -' ends with '-'; expected a word after it",
-        "topn = 1",
-        "rank  word  cosine", "   1  pear  0.9971",
-        *QuerySession(toy_vectors()).answer("?").split("\n"),
-        "",  # the session ended at 'quit': 'pear' was never answered
+        "> qeen", "Error: word 'qeen' is not in the vocabulary; did you mean 'queen'?",
+        "> king -", "Error: 'king -' ends with '-'; expected a word after it",
+        "> topn 1", "topn = 1",
+        "> apple", "rank  word  cosine", "   1  pear  0.9971",
+        "> ?", *QuerySession(toy_vectors()).answer("?").split("\n"),
+        "> quit",  # the blank line is not echoed; the session ends at 'quit': 'pear' was never answered
+        "",
     ]
 
 

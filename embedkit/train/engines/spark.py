@@ -42,16 +42,15 @@ UNSUPPORTED = {
     "sample": "MLlib's Word2Vec does not subsample frequent words (only --sample 0 says what it does)",
     "min_alpha": "MLlib's Word2Vec decays the learning rate to alpha x 0.0001, and cannot be told otherwise",
     "subwords": "MLlib's Word2Vec has no character n-grams (fastText's model)",
-    "sg": "MLlib's Word2Vec trains skip-gram, not CBOW",
-    "hs": "MLlib's Word2Vec trains hierarchical softmax alone, in its own tree, and cannot be told",
-    "ns_exponent": "MLlib's Word2Vec draws no noise words",
-    "shrink_windows": "MLlib's Word2Vec always shrinks its windows, as word2vec does",
-    "max_final_vocab": "the vocabulary on Spark is cut by --min-count and --max-vocab alone",
-    "keep_words": "the vocabulary on Spark is cut by --min-count and --max-vocab alone",
-    "drop_words": "the vocabulary on Spark is cut by --min-count and --max-vocab alone",
-    "phrases": "phrases are joined by embedkit's own corpus pass, not on Spark",
+    "sg": "MLlib's Word2Vec is skip-gram only (no CBOW)",
+    "cbow_mean": "MLlib's Word2Vec is skip-gram only (no CBOW)",
+    "ns_exponent": "MLlib's Word2Vec trains with hierarchical softmax, not negative sampling",
+    "shrink_windows": "MLlib's Word2Vec chooses its own windows",
+    "max_final_vocab": "embedkit's vocabulary rules run in the native pass, not on Spark",
+    "keep_words": "embedkit's vocabulary rules run in the native pass, not on Spark",
+    "drop_words": "embedkit's vocabulary rules run in the native pass, not on Spark",
+    "phrases": "phrase detection runs in the native pass, not on Spark (run embedkit phrases first)",
 }
-_SAID = {"sg": "--cbow", "phrases": "--phrases"}   # options whose flag is not their field's name
 
 
 @dataclass
@@ -60,6 +59,10 @@ class SparkPrepared(PreparedCorpus):
 
     spark: object = None      # the SparkSession
     corpus: object = None     # spark_corpus.SparkCorpus
+
+# the command line's names of options stored as other fields
+_FLAGS = {"sg": "--cbow", "cbow_mean": "--cbow-sum", "shrink_windows": "--no-shrink-windows",
+          "keep_words": "--keep-words", "drop_words": "--drop-words", "phrases": "--phrases"}
 
 
 def check_config(config) -> None:
@@ -77,17 +80,9 @@ def refused_options(config, given) -> None:
     for name in UNSUPPORTED:
         value = getattr(config, name)
         if name in given and not (name == "sample" and value == 0):
-            said = _SAID.get(name) or _said(name, value)
+            said = _FLAGS.get(name) or f"--{name.replace('_', '-')}" + ("" if isinstance(value, bool) else f" {value}")
             raise EmbedkitError(f"{said}: the Spark engine cannot honour it: "
                                 f"{UNSUPPORTED[name]}; leave it out, or train with --engine native")
-
-
-def _said(name: str, value) -> str:
-    """The option as the command line gives it: `--flag VALUE`, `--flag` or `--no-flag`, `--flag` for a word list."""
-    flag = name.replace("_", "-")
-    if isinstance(value, bool):
-        return f"--{flag}" if value else f"--no-{flag}"
-    return f"--{flag}" if isinstance(value, tuple) else f"--{flag} {value}"
 
 
 def prepare(corpus, config, say) -> SparkPrepared:

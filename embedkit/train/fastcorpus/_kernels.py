@@ -114,6 +114,27 @@ def _put_code_point(tok, n, h, cp):
 
 
 @njit(**_INLINE)
+def _count_token(key, n, h, max_len, table, hashes, key_off, key_len, arena, counts, out_ids, out_bounds,
+                 n_ids, arena_used, n_out, n_bounds, total, cur):
+    """Count the token key[:n] (hash h, room checked by `_no_room`), write its id, end a sentence of
+    `max_len` tokens; the updated (n_ids, arena_used, n_out, n_bounds, total, cur)."""
+    word = _find_or_add(key, n, _finish(h), table, hashes, key_off, key_len, arena, arena_used, n_ids)
+    if word == n_ids:
+        n_ids += 1
+        arena_used += n
+    counts[word] += 1
+    out_ids[n_out] = word
+    n_out += 1
+    total += 1
+    cur += 1
+    if cur == max_len:
+        out_bounds[n_bounds] = total
+        n_bounds += 1
+        cur = 0
+    return n_ids, arena_used, n_out, n_bounds, total, cur
+
+
+@njit(**_INLINE)
 def _char(buf, i, limit, ascii_class, uni_class):
     """(class, code point, bytes) of the character at buf[i]; bytes 0: not valid UTF-8."""
     b = buf[i]
@@ -204,20 +225,10 @@ def scan_block(buf, pos, limit, final, lowercase, ascii_class, ascii_byte, uni_c
             state[POS], state[RET_A] = tok_start, n
             status = NEED
             break
-        word = _find_or_add(tok, n, _finish(h), table, hashes, key_off, key_len, arena, arena_used, n_ids)
-        if word == n_ids:
-            n_ids += 1
-            arena_used += n
-        counts[word] += 1
-        out_ids[n_out] = word
-        n_out += 1
-        total += 1
-        cur += 1
+        n_ids, arena_used, n_out, n_bounds, total, cur = _count_token(
+            tok, n, h, max_len, table, hashes, key_off, key_len, arena, counts, out_ids, out_bounds,
+            n_ids, arena_used, n_out, n_bounds, total, cur)
         run_tokens += 1
-        if cur == max_len:
-            out_bounds[n_bounds] = total
-            n_bounds += 1
-            cur = 0
     if status == SPECIAL_RUN:
         end = i
         while end < limit and not _is_space(buf[end]):
@@ -291,19 +302,9 @@ def add_tokens(blob, pos, max_len, table, hashes, key_off, key_len, arena, count
                 state[POS], state[RET_A] = i, n
                 status = NEED
                 break
-            word = _find_or_add(blob[i:j], n, _finish(h), table, hashes, key_off, key_len, arena, arena_used, n_ids)
-            if word == n_ids:
-                n_ids += 1
-                arena_used += n
-            counts[word] += 1
-            out_ids[n_out] = word
-            n_out += 1
-            total += 1
-            cur += 1
-            if cur == max_len:
-                out_bounds[n_bounds] = total
-                n_bounds += 1
-                cur = 0
+            n_ids, arena_used, n_out, n_bounds, total, cur = _count_token(
+                blob[i:j], n, h, max_len, table, hashes, key_off, key_len, arena, counts, out_ids, out_bounds,
+                n_ids, arena_used, n_out, n_bounds, total, cur)
         if j < size and blob[j] == 10 and cur > 0:
             out_bounds[n_bounds] = total
             n_bounds += 1
