@@ -68,6 +68,11 @@ FOLDER_KINDS: dict[str, _Layout] = {
         "an experiment report (report.md, results.json, ...)",
         dict.fromkeys(("report.md", "results.csv", "results.json", "*.png", "*.html")),
         lambda f: {"name", "title", "conclusion"} <= set(_json_object(f / "results.json"))),
+    "prepared": _Layout(
+        "a prepared corpus (prepared.json, vocab.txt, shards/)",
+        {**dict.fromkeys(("prepared.json", "vocab.txt")),
+         "shards": ("part-*.ids.int32", "part-*.starts.int64", "part-*.raw_before.int64")},
+        lambda f: _json_object(f / "prepared.json").get("format") == "embedkit-prepared"),
     "compare": _Layout(
         "a compare report (results.md, results.json, cells/, ...)",
         {**dict.fromkeys(("results.md", "results.csv", "results.json", "results.png")), "cells": ("*.json",)},

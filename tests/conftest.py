@@ -33,3 +33,21 @@ def planted_file(tmp_path, planted):
     path = tmp_path / "planted.txt"
     path.write_text("\n".join(" ".join(s) for s in sentences) + "\n", encoding="utf-8")
     return path, groups
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local[2] SparkSession for every Spark test of the run (starting one takes ~10 s); embedkit's
+    commands given --spark-master local[2] reuse it. Skipped, with the reason, where pyspark or a Java
+    runtime cannot be had (.ci/run installs both)."""
+    pytest.importorskip("pyspark", reason="pyspark is not installed: pip install -e '.[spark]'")
+    from embedkit import spark as sparking
+    from embedkit.errors import EmbedkitError
+
+    try:
+        sparking.find_java()
+    except EmbedkitError as error:
+        pytest.skip(f"no Java runtime for Spark: {error}")
+    session = sparking.session("local[2]")
+    yield session
+    session.stop()

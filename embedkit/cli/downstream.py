@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from .options import FiniteFloat, comma_list, echo_json, max_len_option, mirror_option, nonfinite_option
-from .options import require_torch, set_threads, status_printer, threads_option
+from .options import require_torch, set_threads, spark_master_option, status_printer, threads_option
 
 
 
@@ -138,18 +138,22 @@ def _truncated_line(truncated: dict) -> str:
               help="Report folder: results.md/.csv/.json/.png, and cells/ (finished cells are not retrained).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 @nonfinite_option
+@spark_master_option
 def compare(dataset, embeddings, cells, bidirectional, tuning, seeds, cv, pooling, hidden, epochs, patience,
-            max_len, device, threads, mirror, output, quiet, allow_nonfinite):
+            max_len, device, threads, mirror, output, quiet, allow_nonfinite, spark_master):
     """Train the grid embeddings x cells (x directions) on DATASET and write one table and chart.
 
     Resumable: each finished cell is saved in DIR/cells/ at once, and a rerun with the same
-    settings trains only what is missing.
+    settings trains only what is missing. With --spark-master every cell, fold and seed is a
+    Spark task (--threads torch threads each); a failed task is retried by Spark, and a cell
+    that fails every attempt is named in the error after the others are saved.
 
     Example:
 
     \b
         embedkit compare mr --embeddings onehot,random,glove-6b-50d,bow --cells rnn,lstm,gru \\
             --bidirectional both --seeds 3 -o report-mr --mirror ../shared/datasets
+        embedkit compare mr -e random,bow --cells lstm,gru --seeds 3 -o report-mr --spark-master local[2]
     """
     specs = comma_list(embeddings)
     recurrent = [spec for spec in specs if spec != "bow"]
@@ -158,13 +162,14 @@ def compare(dataset, embeddings, cells, bidirectional, tuning, seeds, cv, poolin
     set_threads(threads)
     from ..downstream.config import ClassifierConfig
     from ..downstream.grid import compare as run_compare
+    from ..spark import submitted
 
     config = ClassifierConfig(pooling=pooling, hidden=hidden, epochs=epochs, patience=patience, device=device,
                               max_len=max_len or None)
     report = run_compare(dataset, specs, comma_list(cells), out=output, bidirectional=bidirectional,
                          tunings=tuple(comma_list(tuning)), seeds=range(1, seeds + 1), cv=cv, config=config,
                          mirror=mirror, progress=not quiet, echo=lambda line: click.echo(line, err=True),
-                         allow_nonfinite=allow_nonfinite)
+                         allow_nonfinite=allow_nonfinite, spark_master=spark_master, spark=submitted())
     click.echo(report.markdown(), nl=False)
     click.echo(f"Wrote {output}/results.md, results.csv, results.json, results.png", err=True)
 

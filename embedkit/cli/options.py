@@ -85,6 +85,34 @@ def file_options(function):
                         help="Input format, when detection gets it wrong.")(function)
 
 
+spark_master_option = click.option(
+    "--spark-master", metavar="URL", default=None,
+    help="Run on Spark: local[N] (in this process, N cores), spark://HOST:PORT, yarn, k8s://https://HOST:PORT "
+         "(under spark-submit: its master). See docs/cluster.md.")
+
+
+def _vocabulary_options(defaults) -> list:
+    """--min-count, --max-vocab: what decides the vocabulary (training and `prepare`)."""
+    return [
+        click.option("--min-count", type=click.IntRange(min=1), default=defaults.min_count, show_default=True,
+                     help="Ignore words seen fewer times."),
+        click.option("--max-vocab", type=click.IntRange(min=1), default=None,
+                     help="Keep at most this many of the most frequent words."),
+    ]
+
+
+_LOWERCASE = click.option("--lowercase/--no-lowercase", default=True, show_default=True, help="Lower-case the corpus.")
+
+
+def vocabulary_options(function):
+    """--min-count, --max-vocab and --lowercase, with the training defaults."""
+    from ..train import SkipGramConfig
+
+    for option in reversed([*_vocabulary_options(SkipGramConfig()), _LOWERCASE]):
+        function = option(function)
+    return function
+
+
 def training_options(function):
     """The skip-gram options, with gensim's names and defaults."""
     from ..train import ENGINES, SkipGramConfig
@@ -95,10 +123,7 @@ def training_options(function):
                      help="Dimension of the vectors."),
         click.option("--window", type=click.IntRange(min=1), default=defaults.window, show_default=True,
                      help="Maximum distance between center and context word; the effective window is drawn from 1..WINDOW per center word."),
-        click.option("--min-count", type=click.IntRange(min=1), default=defaults.min_count, show_default=True,
-                     help="Ignore words seen fewer times."),
-        click.option("--max-vocab", type=click.IntRange(min=1), default=None,
-                     help="Keep at most this many of the most frequent words."),
+        *_vocabulary_options(defaults),
         click.option("--sample", type=FiniteFloat(min=0), default=defaults.sample, show_default=True,
                      help="Subsampling threshold for frequent words (0 = off)."),
         click.option("--negative", type=click.IntRange(min=1), default=defaults.negative, show_default=True,
@@ -115,9 +140,10 @@ def training_options(function):
                      help="Random seed (initial vectors, sampling, loss sample). Same seed + --workers 1 = same vectors."),
         click.option("--engine", type=click.Choice(list(ENGINES)), default=defaults.engine, show_default=True,
                      help="Implementation that trains the model: native (embedkit's own numba kernels, "
-                          "the fastest) or gensim (gensim's Word2Vec, or its FastText with --subwords: "
-                          "the reference)."),
-        click.option("--lowercase/--no-lowercase", default=True, show_default=True, help="Lower-case the corpus."),
+                          "the fastest), gensim (gensim's Word2Vec, or its FastText with --subwords: "
+                          "the reference) or spark (Spark MLlib's Word2Vec: hierarchical softmax, for "
+                          "corpora in a cluster's storage)."),
+        _LOWERCASE,
         click.option("--subwords", is_flag=True,
                      help="fastText's model: a word's input is the mean of its own vector and its character "
                           "n-grams' vectors, so words the corpus never had get vectors too (composed)."),
@@ -128,6 +154,10 @@ def training_options(function):
         click.option("--bucket", type=click.IntRange(0, 2**31 - 1), default=defaults.bucket, show_default=True,
                      help="With --subwords: hash buckets the n-grams share (only the rows the vocabulary's "
                           "n-grams use are kept)."),
+        spark_master_option,
+        click.option("--partitions", type=click.IntRange(min=1), default=defaults.partitions, show_default=True,
+                     help="--engine spark: parts MLlib trains apart and averages each iteration "
+                          "(more: faster, less accurate)."),
     ]
     for option in reversed(options):
         function = option(function)

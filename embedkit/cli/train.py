@@ -8,7 +8,7 @@ import click
 
 from ..errors import EmbedkitError
 from .signals import interrupted_status
-from .options import SEED, format_option, training_options
+from .options import SEED, format_option, spark_master_option, training_options, vocabulary_options
 
 
 
@@ -28,7 +28,9 @@ def train(corpus, output, fmt, checkpoint_every, tmp_dir, quiet, **options):
 
     One sentence per line; lines of any length are cut into pieces of at most 10,000 tokens.
     Prints a progress bar (words/s, learning rate, ETA) and after each epoch the mean
-    negative-sampling loss on a fixed sample of pairs.
+    negative-sampling loss on a fixed sample of pairs. CORPUS may be a folder `embedkit prepare`
+    wrote: its shards are trained from without reading the text again. With --engine spark,
+    CORPUS is any path Spark reads (a file, glob, hdfs://, s3a://) and MLlib trains on Spark.
 
     With --subwords, fastText's model: every word also learns from its character n-grams, and
     a word the corpus never had gets a vector composed from them (neighbors, similarity,
@@ -39,6 +41,8 @@ def train(corpus, output, fmt, checkpoint_every, tmp_dir, quiet, **options):
     Example:
         embedkit train corpus.txt.gz -o vectors.ekv --epochs 5 --workers 2
         embedkit train corpus.txt.gz -o subwords.ekv --subwords --min-n 3 --max-n 6
+        embedkit train corpus.prepared -o vectors.ekv
+        embedkit train 'hdfs:///corpus/*.txt' --engine spark --spark-master yarn --partitions 4 -o vectors.ekv
     """
     from .. import io
     from ..train.config import SkipGramConfig
@@ -48,6 +52,7 @@ def train(corpus, output, fmt, checkpoint_every, tmp_dir, quiet, **options):
     _check_subword_options(click.get_current_context(), options["subwords"])
     config = SkipGramConfig(**options)
     config.check()
+    _check_given(corpus, config, _given(options))
     written, _ = io.check_output(output, fmt, subwords=config.subwords)  # a bad output fails now, not after training
     if written == "fasttext" and not config.subwords:
         raise EmbedkitError(f"{output}: the fasttext format holds character n-grams; train with --subwords")
@@ -72,6 +77,70 @@ def _check_subword_options(ctx, subwords: bool) -> None:
              if ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)]
     if given and not subwords:
         raise click.UsageError(f"{', '.join(given)} {'needs' if len(given) == 1 else 'need'} --subwords")
+
+
+def _given(options) -> set[str]:
+    """The options of `options` set on the command line (not left at their default)."""
+    from click.core import ParameterSource
+
+    context = click.get_current_context()
+    return {name for name in options if context.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)}
+
+
+def _check_given(corpus, config, given) -> None:
+    """Refuse options given on the command line that this training cannot honour."""
+    from ..train.shards import conflicts, is_prepared, read_manifest
+
+    if config.engine == "spark":
+        from ..train.engines.spark import refused_options
+
+        refused_options(config, given)
+        if "workers" in given and config.spark_master is not None:
+            raise EmbedkitError("--workers: with --spark-master the master decides the cores "
+                                "(local[N], or the cluster's executors)")
+    if len(corpus) == 1 and is_prepared(corpus[0]):
+        clashes = conflicts(read_manifest(corpus[0]), config, given)
+        if clashes:
+            raise EmbedkitError(f"{corpus[0]} is a prepared corpus whose vocabulary is fixed: {'; '.join(clashes)}; "
+                                "leave these options out, or prepare it again")
+
+
+@click.command()
+@click.argument("corpus", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), metavar="DIR",
+              help="The folder to write: prepared.json, vocab.txt, shards/.")
+@spark_master_option
+@click.option("--spark", "use_spark", is_flag=True,
+              help="Run on Spark with the default master (local[all cores], or spark-submit's).")
+@vocabulary_options
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
+def prepare(corpus, output, spark_master, use_spark, min_count, max_vocab, lowercase, quiet):
+    """Tokenise, count and encode CORPUS once, on Spark or here, into DIR for `embedkit train DIR`.
+
+    DIR holds the vocabulary (vocab.txt) and the corpus as word ids in shards (one per Spark
+    partition). `embedkit train DIR` (native engine) trains from them without reading the text
+    again, and gives the vectors training on CORPUS gives (same seed, --workers 1). With
+    --spark-master, CORPUS is any path Spark reads (a file, glob, hdfs://, s3a://); without,
+    embedkit's own corpus pass reads it here.
+
+    Example:
+
+    \b
+        embedkit prepare corpus.txt -o corpus.prepared --spark-master local[2] --min-count 5
+        embedkit train corpus.prepared -o vectors.ekv --epochs 5
+    """
+    from ..outputs import check_output
+    from ..spark import submitted
+    from ..train.shards import prepare_folder
+
+    check_output(output, folder="prepared")
+    say = (lambda line: None) if quiet else (lambda line: click.echo(line, err=True))
+    manifest = prepare_folder(list(corpus), output, lowercase=lowercase, min_count=min_count, max_vocab=max_vocab,
+                              spark_master=spark_master, spark=use_spark or submitted(), say=say)
+    if not quiet:
+        click.echo(f"wrote {output}: {manifest['total_words']:,} words, {manifest['sentences']:,} sentences, "
+                   f"{manifest['vocabulary']:,} words kept (min-count {min_count}), {len(manifest['shards'])} "
+                   f"shard(s), prepared with {manifest['prepared_with']} in {manifest['seconds']:.1f} s", err=True)
 
 
 @click.command()
@@ -188,4 +257,4 @@ def demo(output, epochs, workers):
     click.echo(f"try:  embedkit neighbors {path} music   or   embedkit query {path}")
 
 
-COMMANDS = [train, windows, onehot, demo]
+COMMANDS = [train, prepare, windows, onehot, demo]

@@ -98,7 +98,8 @@ def _settings(config, seeds, cv) -> dict:
 
 def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "no", tunings=TUNINGS,
             seeds=(1, 2, 3), cv: int | None = None, config=None, mirror=None, progress: bool = True,
-            echo=None, allow_nonfinite: bool = False) -> CompareReport:
+            echo=None, allow_nonfinite: bool = False, spark_master: str | None = None,
+            spark: bool = False) -> CompareReport:
     """Train every cell of the grid that `out` does not hold yet, then write the tables and chart.
 
     Args:
@@ -115,6 +116,12 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
         config: a `ClassifierConfig` with the shared settings (epochs, hidden size, ...).
         echo: called with a line of text as each cell starts, is reused, or finishes.
         allow_nonfinite: read vectors files holding NaN or infinity as zero vectors (`io.load`).
+        spark_master, spark: train the cells on Spark, each (cell, fold, seed) a task
+            (`spark_grid`); a master implies `spark`. The report and cell files are the same.
+
+    Raises:
+        EmbedkitError: bad input; on Spark, cells whose tasks failed every attempt (named, after
+            the other cells are saved).
     """
     from .config import ClassifierConfig
     from .runs import run_model
@@ -127,6 +134,10 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
     if not seeds:
         raise EmbedkitError("give at least one seed")
     todo = grid(list(embeddings), list(cells), bidirectional, tuple(tunings))
+    if spark or spark_master is not None:
+        from ..spark import check_ready
+
+        check_ready(spark_master)
     out = check_output(out, folder="compare", parents=True)
     for inside in (out, out / "cells"):  # a report that is resumed is written in place
         if inside.is_dir():
@@ -144,29 +155,48 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
         raise write_error(out / "cells", error) from None
     report = CompareReport(data.name + (f" ({cv}-fold cross-validation)" if cv else ""), seeds)
     said_truncated = False
+
+    def cell_config(cell: Cell):
+        return replace(config, embeddings=cell.embeddings, cell=cell.cell or config.cell,
+                       bidirectional=cell.bidirectional, freeze=None if not cell.tuning else cell.tuning == "frozen")
+
+    def finish(n: int, cell: Cell, result: dict, attempts=None) -> None:
+        """Write the cell's file as soon as it is trained, and say its score."""
+        nonlocal said_truncated
+        cut = result.get("truncated") or {}  # the same for every recurrent cell: said once
+        if cut.get("texts") and not said_truncated:
+            said_truncated = True
+            echo(f"truncated: {cut['texts']:,} of {cut['of']:,} texts cut to their first "
+                 f"{cut['max_len']:,} tokens (max_len)")
+        row = done[cell] = _row(cell, result, seeds)
+        stored = {"settings": settings, "row": row, **({"spark_tasks": attempts} if attempts else {})}
+        with atomic_output(out / "cells" / f"{cell.key}.json") as tmp:
+            tmp.write_text(json.dumps(stored, indent=2), encoding="utf-8")
+        echo(f"[{n}/{len(todo)}] {cell.label}: {plus_minus(row['accuracy_mean'], row['accuracy_std'])}")
+
+    pending = []
     for n, cell in enumerate(todo, 1):
-        path = out / "cells" / f"{cell.key}.json"
         row = done[cell]
         if row is not None:
             echo(f"[{n}/{len(todo)}] {cell.label}: done before, {plus_minus(row['accuracy_mean'], row['accuracy_std'])}")
         else:
+            pending.append((n, cell))
+    if spark or spark_master is not None:
+        from .spark_grid import run as run_on_spark
+
+        failures = run_on_spark(pending, data, seeds, cv, cell_config, loaded, master=spark_master, echo=echo,
+                                finish=finish, total=len(todo))
+        if failures:
+            raise EmbedkitError(f"{len(failures)} of {len(todo)} cells failed on Spark ({'; '.join(failures)}); "
+                                f"the {len(todo) - len(failures)} others are in {out / 'cells'}: run again to retry")
+    else:
+        for n, cell in pending:
             what = "fitting (deterministic, one run)" if cell.embeddings == BASELINE else \
                 f"training {len(seeds)} seed(s)" + (f" x {cv} folds" if cv else "")
             echo(f"[{n}/{len(todo)}] {cell.label}: {what}")
-            cell_config = replace(config, embeddings=cell.embeddings, cell=cell.cell or config.cell,
-                                  bidirectional=cell.bidirectional,
-                                  freeze=None if not cell.tuning else cell.tuning == "frozen")
-            result = run_model(data, cell_config, seeds, cv=cv, vectors=loaded.get(cell.embeddings), progress=progress)
-            cut = result.get("truncated") or {}  # the same for every recurrent cell: said once
-            if cut.get("texts") and not said_truncated:
-                said_truncated = True
-                echo(f"truncated: {cut['texts']:,} of {cut['of']:,} texts cut to their first "
-                     f"{cut['max_len']:,} tokens (max_len)")
-            row = _row(cell, result, seeds)
-            with atomic_output(path) as tmp:
-                tmp.write_text(json.dumps({"settings": settings, "row": row}, indent=2), encoding="utf-8")
-            echo(f"[{n}/{len(todo)}] {cell.label}: {plus_minus(row['accuracy_mean'], row['accuracy_std'])}")
-        report.rows.append(row)
+            finish(n, cell, run_model(data, cell_config(cell), seeds, cv=cv, vectors=loaded.get(cell.embeddings),
+                                      progress=progress))
+    report.rows.extend(done[cell] for cell in todo)
     report.write(out)
     return report
 

@@ -14,7 +14,7 @@ from .datasets import ClassificationData
 
 def run_model(data: ClassificationData, config, seeds=(1, 2, 3), *, cv: int | None = None, vectors=None,
               progress: bool = True, keep_models: bool = False, allow_nonfinite: bool = False,
-              status=None) -> dict:
+              status=None, folds=None) -> dict:
     """Train and test the model `config.embeddings` names on `data`.
 
     Args:
@@ -27,6 +27,8 @@ def run_model(data: ClassificationData, config, seeds=(1, 2, 3), *, cv: int | No
         allow_nonfinite: read vectors files holding NaN or infinity as zero vectors.
         status: called with a line of text before a long step that shows no progress bar (the
             baseline's fits).
+        folds: with `cv`, run only these folds (0-based; recurrent models); `merge_results` joins
+            the results of runs made apart.
 
     Returns:
         `run_seeds`' dict: mean and std of accuracy and macro-F1, the runs, parameters, coverage.
@@ -44,4 +46,28 @@ def run_model(data: ClassificationData, config, seeds=(1, 2, 3), *, cv: int | No
     config.check()
     vectors = load_embeddings(config, vectors, allow_nonfinite=allow_nonfinite)
     return training.run_seeds(data, config, tuple(seeds), vectors=vectors, progress=progress, cv=cv,
-                              keep_models=keep_models)
+                              keep_models=keep_models, folds=folds)
+
+
+def merge_results(results: list[dict]) -> dict:
+    """One `run_model` result from results that each hold some of its runs (other seeds or folds).
+
+    The runs are taken in the order given (give them fold by fold, seeds in order within a fold, as
+    `run_model` runs them) and summarised as `run_model` summarises them, so the numbers equal those
+    of one call with every seed and fold. parameters, coverage and truncated are the last
+    result's (the same for every run of one model and data set).
+
+    Example:
+        >>> merge_results([run_model(data, config, [1]), run_model(data, config, [2])])  # doctest: +SKIP
+    """
+    from .scores import summarize
+
+    if len(results) == 1:
+        return results[0]
+    runs = [run for result in results for run in result["runs"]]
+    epochs = sum(run.get("epochs") or 0 for run in runs)
+    seconds = sum(run.get("seconds") or 0.0 for run in runs)
+    merged = {**results[-1], **summarize(runs), "runs": runs}
+    if epochs:
+        merged["seconds_per_epoch"] = seconds / epochs
+    return merged

@@ -86,11 +86,12 @@ def train_classifier(data: ClassificationData, config: ClassifierConfig, *, prog
 
 def run_seeds(data: ClassificationData, config: ClassifierConfig, seeds=(1, 2, 3), *,
               vectors: Vectors | None = None, progress: bool = True, cv: int | None = None,
-              keep_models: bool = False) -> dict:
+              keep_models: bool = False, folds=None) -> dict:
     """Train once per seed (and per fold with `cv=K`), evaluate on test; mean and sample std.
 
     The data split is fixed (seed 0) across seeds; seeds change initialisation, batch order and
-    dropout. With `cv=K` the runs are K folds x seeds (`splits.evaluation_splits`).
+    dropout. With `cv=K` the runs are K folds x seeds (`splits.evaluation_splits`); `folds`
+    (0-based) runs only those folds (the compare grid on Spark runs one fold and seed a task).
 
     Returns:
         {"accuracy_mean", "accuracy_std", "macro_f1_mean", "macro_f1_std", "runs": [{"seed", "fold",
@@ -102,10 +103,12 @@ def run_seeds(data: ClassificationData, config: ClassifierConfig, seeds=(1, 2, 3
     from dataclasses import replace
 
     vectors = load_embeddings(config, vectors)
-    folds = evaluation_splits(data, cv)
+    splits = evaluation_splits(data, cv)
     runs, models, epoch_seconds = [], [], []
     parameters = coverage = truncated = None
-    for fold, part in enumerate(folds):
+    for fold, part in enumerate(splits):
+        if folds is not None and fold not in folds:
+            continue
         for seed in seeds:
             trained = train_classifier(part, replace(config, seed=seed), progress=progress, vectors=vectors)
             scores = trained.evaluate(part.test)

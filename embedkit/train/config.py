@@ -33,6 +33,8 @@ class SkipGramConfig:
     min_n: int = 3              # subwords: shortest character n-gram (fastText's -minn)
     max_n: int = 6              # subwords: longest character n-gram (-maxn)
     bucket: int = 2_000_000     # subwords: hash buckets the n-grams share (-bucket)
+    spark_master: str | None = None  # engine "spark": master URL (None: spark-submit's, else local[workers])
+    partitions: int = 1         # engine "spark": MLlib's numPartitions (more: faster, less accurate)
 
     def check(self) -> None:
         """Raise `EmbedkitError` on values no engine can train with."""
@@ -50,6 +52,14 @@ class SkipGramConfig:
             raise EmbedkitError(f"max-vocab must be at least 1, got {self.max_vocab}")
         if self.engine not in ENGINES:
             raise EmbedkitError(f"unknown engine {self.engine!r}; choose from {', '.join(ENGINES)}")
+        if self.partitions < 1:
+            raise EmbedkitError(f"partitions must be at least 1, got {self.partitions}")
+        if self.engine == "spark":
+            from .engines.spark import check_config
+
+            check_config(self)
+        elif self.spark_master is not None or self.partitions != 1:
+            raise EmbedkitError("spark-master and partitions are options of the Spark engine (--engine spark)")
         if self.subwords:
             self.ngrams.check()
 

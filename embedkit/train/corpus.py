@@ -39,6 +39,23 @@ def tokenize(text: str, lowercase: bool = True) -> list[str]:
     return TOKEN_PATTERN.findall(text)
 
 
+def cut(tokens: list[str], max_sentence_length: int = MAX_SENTENCE_LENGTH) -> list[list[str]]:
+    """`tokens` in sentences of at most `max_sentence_length` tokens, as a `Corpus` cuts a line."""
+    return [tokens[start:start + max_sentence_length] for start in range(0, len(tokens), max_sentence_length)]
+
+
+def line_sentences(text: str, lowercase: bool = True, max_sentence_length: int = MAX_SENTENCE_LENGTH) -> list[list[str]]:
+    """The sentences one line of a corpus file gives, as `Corpus` reads it: its tokens, cut (`cut`).
+
+    The Spark engine reads files with this, so both read the same sentences.
+
+    Example:
+        >>> line_sentences("The cat sat. The end", max_sentence_length=3)
+        [['the', 'cat', 'sat'], ['the', 'end']]
+    """
+    return cut(tokenize(text, lowercase), max_sentence_length)
+
+
 def corpus_files(source) -> list[Path]:
     """The files a corpus path stands for: the file itself, or every file under a folder.
 
@@ -175,10 +192,7 @@ class Corpus:
                 yield carry
 
     def _cut(self, tokens: list[str]) -> Iterator[list[str]]:
-        for start in range(0, len(tokens), self.max_sentence_length):
-            piece = tokens[start:start + self.max_sentence_length]
-            if piece:
-                yield piece
+        yield from cut(tokens, self.max_sentence_length)
 
 
 def _is_token_lists(source) -> bool:

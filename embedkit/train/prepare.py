@@ -50,7 +50,7 @@ class PreparedCorpus:
     sentences: int
     loss_sample: LossSample
     description: str      # where the corpus came from, for the metadata
-    encoded: object = None  # engines.native.EncodedCorpus, or None: encode `path`
+    encoded: object = None  # engines.native.EncodedCorpus (the pass's, or a prepared folder's), or None: encode `path`
     tokens: object = None   # fastcorpus.AllTokens: every token, to write `path` from
 
     @property

@@ -24,18 +24,21 @@ A negative equal to o contributes nothing, as word2vec skips it.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 from pathlib import Path
 
 
 from .corpus import Corpus
+from ..errors import EmbedkitError
 from ..outputs import scratch_folder
 from ..vectors import Vectors
 from .config import SkipGramConfig
 from .engines import ENGINES
 from .monitor import Monitor, TrainingInterrupted
 from .prepare import prepare
+from .shards import is_prepared, open_prepared
 
 
 def train_skipgram(corpus, config: SkipGramConfig | None = None, *, progress: bool = True,
@@ -60,14 +63,12 @@ def train_skipgram(corpus, config: SkipGramConfig | None = None, *, progress: bo
     """
     config = config or SkipGramConfig()
     config.check()
-    if not isinstance(corpus, Corpus):
-        corpus = Corpus(corpus, lowercase=config.lowercase, max_sentence_length=config.max_sentence_length)
     stream = stream if stream is not None else sys.stderr
     scratch = contextlib.ExitStack()  # the tokenised copy's folder, removed however training ends
     tmp = scratch.enter_context(scratch_folder("embedkit-train-", workdir))
     try:
         started = time.perf_counter()
-        prepared = prepare(corpus, config, tmp)
+        prepared, config = _prepare(corpus, config, tmp, stream if progress else None)
         scan_seconds = time.perf_counter() - started
         if progress:
             print(f"corpus: {prepared.total_words:,} words, {prepared.sentences:,} sentences, "
@@ -89,3 +90,33 @@ def train_skipgram(corpus, config: SkipGramConfig | None = None, *, progress: bo
         raise TrainingInterrupted(0, config.epochs, None, 0) from None
     finally:
         scratch.close()
+
+
+def _prepare(corpus, config: SkipGramConfig, tmp: Path, stream):
+    """(what the engine trains from, the config it trains with): the corpus pass on Spark for the
+    Spark engine, a prepared folder's shards (`shards.open_prepared`, its settings adopted), or the
+    pass here (`prepare`)."""
+    if config.engine == "spark":
+        from .engines.spark import prepare as on_spark
+
+        if isinstance(corpus, Corpus):
+            corpus = corpus.files or corpus.sentences
+
+        def say(line: str) -> None:
+            if stream is not None:
+                print(line, file=stream)
+
+        return on_spark(corpus, config, say), config
+    paths = [corpus] if isinstance(corpus, (str, os.PathLike)) else corpus
+    folders = [p for p in paths if isinstance(p, (str, os.PathLike)) and is_prepared(p)] \
+        if isinstance(paths, (list, tuple)) else []
+    if folders:
+        if len(paths) > 1:
+            raise EmbedkitError(f"{folders[0]} is a prepared corpus: train it alone, not with other paths")
+        if config.engine != "native":
+            raise EmbedkitError(f"{folders[0]} is a prepared corpus: the native engine trains from it "
+                                f"(--engine native), not {config.engine}")
+        return open_prepared(folders[0], config, tmp)
+    if not isinstance(corpus, Corpus):
+        corpus = Corpus(corpus, lowercase=config.lowercase, max_sentence_length=config.max_sentence_length)
+    return prepare(corpus, config, tmp), config

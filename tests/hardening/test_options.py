@@ -17,6 +17,7 @@ from tests.hardening.conftest import bad_input, invoke
 # Arguments that let each command get as far as parsing its options (nothing runs: parsing fails).
 BASE = {
     "train": ["corpus.txt", "-o", "out.vec"],
+    "prepare": ["corpus.txt", "-o", "prepared"],
     "windows": ["the quick brown fox"],
     "onehot": ["corpus.txt", "-o", "out.ekv"],
     "demo": ["-o", "demo/vectors.ekv"],
@@ -47,7 +48,8 @@ LOWEST = {
               "--sample": ["-0.001", *FINITE], "--negative": POSITIVE, "--alpha": ["0", "-0.1", *FINITE],
               "--min-alpha": ["-0.0001", *FINITE], "--epochs": POSITIVE, "--workers": POSITIVE, "--seed": SEED,
               "--checkpoint-every": NATURAL, "--min-n": POSITIVE, "--max-n": NATURAL,
-              "--bucket": ["-1", "2147483648"]},
+              "--bucket": ["-1", "2147483648"], "--partitions": POSITIVE},
+    "prepare": {"--min-count": POSITIVE, "--max-vocab": POSITIVE},
     "windows": {"--window": POSITIVE, "--seed": SEED, "--limit": POSITIVE},
     "onehot": {"--min-count": POSITIVE, "--max-vocab": POSITIVE},
     "demo": {"--epochs": POSITIVE, "--workers": POSITIVE},

@@ -99,3 +99,28 @@ def test_pieces_read_from_the_files_equal_the_memory_maps(tmp_path, planted, mon
         ids, starts, raw_before = corpus.read(first, stop)
         assert starts[0] == 0 and ids.tolist() == corpus.ids[corpus.starts[first]:corpus.starts[stop]].tolist()
         assert raw_before.tolist() == corpus.raw_before[first:stop + 1].tolist()
+
+
+def test_a_prepared_folder_trains_the_vectors_of_its_text_with_subwords_too(tmp_path, planted):
+    from embedkit.train.shards import open_prepared, prepare_folder
+
+    path = planted_with_rare_words(tmp_path / "corpus.txt", planted)
+    prepare_folder([path], tmp_path / "prepared", min_count=SMALL["min_count"], say=lambda line: None)
+    for subwords in (False, True):
+        config = SkipGramConfig(**SMALL, subwords=subwords, min_n=3, max_n=4, bucket=5000)
+        raw = train_skipgram([str(path)], config, progress=False)
+        prepared = train_skipgram([str(tmp_path / "prepared")], config, progress=False)
+        assert prepared.words == raw.words and prepared.counts.tolist() == raw.counts.tolist()
+        assert np.array_equal(prepared.matrix, raw.matrix)
+        if subwords:
+            assert np.array_equal(prepared.subwords.ngram_matrix, raw.subwords.ngram_matrix)
+    # the loss sample: drawn from the shards' words the way training on the text draws it (the
+    # units are cut at 200 kept words there, 200 corpus tokens here: a few pairs differ)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    first, _ = open_prepared(tmp_path / "prepared", SkipGramConfig(**SMALL), scratch)
+    again, _ = open_prepared(tmp_path / "prepared", SkipGramConfig(**SMALL), scratch)
+    text = prepare(Corpus(str(path)), SkipGramConfig(**SMALL), scratch)
+    assert 0.95 < first.loss_sample.inputs.shape[0] / text.loss_sample.inputs.shape[0] < 1.05
+    assert np.array_equal(first.loss_sample.inputs, again.loss_sample.inputs)
+    assert int(first.loss_sample.inputs.max()) < len(first.vocab)

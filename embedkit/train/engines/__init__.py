@@ -31,7 +31,14 @@ def _native(prepared, config, monitor):
     return train(prepared, config, monitor)
 
 
+def _spark(prepared, config, monitor):
+    from .spark import train
+
+    return train(prepared, config, monitor)
+
+
 # name -> callable(prepared: PreparedCorpus, config, monitor) -> (input_vectors, output_vectors),
 # both (len(vocab), vector_size) float32 with rows in vocab order; each imports its engine when
-# called, so naming the engines (the CLI's --engine choice) loads neither numba nor gensim.
-ENGINES: dict[str, Callable] = {"native": _native, "gensim": _gensim}
+# called, so naming the engines (the CLI's --engine choice) loads neither numba, gensim nor pyspark.
+# "spark" trains from what `engines.spark.prepare` made on Spark, and has no output vectors (None).
+ENGINES: dict[str, Callable] = {"native": _native, "gensim": _gensim, "spark": _spark}
