@@ -105,7 +105,7 @@ def _check_given(corpus, config, given) -> None:
                                 "leave these options out, or prepare it again")
 
 
-@click.command()
+@click.command(short_help="Tokenise, count and encode CORPUS once, for train DIR.")
 @click.argument("corpus", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="The folder to write: prepared.json, vocab.txt, shards/.")
