@@ -1,25 +1,36 @@
-"""Speed and quality of the word2vec family: embedkit native vs gensim vs word2vec.c, per mode.
+"""Speed and quality of the word2vec family: embedkit vs gensim vs word2vec.c, per mode, end to end.
 
-For each of skip-gram / CBOW x negative sampling / hierarchical softmax, trains on parts of the
-shared Wikipedia corpus (decompressed once into a temp folder) with the same options:
+For each of skip-gram / CBOW x negative sampling / hierarchical softmax, trains on the shared
+Wikipedia corpus (all 7 parts, 17M words, decompressed once into --workdir) with the same
+options, every run in a process of its own, from process start to vectors written:
 
-  embedkit   engines.family.train_family on one corpus pass (train.prepare), 2 threads
-  gensim     Word2Vec(corpus_file=...): its own build_vocab, then train
-  word2vec.c the reference C program, `-threads` as --workers (only with --word2vec-bin)
+  embedkit      `python -m embedkit train CORPUS -o OUT.ekv` (native engine; --cbow, --hs --negative 0)
+  gensim        Word2Vec(corpus_file=CORPUS): build_vocab, train, save_word2vec_format
+  gensim-iter   Word2Vec(LineSentence(CORPUS)): gensim's iterable mode, its Python job queue
+  word2vec      the reference C program, `-threads` = --workers (only with --word2vec-bin)
 
-Reported per run: training CPU seconds (all threads; embedkit: the epochs only, gensim: train()
-only) and words per training CPU-second; the end-to-end CPU seconds (vocabulary pass, encoding,
-training; word2vec.c can only be timed end to end, saving included) and words per end-to-end
-CPU-second; wall seconds of training; quality by one scorer, embedkit.evaluation.intrinsic: WordSim-353 and
-SimLex-999 Spearman, Google analogies (3CosAdd among the 30k most frequent words). Options are
-gensim's defaults (vector size 100, window 5, min-count 5, sample 1e-3, 5 negatives, alpha
-0.025 for every mode, also word2vec.c's CBOW, whose own default is 0.05).
+Reported per run: end-to-end CPU seconds (user + system of the whole process, every thread:
+start-up, imports, corpus pass, vocabulary, training, writing) and words per end-to-end
+CPU-second; training CPU seconds (embedkit: the epochs, from the metadata; gensim: train()) and
+words per training CPU-second (word2vec.c cannot be timed apart: n/a); wall seconds of the whole
+process; quality by one scorer, embedkit.evaluation: WordSim-353 and SimLex-999 Spearman, Google
+analogies (3CosAdd among the 30k most frequent words). Options are gensim's defaults (vector
+size 100, window 5, min-count 5, sample 1e-3, 5 negatives, alpha 0.025 for every mode, also
+word2vec.c's CBOW, whose own default is 0.05), 2 epochs, 2 threads.
 
 gensim's corpus_file mode decays the learning rate per worker thread over its share of the
 file but against the whole corpus, so with 2 threads each epoch's rate falls only half as far as
-planned (to 0.0125 at the end of a single epoch): its vectors train with a higher rate than
-embedkit's and word2vec.c's, which helps short runs (on 1 part, 1 epoch, CBOW with NS: gensim
-iterable mode, with the planned decay, 0.097 WS-353; embedkit 0.117; gensim corpus_file 0.185).
+planned: its vectors train at a higher rate than embedkit's, word2vec.c's and gensim's own
+iterable mode, which have the planned linear decay (gensim-iter is there to show what that
+changes).
+
+Runs are split so that each invocation stays short (the machine is shared): --save appends
+each run's numbers to a JSON-lines file, --report prints the table and the ratios of all runs
+saved there.
+
+    python bench/family_speed.py --modes sg-ns --save rows.jsonl --word2vec-bin /work/refbin/word2vec/word2vec
+    python bench/family_speed.py --report rows.jsonl
+    python bench/family_speed.py --parts 1 --epochs 1 --modes cbow-ns --engines embedkit,gensim   # a quick look
 
 word2vec.c is not built by this script. Build it from its source (word2vec.c of
 github.com/tmikolov/word2vec) with
@@ -27,14 +38,12 @@ github.com/tmikolov/word2vec) with
     gcc word2vec.c -o word2vec -lm -pthread -O3 -march=native -Wall -funroll-loops -Wno-unused-result
 
 and pass --word2vec-bin ./word2vec.
-
-    python bench/family_speed.py --parts 2 --epochs 1 --word2vec-bin /tmp/word2vec
-    nice -n 10 python bench/family_speed.py                           # all 7 parts, 17M words
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import lzma
 import os
@@ -49,14 +58,32 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CORPUS = ROOT.parent / "shared" / "datasets" / "corpus"
 MODES = {"sg-ns": (1, 0), "sg-hs": (1, 1), "cbow-ns": (0, 0), "cbow-hs": (0, 1)}   # name: (sg, hs)
+ENGINES = ("embedkit", "gensim", "gensim-iter", "word2vec")
 BUILD = "gcc word2vec.c -o word2vec -lm -pthread -O3 -march=native -Wall -funroll-loops -Wno-unused-result"
+OPTIONS = dict(vector_size=100, window=5, min_count=5, sample=1e-3, negative=5, alpha=0.025, min_alpha=0.0001,
+               seed=1)
+
+GENSIM_CHILD = """
+import json, logging, sys, time
+from gensim.models import Word2Vec
+from gensim.models.word2vec import LineSentence
+logging.getLogger("gensim").setLevel(logging.ERROR)
+corpus, out, iterable, options = sys.argv[1], sys.argv[2], sys.argv[3] == "1", json.loads(sys.argv[4])
+model = Word2Vec(**options)
+source = dict(corpus_iterable=LineSentence(corpus)) if iterable else dict(corpus_file=corpus)
+model.build_vocab(**source)
+cpu = time.process_time()
+model.train(**source, total_words=model.corpus_total_words, total_examples=model.corpus_count, epochs=model.epochs)
+train_cpu = time.process_time() - cpu
+model.wv.save_word2vec_format(out, binary=True)
+print(json.dumps({"train_cpu": train_cpu, "words": model.corpus_total_words}))
+"""
 
 
-def quality(words, matrix) -> dict:
+def quality(vectors) -> dict:
     from embedkit.evaluation import evaluate
-    from embedkit.vectors import Vectors
 
-    result = evaluate(Vectors(list(words), matrix), similarity=["ws353", "simlex999"], analogy=["google"])
+    result = evaluate(vectors, similarity=["ws353", "simlex999"], analogy=["google"])
     return {"ws353": result.score("ws353").value, "simlex": result.score("simlex999").value,
             "google": result.score("google: total").value}
 
@@ -66,85 +93,114 @@ def cpu_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_embedkit(prepared, scan_cpu, opts, sg, hs) -> dict:
-    from embedkit.train.engines.family import FamilyOptions, train_family
-    from embedkit.train.monitor import Monitor
-    from embedkit.train import SkipGramConfig
+def timed(command: list[str]) -> tuple[float, float, str]:
+    """(CPU seconds of the child, wall seconds, its stdout); the child imports this checkout's embedkit.
 
-    config = SkipGramConfig(**{k: v for k, v in opts.items() if k != "negative"}, negative=0 if hs else opts["negative"])
-    monitor = Monitor(prepared, config, progress=False)
-    cpu = time.process_time()
-    weights = train_family(prepared, config, monitor, FamilyOptions(sg=bool(sg), hs=bool(hs)))
-    total_cpu = time.process_time() - cpu - monitor.engine_info["compile_seconds"] + scan_cpu
-    return {"train_cpu": sum(monitor.epoch_cpu_seconds), "total_cpu": total_cpu, "wall": monitor.train_seconds,
-            "words": prepared.total_words * opts["epochs"], **quality(prepared.vocab.words, weights.w_in)}
-
-
-def run_gensim(path, opts, sg, hs) -> dict:
-    from gensim.models import Word2Vec
-
-    cpu = time.process_time()
-    model = Word2Vec(sg=sg, hs=hs, negative=0 if hs else opts["negative"], vector_size=opts["vector_size"],
-                     window=opts["window"], min_count=opts["min_count"], sample=opts["sample"], alpha=opts["alpha"],
-                     min_alpha=opts["min_alpha"], epochs=opts["epochs"], workers=opts["workers"], seed=opts["seed"])
-    model.build_vocab(corpus_file=str(path))
-    wall, train_cpu = time.perf_counter(), time.process_time()
-    model.train(corpus_file=str(path), total_words=model.corpus_total_words, total_examples=model.corpus_count,
-                epochs=model.epochs)
-    end = time.process_time()
-    return {"train_cpu": end - train_cpu, "total_cpu": end - cpu, "wall": time.perf_counter() - wall,
-            "words": model.corpus_total_words * model.epochs, **quality(model.wv.index_to_key, model.wv.vectors)}
+    Children keep compiled bytecode in a folder of their own (PYTHONPYCACHEPREFIX), so that a
+    machine that sets PYTHONDONTWRITEBYTECODE does not make every run compile numpy, scipy,
+    numba and gensim from source (about 1 CPU-second per Python process, measured here).
+    """
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+               PYTHONPYCACHEPREFIX=str(Path(tempfile.gettempdir()) / "embedkit-bench-pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    cpu, wall = cpu_children(), time.perf_counter()
+    done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True, env=env)
+    return cpu_children() - cpu, time.perf_counter() - wall, done.stdout
 
 
-def run_word2vec(binary, path, opts, sg, hs, words) -> dict:
+def run(engine: str, mode: str, path: Path, tmp: Path, args) -> dict:
     from embedkit import io
 
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "vectors.bin"
-        command = [str(binary), "-train", str(path), "-output", str(out), "-cbow", str(1 - sg),
-                   "-size", str(opts["vector_size"]), "-window", str(opts["window"]),
-                   "-negative", str(0 if hs else opts["negative"]), "-hs", str(hs), "-sample", str(opts["sample"]),
-                   "-threads", str(opts["workers"]), "-binary", "1", "-iter", str(opts["epochs"]),
-                   "-min-count", str(opts["min_count"]), "-alpha", str(opts["alpha"])]
-        cpu, wall = cpu_children(), time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        total_cpu, wall = cpu_children() - cpu, time.perf_counter() - wall
+    sg, hs = MODES[mode]
+    negative = 0 if hs else OPTIONS["negative"]
+    if engine == "embedkit":
+        out = tmp / "vectors.ekv"
+        command = [sys.executable, "-m", "embedkit", "train", str(path), "-o", str(out), "-q",
+                   "--epochs", str(args.epochs), "--workers", str(args.workers), "--negative", str(negative),
+                   "--vector-size", "100", "--window", "5", "--min-count", "5", "--sample", "0.001",
+                   "--alpha", "0.025", "--min-alpha", "0.0001", "--seed", "1", "--tmp-dir", str(tmp)]
+        command += (["--cbow"] if not sg else []) + (["--hs"] if hs else [])
+        total_cpu, wall, _ = timed(command)
         vectors = io.load(out)
-    return {"train_cpu": float("nan"), "total_cpu": total_cpu, "wall": wall, "words": words * opts["epochs"],
-            **quality(vectors.words, vectors.matrix)}
+        meta = vectors.meta
+        result = {"train_cpu": meta["train_cpu_seconds"], "words": meta["corpus_words"],
+                  "scan_s": meta["scan_seconds"], "compile_s": meta.get("compile_seconds", 0.0)}
+    elif engine in ("gensim", "gensim-iter"):
+        out = tmp / "vectors.bin"
+        options = dict(OPTIONS, sg=sg, hs=hs, negative=negative, epochs=args.epochs, workers=args.workers)
+        total_cpu, wall, printed = timed([sys.executable, "-c", GENSIM_CHILD, str(path), str(out),
+                                          str(int(engine == "gensim-iter")), json.dumps(options)])
+        result = json.loads(printed.strip().splitlines()[-1])
+        vectors = io.load(out)
+    else:
+        out = tmp / "vectors.bin"
+        command = [str(args.word2vec_bin), "-train", str(path), "-output", str(out), "-cbow", str(1 - sg),
+                   "-size", "100", "-window", "5", "-negative", str(negative), "-hs", str(hs), "-sample", "0.001",
+                   "-threads", str(args.workers), "-binary", "1", "-iter", str(args.epochs), "-min-count", "5",
+                   "-alpha", "0.025"]
+        total_cpu, wall, _ = timed(command)
+        vectors = io.load(out)
+        result = {"train_cpu": float("nan"), "words": args.words}
+    result.update(total_cpu=total_cpu, wall=wall, epochs=args.epochs, vocab=len(vectors), **quality(vectors))
+    return result
 
 
-def table(rows: list[tuple[str, str, dict]]) -> str:
-    head = (f"{'mode':8} {'engine':9} {'train CPU s':>11} {'words/train-CPU-s':>17} {'total CPU s':>11} "
-            f"{'words/total-CPU-s':>17} {'train wall s':>12} {'ws353':>6} {'simlex':>6} {'google':>6}")
+def table(rows: list[dict]) -> str:
+    head = (f"{'mode':8} {'engine':11} {'vocab':>6} {'total CPU s':>11} {'words/CPU-s':>11} {'train CPU s':>11} "
+            f"{'train w/CPU-s':>13} {'wall s':>7} {'ws353':>6} {'simlex':>6} {'google':>6}")
     lines = [head, "-" * len(head)]
-    for mode, engine, r in rows:
-        timed = r["train_cpu"] == r["train_cpu"]          # word2vec.c: end to end only
-        train_cpu = f"{r['train_cpu']:11.1f}" if timed else f"{'n/a':>11}"
-        per_train = f"{r['words'] / r['train_cpu'] / 1e3:16.0f}k" if timed else f"{'n/a':>17}"
-        lines.append(f"{mode:8} {engine:9} {train_cpu} {per_train} {r['total_cpu']:11.1f} "
-                     f"{r['words'] / r['total_cpu'] / 1e3:16.0f}k {r['wall']:12.1f} {r['ws353']:6.3f} "
-                     f"{r['simlex']:6.3f} {100 * r['google']:6.2f}")
+    for r in rows:
+        words = r["words"] * r["epochs"]
+        timed_apart = r["train_cpu"] == r["train_cpu"]           # word2vec.c: end to end only
+        train_cpu = f"{r['train_cpu']:11.1f}" if timed_apart else f"{'n/a':>11}"
+        per_train = f"{words / r['train_cpu'] / 1e3:12.0f}k" if timed_apart else f"{'n/a':>13}"
+        lines.append(f"{r['mode']:8} {r['engine']:11} {r['vocab']:6} {r['total_cpu']:11.1f} "
+                     f"{words / r['total_cpu'] / 1e3:10.0f}k {train_cpu} {per_train} {r['wall']:7.1f} "
+                     f"{r['ws353']:6.3f} {r['simlex']:6.3f} {100 * r['google']:6.2f}")
     return "\n".join(lines)
 
 
-def ratios(rows: list[tuple[str, str, dict]]) -> str:
-    lines = ["embedkit / reference, words per CPU-second (train only for gensim; end to end for both):"]
-    by = {(m, e): r for m, e, r in rows}
-    for mode in dict.fromkeys(m for m, _, _ in rows):
+def ratios(rows: list[dict]) -> str:
+    """Per mode: embedkit's words per CPU-second over each reference's, and the quality gaps to the better one."""
+    lines = ["embedkit / reference, words per CPU-second end to end (train only in brackets); goal >= 1.5x gensim, "
+             ">= 2x word2vec.c;", "quality: embedkit minus the better reference (goal: WS353 >= -0.01, "
+             "Google >= -1 point)"]
+    by = {(r["mode"], r["engine"]): r for r in rows}
+    for mode in dict.fromkeys(r["mode"] for r in rows):
         ours = by.get((mode, "embedkit"))
         if ours is None:
             continue
         parts = []
-        gensim = by.get((mode, "gensim"))
-        if gensim:
-            parts.append(f"gensim train {gensim['train_cpu'] / ours['train_cpu']:.2f}x, "
-                         f"end to end {gensim['total_cpu'] / ours['total_cpu']:.2f}x")
-        c = by.get((mode, "word2vec"))
-        if c:
-            parts.append(f"word2vec.c end to end {c['total_cpu'] / ours['total_cpu']:.2f}x")
+        for engine in ENGINES[1:]:
+            other = by.get((mode, engine))
+            if other is None:
+                continue
+            text = f"{engine} {other['total_cpu'] / ours['total_cpu'] * ours['words'] / other['words']:.2f}x"
+            if other["train_cpu"] == other["train_cpu"]:
+                text += f" ({other['train_cpu'] / ours['train_cpu'] * ours['words'] / other['words']:.2f}x)"
+            parts.append(text)
+        references = [by[(mode, e)] for e in ENGINES[1:] if (mode, e) in by]
+        if references:
+            best_ws = max(r["ws353"] for r in references)
+            best_google = max(r["google"] for r in references)
+            parts.append(f"WS353 {ours['ws353'] - best_ws:+.3f}, Google {100 * (ours['google'] - best_google):+.2f}")
         lines.append(f"  {mode:8} " + "; ".join(parts))
     return "\n".join(lines)
+
+
+def corpus_file(workdir: Path, parts: int) -> tuple[Path, int]:
+    """The first `parts` parts decompressed into one file in `workdir` (kept for later invocations)."""
+    path = workdir / f"corpus-{parts}.txt"
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        with open(partial, "wb") as out:
+            for part in sorted(CORPUS.glob("enwiki2015_text8style.part*.txt.xz"))[:parts]:
+                with lzma.open(part, "rb") as f:
+                    out.write(f.read())
+        partial.rename(path)
+    with open(path, encoding="utf-8") as lines:
+        words = sum(len(line.split()) for line in lines)
+    return path, words
 
 
 def main() -> None:
@@ -153,55 +209,45 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--modes", default=",".join(MODES), help=f"comma-separated, of {', '.join(MODES)}")
-    parser.add_argument("--engines", default="embedkit,gensim,word2vec", help="comma-separated, of "
-                        "embedkit, gensim, word2vec")
+    parser.add_argument("--engines", default="embedkit,gensim,word2vec", help=f"comma-separated, of {', '.join(ENGINES)}")
     parser.add_argument("--word2vec-bin", type=Path, help="the compiled word2vec.c (see above for how to build it)")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "embedkit-family-bench",
+                        help="where the decompressed corpus is kept between invocations")
+    parser.add_argument("--save", type=Path, help="append each run's numbers to this JSON-lines file")
+    parser.add_argument("--report", type=Path, help="print the table and ratios of the runs saved in this file, "
+                        "and run nothing")
     args = parser.parse_args()
     logging.getLogger("gensim").setLevel(logging.ERROR)
+    if args.report:
+        rows = [json.loads(line) for line in args.report.read_text().splitlines() if line.strip()]
+        order = {m: i for i, m in enumerate(MODES)}
+        rows.sort(key=lambda r: (order[r["mode"]], ENGINES.index(r["engine"])))
+        print(table(rows))
+        print()
+        print(ratios(rows))
+        return
     modes = [m.strip() for m in args.modes.split(",")]
     engines = [e.strip() for e in args.engines.split(",")]
-    if unknown := [m for m in modes if m not in MODES] + [e for e in engines if e not in ("embedkit", "gensim", "word2vec")]:
+    if unknown := [m for m in modes if m not in MODES] + [e for e in engines if e not in ENGINES]:
         parser.error(f"unknown mode or engine: {', '.join(unknown)}")
     if "word2vec" in engines and args.word2vec_bin is None:
         print(f"no --word2vec-bin: word2vec.c left out. Build it from word2vec.c with:\n  {BUILD}", file=sys.stderr)
         engines.remove("word2vec")
-
-    from embedkit.train import Corpus
-    from embedkit.train import SkipGramConfig
-    from embedkit.train.prepare import prepare
-
-    opts = dict(vector_size=100, window=5, min_count=5, sample=1e-3, negative=5, alpha=0.025, min_alpha=0.0001,
-                epochs=args.epochs, workers=args.workers, seed=1)
-    print(f"load before: {os.getloadavg()[0]:.2f}; {args.parts} parts, {args.epochs} epochs, {args.workers} threads")
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    path, args.words = corpus_file(args.workdir, args.parts)
+    print(f"load before: {os.getloadavg()[0]:.2f}; {args.parts} parts ({args.words:,} words), {args.epochs} epochs, "
+          f"{args.workers} threads", flush=True)
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "corpus.txt"
-        with open(path, "wb") as out:
-            for part in sorted(CORPUS.glob("enwiki2015_text8style.part*.txt.xz"))[: args.parts]:
-                with lzma.open(part, "rb") as f:
-                    out.write(f.read())
-        with open(path, encoding="utf-8") as lines:
-            words = sum(len(line.split()) for line in lines)
-        prepared, scan_cpu = None, 0.0
-        if "embedkit" in engines:
-            work = Path(tmp) / "embedkit"
-            work.mkdir()
-            cpu = time.process_time()
-            prepared = prepare(Corpus(path), SkipGramConfig(**opts), work)
-            scan_cpu = time.process_time() - cpu
-            print(f"embedkit corpus pass: {prepared.total_words:,} words, {len(prepared.vocab):,} kept, "
-                  f"{scan_cpu:.1f} CPU s")
-        for mode in modes:
-            sg, hs = MODES[mode]
-            for engine in engines:
-                if engine == "embedkit":
-                    result = run_embedkit(prepared, scan_cpu, opts, sg, hs)
-                elif engine == "gensim":
-                    result = run_gensim(path, opts, sg, hs)
-                else:
-                    result = run_word2vec(args.word2vec_bin, path, opts, sg, hs, words)
-                rows.append((mode, engine, result))
-                print(f"{mode} {engine}: {result['total_cpu']:.1f} CPU s", flush=True)
+    for mode in modes:
+        for engine in engines:
+            with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
+                result = dict(mode=mode, engine=engine, parts=args.parts, **run(engine, mode, path, Path(tmp), args))
+            rows.append(result)
+            print(f"{mode} {engine}: {result['total_cpu']:.1f} CPU s, {result['wall']:.1f} s; load "
+                  f"{os.getloadavg()[0]:.2f}", flush=True)
+            if args.save:
+                with open(args.save, "a") as saved:
+                    saved.write(json.dumps(result) + "\n")
     print()
     print(table(rows))
     print()

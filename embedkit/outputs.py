@@ -50,7 +50,8 @@ class _Layout:
 FOLDER_KINDS: dict[str, _Layout] = {
     "vectors": _Layout(
         "embedkit vectors (meta.json, vocab.tsv, vectors.npy)",
-        dict.fromkeys(("meta.json", "vocab.tsv", "vectors.npy", "vectors.npz", "input_matrix.npy", "buckets.npy")),
+        dict.fromkeys(("meta.json", "vocab.tsv", "vectors.npy", "vectors.npz", "input_matrix.npy", "buckets.npy",
+                       "*.npy")),  # *.npy: Vectors.state
         lambda f: _json_object(f / "meta.json").get("format") == "embedkit"),
     "projector": _Layout(
         "an Embedding Projector export (vectors.tsv, metadata.tsv)",

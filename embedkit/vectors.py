@@ -87,6 +87,8 @@ META_KEYS = {
     "compile_seconds": "native engine: seconds to compile or load its kernels",
     "kernels": "native engine: 'compiled', 'loaded from cache' or 'already loaded'",
     "encode_seconds": "native engine: seconds to encode the corpus as word ids",
+    "mode": "native engine: the member of the word2vec family trained (sg-ns, sg-hs, cbow-ns+hs, ...)",
+    "started_from": "continued training (--resume) or given vectors (--init): what training started from",
     "ngram_rows": "subword training: rows of the n-gram buckets the vocabulary's words use",
     "ngram_seconds": "native subword engine: seconds to hash the vocabulary's n-grams",
 }
@@ -107,12 +109,17 @@ class Vectors:
         JSON-serialisable facts, under the keys of `META_KEYS` (name, source, training config, ...).
     check : bool
         Check shapes and that words are distinct (readers of trusted files may skip it).
+    state : dict of str -> float32 array, optional
+        Named matrices that belong with the vectors without being word vectors: a trained model's
+        output weights (`syn1neg`, `syn1`), which continued training needs. The embedkit format
+        keeps them (NAME.npy beside vectors.npy); other formats and new sets made from this one
+        (`take`, `subset`, ...) leave them out.
     """
 
     __slots__ = ("words", "matrix", "counts", "meta", "__dict__")
 
     def __init__(self, words: Sequence[str], matrix, counts=None, meta: dict | None = None,
-                 check: bool = True):
+                 check: bool = True, state: dict | None = None):
         self.words = list(words)
         if sp.issparse(matrix):
             self.matrix = sp.csr_matrix(matrix, dtype=np.float32)
@@ -120,6 +127,7 @@ class Vectors:
             self.matrix = np.asarray(matrix, dtype=np.float32)
         self.counts = None if counts is None else np.asarray(counts, dtype=np.int64)
         self.meta = dict(meta or {})
+        self.state = dict(state or {})
         if check:
             self._check()
 

@@ -6,10 +6,10 @@ options several commands share; each other module holds one group of commands an
 its `COMMANDS`, which are registered here (no command module imports the group).
 """
 
-from . import corpora, downstream, evaluate, experiments, explain, plot, query, train, vectors
+from . import compare, corpora, downstream, evaluate, experiments, explain, phrases, plot, query, train, vectors
 from .group import main
 
-for _module in (train, vectors, query, plot, evaluate, downstream, experiments, explain, corpora):
+for _module in (train, phrases, vectors, query, plot, evaluate, downstream, compare, experiments, explain, corpora):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 

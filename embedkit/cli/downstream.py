@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import click
 
-from .options import FiniteFloat, comma_list, echo_json, max_len_option, mirror_option, nonfinite_option
-from .options import require_torch, set_threads, spark_master_option, status_printer, threads_option
+from .options import FiniteFloat, echo_json, max_len_option, mirror_option, nonfinite_option
+from .options import require_torch, set_threads, status_printer, threads_option
 
 
 
 @click.command(short_help="Train a recurrent classifier; test accuracy and macro-F1.")
 @click.argument("dataset")
 @click.option("--embeddings", "-e", default="random", show_default=True, metavar="SPEC",
-              help="onehot, random, bow (bag-of-words logistic regression), a vectors file, or a "
-                   "pretrained name (glove-6b-50d).")
+              help="onehot, random, a vectors file, or a pretrained name (glove-6b-50d); or a baseline: "
+                   "bow (bag-of-words logistic regression), nbsvm (NBSVM-bi), avg:VECTORS (averaged "
+                   "vectors + logistic regression).")
 @click.option("--cell", type=click.Choice(["rnn", "lstm", "gru"]), default="lstm", show_default=True)
 @click.option("--layers", type=click.IntRange(1, 4), default=1, show_default=True)
 @click.option("--bidirectional/--unidirectional", default=False, show_default=True)
@@ -59,16 +60,18 @@ def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, 
     \b
         embedkit classify mr --embeddings glove-6b-50d --bidirectional --seeds 3 --mirror ../shared/datasets
         embedkit classify sst2 --embeddings onehot --cell gru --pooling attention
-        embedkit classify mr --embeddings bow
+        embedkit classify mr --embeddings nbsvm --cv 10
+        embedkit classify cr --embeddings avg:glove-6b-50d --cv 10
     """
     from ..downstream.datasets import load_classification
+    from ..downstream.runs import is_baseline
     from ..outputs import check_output
 
-    if embeddings != "bow":
+    if not is_baseline(embeddings):
         require_torch("embedkit classify")  # before the data is read
     if save:
-        if embeddings == "bow":
-            raise click.UsageError("--save is for the recurrent models, not --embeddings bow")
+        if is_baseline(embeddings):
+            raise click.UsageError(f"--save is for the recurrent models, not --embeddings {embeddings}")
         check_output(save, folder="classifier")  # before the data is read and the model trained
     data = load_classification(dataset, mirror=mirror)
     set_threads(threads)
@@ -88,11 +91,7 @@ def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, 
     if as_json:
         echo_json(result)
         return
-    runs = len(result["runs"])
-    what = f"{runs} run{'s' if runs > 1 else ''}" + (f" ({cv} folds)" if cv else "")
-    click.echo(f"{data.name}, {embeddings}: test accuracy {100 * result['accuracy_mean']:.2f} "
-               f"+- {100 * result['accuracy_std']:.2f}, macro-F1 {100 * result['macro_f1_mean']:.2f} "
-               f"+- {100 * result['macro_f1_std']:.2f}  ({what})")
+    click.echo(score_line(data.name, embeddings, result, cv))
     click.echo(f"parameters: {result['parameters']:,}")
     if result.get("truncated") and result["truncated"]["texts"]:
         click.echo(_truncated_line(result["truncated"]))
@@ -107,71 +106,24 @@ def classify(dataset, embeddings, cell, layers, bidirectional, pooling, freeze, 
         click.echo(f"saved the first model to {save}", err=True)
 
 
+def score_line(name: str, embeddings: str, result: dict, cv: int | None) -> str:
+    """"mr, random: test accuracy 77.20 +- 0.19, macro-F1 ... (3 runs)"; a single run has no spread,
+    so it gets no "+-"."""
+    runs = len(result["runs"])
+    what = f"{runs} run{'s' if runs > 1 else ''}" + (f" ({cv} folds)" if cv else "")
+
+    def score(key):
+        mean, std = 100 * result[f"{key}_mean"], 100 * result[f"{key}_std"]
+        return f"{mean:.2f}" if runs == 1 else f"{mean:.2f} +- {std:.2f}"
+
+    if runs == 1:
+        what += ": no spread to report"
+    return f"{name}, {embeddings}: test accuracy {score('accuracy')}, macro-F1 {score('macro_f1')}  ({what})"
+
+
 def _truncated_line(truncated: dict) -> str:
     return (f"truncated: {truncated['texts']:,} of {truncated['of']:,} texts cut to their first "
             f"{truncated['max_len']:,} tokens (--max-len)")
 
 
-@click.command(short_help="Train a grid of models on DATASET: one table and chart.")
-@click.argument("dataset")
-@click.option("--embeddings", "-e", default="onehot,random,glove-6b-50d,bow", show_default=True, metavar="SPECS",
-              help="Comma-separated: onehot, random, bow (bag-of-words logistic regression), vectors files, "
-                   "pretrained names.")
-@click.option("--cells", default="lstm", show_default=True, metavar="CELLS", help="Comma-separated: rnn, lstm, gru.")
-@click.option("--bidirectional", type=click.Choice(["no", "yes", "both"]), default="no", show_default=True,
-              help="Train each cell forward-only, bidirectional, or both ways.")
-@click.option("--tuning", default="frozen,finetuned", show_default=True, metavar="MODES",
-              help="For vectors files and pretrained names: frozen, finetuned, or both (comma-separated).")
-@click.option("--seeds", type=click.IntRange(min=1), default=3, show_default=True,
-              help="Train each cell this many times (seeds 1..N); the table shows mean and std.")
-@click.option("--cv", type=click.IntRange(min=2), default=None, help="K-fold cross-validation instead of a fixed split.")
-@click.option("--pooling", type=click.Choice(["last", "mean", "max", "attention"]), default="last", show_default=True)
-@click.option("--hidden", type=click.IntRange(min=1), default=100, show_default=True, help="RNN state size per direction.")
-@click.option("--epochs", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many epochs.")
-@click.option("--patience", type=click.IntRange(min=1), default=3, show_default=True,
-              help="Stop after this many epochs without a better dev accuracy.")
-@max_len_option
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
-@threads_option
-@mirror_option
-@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), metavar="DIR",
-              help="Report folder: results.md/.csv/.json/.png, and cells/ (finished cells are not retrained).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
-@nonfinite_option
-@spark_master_option
-def compare(dataset, embeddings, cells, bidirectional, tuning, seeds, cv, pooling, hidden, epochs, patience,
-            max_len, device, threads, mirror, output, quiet, allow_nonfinite, spark_master):
-    """Train the grid embeddings x cells (x directions) on DATASET and write one table and chart.
-
-    Resumable: each finished cell is saved in DIR/cells/ at once, and a rerun with the same
-    settings trains only what is missing. With --spark-master every cell, fold and seed is a
-    Spark task (--threads torch threads each); a failed task is retried by Spark, and a cell
-    that fails every attempt is named in the error after the others are saved.
-
-    Example:
-
-    \b
-        embedkit compare mr --embeddings onehot,random,glove-6b-50d,bow --cells rnn,lstm,gru \\
-            --bidirectional both --seeds 3 -o report-mr --mirror ../shared/datasets
-        embedkit compare mr -e random,bow --cells lstm,gru --seeds 3 -o report-mr --spark-master local[2]
-    """
-    specs = comma_list(embeddings)
-    recurrent = [spec for spec in specs if spec != "bow"]
-    if recurrent:  # bow alone needs no torch
-        require_torch(f"embedkit compare -e {','.join(recurrent)}")
-    set_threads(threads)
-    from ..downstream.config import ClassifierConfig
-    from ..downstream.grid import compare as run_compare
-    from ..spark import submitted
-
-    config = ClassifierConfig(pooling=pooling, hidden=hidden, epochs=epochs, patience=patience, device=device,
-                              max_len=max_len or None)
-    report = run_compare(dataset, specs, comma_list(cells), out=output, bidirectional=bidirectional,
-                         tunings=tuple(comma_list(tuning)), seeds=range(1, seeds + 1), cv=cv, config=config,
-                         mirror=mirror, progress=not quiet, echo=lambda line: click.echo(line, err=True),
-                         allow_nonfinite=allow_nonfinite, spark_master=spark_master, spark=submitted())
-    click.echo(report.markdown(), nl=False)
-    click.echo(f"Wrote {output}/results.md, results.csv, results.json, results.png", err=True)
-
-
-COMMANDS = [classify, compare]
+COMMANDS = [classify]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from ..downstream.threads import DEFAULT_THREADS
 
 
 def summary(command: click.Command) -> str:
@@ -47,6 +48,11 @@ class FiniteFloat(click.FloatRange):
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a finite number.", param, ctx)
         return number
+
+    def _describe_range(self) -> str:
+        if self.min is None and self.max is None:
+            return "finite"  # click's own text would read "x<=None"
+        return super()._describe_range()
 
 
 def format_option(function):
@@ -126,8 +132,8 @@ def training_options(function):
         *_vocabulary_options(defaults),
         click.option("--sample", type=FiniteFloat(min=0), default=defaults.sample, show_default=True,
                      help="Subsampling threshold for frequent words (0 = off)."),
-        click.option("--negative", type=click.IntRange(min=1), default=defaults.negative, show_default=True,
-                     help="Noise words per pair (negative sampling)."),
+        click.option("--negative", type=click.IntRange(min=0), default=defaults.negative, show_default=True,
+                     help="Noise words per center word (negative sampling); 0 only with --hs."),
         click.option("--alpha", type=FiniteFloat(min=0, min_open=True), default=defaults.alpha, show_default=True,
                      help="Initial learning rate."),
         click.option("--min-alpha", type=FiniteFloat(min=0), default=defaults.min_alpha, show_default=True,
@@ -168,10 +174,12 @@ mirror_option = click.option("--mirror", metavar="DIR", default=None,
                              help="Folder (or http(s) address) holding the datasets in the registry's layout; "
                                   "default: $EMBEDKIT_MIRROR, then the cache.")
 
-# One thread is the fastest choice on a machine another job shares: torch's default (all cores)
-# spins threads that wait for the busy core (measured in docs/classify.md).
-threads_option = click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
-                              help="CPU threads torch may use.")
+# The default is chosen by the rule of embedkit.downstream.threads from bench/thread_default.py's
+# measurements: torch's own default (all cores) is many times slower once another job holds a core.
+threads_option = click.option(
+    "--threads", type=click.IntRange(min=1), default=DEFAULT_THREADS,
+    help=f"CPU threads torch may use; default {DEFAULT_THREADS}: the fastest count that is never slower than "
+         "1 thread while another process holds a core (bench/thread_default.py).")
 
 
 def _stderr_is_terminal() -> bool:

@@ -9,37 +9,45 @@ import click
 from ..errors import EmbedkitError
 from .signals import interrupted_status
 from .options import SEED, format_option, spark_master_option, training_options, vocabulary_options
+from .training import family_options, run_settings
 
 
 
-@click.command(short_help="Train skip-gram word2vec vectors on CORPUS.")
+@click.command(short_help="Train word2vec vectors: skip-gram, CBOW, HS, subwords.")
 @click.argument("corpus", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=True),
               help="Where to write the vectors; the extension chooses the format (.ekv, .vec, .txt, .bin, .glove).")
 @format_option
 @training_options
+@family_options
 @click.option("--checkpoint-every", type=click.IntRange(min=0), default=0, show_default=True,
               help="Save the vectors to OUTPUT every N epochs, so Ctrl-C keeps the last complete one.")
 @click.option("--tmp-dir", type=click.Path(file_okay=False), default=None,
               help="Folder for the temporary tokenised copy of the corpus (default: system temp).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or loss lines.")
 def train(corpus, output, fmt, checkpoint_every, tmp_dir, quiet, **options):
-    """Train skip-gram word2vec vectors on CORPUS (files or folders; plain, .gz, .bz2, .xz).
+    """Train word2vec vectors on CORPUS (files or folders; plain, .gz, .bz2, .xz).
 
-    One sentence per line; lines of any length are cut into pieces of at most 10,000 tokens.
-    Prints a progress bar (words/s, learning rate, ETA) and after each epoch the mean
-    negative-sampling loss on a fixed sample of pairs. CORPUS may be a folder `embedkit prepare`
-    wrote: its shards are trained from without reading the text again. With --engine spark,
-    CORPUS is any path Spark reads (a file, glob, hdfs://, s3a://) and MLlib trains on Spark.
+    Skip-gram with negative sampling by default; --cbow, --hs (with --negative 0 alone) for the
+    rest of the word2vec family. One sentence per line; lines of any length are cut into pieces
+    of at most 10,000 tokens. Prints a progress bar (words/s, learning rate, ETA) and after each
+    epoch the mean loss of the trained objective on a fixed sample. --resume continues a model
+    embedkit trained (saved as .ekv, which keeps the output weights) on a new corpus. CORPUS may
+    be a folder `embedkit prepare` wrote: its shards are trained from without reading the text
+    again. With --engine spark, CORPUS is any path Spark reads (a file, glob, hdfs://, s3a://)
+    and MLlib trains on Spark.
 
     With --subwords, fastText's model: every word also learns from its character n-grams, and
     a word the corpus never had gets a vector composed from them (neighbors, similarity,
     evaluate, classify use it and say so). .ekv and .bin (fastText's layout) keep the n-grams;
-    .vec holds the vocabulary's vectors.
+    .vec holds the vocabulary's vectors. --subwords trains skip-gram with negative sampling, from
+    word2vec's start: it does not take --cbow, --hs, --resume or --init.
 
     \b
     Example:
         embedkit train corpus.txt.gz -o vectors.ekv --epochs 5 --workers 2
+        embedkit train corpus.txt.gz -o cbow.ekv --cbow --hs --negative 0
+        embedkit train more.txt -o v2.ekv --resume vectors.ekv --epochs 2
         embedkit train corpus.txt.gz -o subwords.ekv --subwords --min-n 3 --max-n 6
         embedkit train corpus.prepared -o vectors.ekv
         embedkit train 'hdfs:///corpus/*.txt' --engine spark --spark-master yarn --partitions 4 -o vectors.ekv
@@ -49,8 +57,10 @@ def train(corpus, output, fmt, checkpoint_every, tmp_dir, quiet, **options):
     from ..train.monitor import TrainingInterrupted
     from ..train.skipgram import train_skipgram
 
-    _check_subword_options(click.get_current_context(), options["subwords"])
-    config = SkipGramConfig(**options)
+    ctx = click.get_current_context()
+    _check_subword_options(ctx, options["subwords"])
+    fields, model, start = run_settings(ctx, options)
+    config = SkipGramConfig(**fields)
     config.check()
     _check_given(corpus, config, _given(options))
     written, _ = io.check_output(output, fmt, subwords=config.subwords)  # a bad output fails now, not after training
@@ -58,7 +68,8 @@ def train(corpus, output, fmt, checkpoint_every, tmp_dir, quiet, **options):
         raise EmbedkitError(f"{output}: the fasttext format holds character n-grams; train with --subwords")
     try:
         vectors = train_skipgram(list(corpus), config, progress=not quiet, checkpoint=output,
-                                 checkpoint_every=checkpoint_every, checkpoint_format=fmt, workdir=tmp_dir)
+                                 checkpoint_every=checkpoint_every, checkpoint_format=fmt, workdir=tmp_dir,
+                                 resume=model, init=start)
     except TrainingInterrupted as stop:
         click.echo(f"Interrupted: {stop}", err=True)
         sys.exit(interrupted_status())
@@ -105,7 +116,7 @@ def _check_given(corpus, config, given) -> None:
                                 "leave these options out, or prepare it again")
 
 
-@click.command(short_help="Tokenise, count and encode CORPUS once, for train DIR.")
+@click.command(short_help="Tokenise, count and encode a corpus once, for train DIR.")
 @click.argument("corpus", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="The folder to write: prepared.json, vocab.txt, shards/.")

@@ -27,14 +27,20 @@ class Split:
         return len(self.ids)
 
 
+def training_words(data: ClassificationData, config: ClassifierConfig) -> list[str]:
+    """The distinct tokens of the training split, most frequent first (ties in alphabetical order)."""
+    counts = Counter(t for text in data.train.texts for t in sentence_tokens(text, config.lowercase))
+    return [w for w, _ in sorted(counts.items(), key=lambda wc: (-wc[1], wc[0]))]
+
+
 def build_vocab(data: ClassificationData, config: ClassifierConfig, vectors: Vectors | None) -> list[str]:
-    """['<pad>', '<unk>', training words by frequency, then dev/test words the vectors have].
+    """['<pad>', '<unk>', training words by frequency (`training_words`), then dev/test words the
+    vectors have].
 
     Vectors with subwords have a vector for a word outside their vocabulary too (composed from
     its character n-grams): such dev/test words are kept as well.
     """
-    counts = Counter(t for text in data.train.texts for t in sentence_tokens(text, config.lowercase))
-    words = ["<pad>", "<unk>"] + [w for w, _ in sorted(counts.items(), key=lambda wc: (-wc[1], wc[0]))]
+    words = ["<pad>", "<unk>"] + training_words(data, config)
     if vectors is not None:
         known, seen, unseen = vectors.index, set(words), []
         for split in (data.dev, data.test):
@@ -67,30 +73,44 @@ def encode(texts: list[str], labels: list[str] | None, index: dict[str, int], cl
     return Split(ids, y, truncated)
 
 
-def embedding_matrix(words: list[str], vectors: Vectors, seed: int) -> tuple[np.ndarray, dict]:
+def embedding_matrix(words: list[str], vectors: Vectors, seed: int,
+                     train_words: int | None = None) -> tuple[np.ndarray, dict]:
     """(V, E) float32 rows for `words` from `vectors`; missing words: uniform noise scaled to the
-    vectors' standard deviation; row 0 (padding) zero. Also the coverage of the training words:
-    {"found", "vocab", "fraction", "composed"}; "composed" (vectors with subwords) counts the found
-    words whose vectors are composed from their character n-grams."""
+    vectors' standard deviation (vectors with subwords: composed from the word's n-grams); row 0
+    (padding) zero.
+
+    Also the coverage of the training words: of the distinct words of the training split (the
+    first `train_words` words after ``<pad>`` and ``<unk>``, as `build_vocab` orders them; None:
+    every word of `words`), how many the vectors have. The dev/test words `build_vocab` adds are in
+    the vectors by construction, so counting them would overstate the coverage.
+
+    Returns:
+        (matrix, {"found", "vocab", "fraction"} and, for vectors with subwords, "composed": the
+        found training words whose vectors are composed from their character n-grams). "vocab"
+        is the number of distinct training words.
+    """
     rng = np.random.default_rng(seed)
     dim = vectors.matrix.shape[1]
     scale = float(np.std(vectors.matrix[: min(len(vectors.words), 50_000)])) * np.sqrt(3)  # same std as the vectors
     out = rng.uniform(-scale, scale, (len(words), dim)).astype(np.float32)
     out[PAD] = 0
-    index, found = vectors.index, 0
+    index = vectors.index
+    counted = len(words) - 2 if train_words is None else train_words
+    found = 0
     for i, w in enumerate(words[2:], 2):
         row = index.get(w)
         if row is not None:
             out[i] = vectors.matrix[row]
-            found += 1
-    coverage = {"found": found, "vocab": len(words) - 2}
+            found += i - 2 < counted
+    coverage = {"found": int(found), "vocab": counted}
     made = vectors.composed(words[2:])
     if getattr(vectors, "subwords", None) is not None:
         where = {w: i for i, w in enumerate(words)}
         if made:
             out[[where[w] for w in made]] = vectors.vectors_of(made)
-        coverage.update(found=found + len(made), composed=len(made))
-    coverage["fraction"] = coverage["found"] / max(1, len(words) - 2)
+        composed = sum(where[w] - 2 < counted for w in made)
+        coverage.update(found=int(found) + composed, composed=composed)
+    coverage["fraction"] = coverage["found"] / max(1, counted)
     return out, coverage
 
 

@@ -40,6 +40,7 @@ class ClassifierConfig:
     epochs: int = 20
     batch_size: int = 50
     lr: float = 1e-3               # Adam
+    embed_lr: float | None = None  # Adam's learning rate for trainable embeddings (None: lr)
     patience: int = 3              # early stopping on dev accuracy
     max_len: int | None = None     # keep the first max_len tokens of each text (None: keep all); the CLI's
                                    # default 400 is over 3x the longest sentence of MR/SST/SUBJ/TREC/CR/MPQA
@@ -59,6 +60,8 @@ class ClassifierConfig:
                 raise EmbedkitError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.max_len is not None and self.max_len < 1:
             raise EmbedkitError(f"max_len must be at least 1 (or None: keep every token), got {self.max_len}")
+        if self.embed_lr is not None and not self.embed_lr > 0:
+            raise EmbedkitError(f"embed_lr must be positive (or None: lr), got {self.embed_lr}")
         if not 0 <= self.dropout < 1 or not 0 <= self.embed_dropout < 1:
             raise EmbedkitError("dropout must lie in [0, 1)")
         if self.embeddings == "onehot" and self.freeze is False:

@@ -1,5 +1,5 @@
 """An embeddings spec becomes vectors: `load_embeddings` reads (or takes) them, `check_vectors`
-refuses what cannot fill an embedding layer."""
+refuses what cannot fill an embedding layer, `coverage_of` counts the words they have."""
 
 from __future__ import annotations
 
@@ -50,6 +50,23 @@ def check_vectors(vectors: Vectors, name: str) -> None:
         first = vectors.words[int(np.argmax(bad))]
         raise EmbedkitError(f"{name}: {int(bad.sum()):,} of {len(vectors):,} vectors hold NaN or infinite "
                             f"values (the first: {first!r}); fix or drop them before training on them")
+
+
+def coverage_of(texts, vectors: Vectors, lowercase: bool = True) -> dict:
+    """Of the distinct tokens of `texts` (`sentence_tokens`), how many `vectors` has.
+
+    Returns:
+        {"found", "vocab", "fraction"}: "vocab" is the number of distinct tokens.
+
+    Example:
+        >>> coverage_of(["a good film", "a bad one"], Vectors(["a", "good", "x"], np.eye(3)))
+        {'found': 2, 'vocab': 5, 'fraction': 0.4}
+    """
+    from .tokenizer import sentence_tokens
+
+    words = {t for text in texts for t in sentence_tokens(text, lowercase)}
+    found = sum(w in vectors.index for w in words)
+    return {"found": found, "vocab": len(words), "fraction": found / max(1, len(words))}
 
 
 def embedding_layer(vectors: Vectors, *, freeze: bool = True):

@@ -1,5 +1,5 @@
 """The training loop every embedkit model shares: epochs of batches, one optimizer step per batch
-with gradient clipping, a dev score after each epoch, early stopping on it, the best weights
+with gradient clipping (sparse gradients too), a dev score after each epoch, early stopping on it, the best weights
 restored, a progress bar.
 
 `fit` knows nothing about the model or the data: the caller hands it the batches of an epoch,
@@ -32,7 +32,8 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, *, epochs: int, pati
     Args:
         model: the module trained (put in train mode for the batches; in eval mode at the end,
             holding the weights of its best epoch).
-        optimizer: steps the model's parameters.
+        optimizer: steps the model's parameters (anything with `zero_grad()` and `step()`, such
+            as `optim.Optimizer`, which steps sparse-gradient embeddings with SparseAdam).
         epochs, patience: most epochs; epochs without a new best dev score before stopping.
         batches: `batches(epoch)` yields the epoch's batches (epoch 1, 2, ...), in order.
         loss: `loss(batch)` -> (mean loss of the batch as a tensor, the batch's number of examples).
@@ -59,7 +60,7 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, *, epochs: int, pati
             optimizer.zero_grad()
             value, count = loss(batch)
             value.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), clip)
+            clip_gradients(model.parameters(), clip)
             optimizer.step()
             total += value.item() * count
             seen += count
@@ -81,6 +82,33 @@ def fit(model: nn.Module, optimizer: torch.optim.Optimizer, *, epochs: int, pati
         model.load_state_dict(best_state)
     model.eval()
     return history
+
+
+def clip_gradients(parameters: Iterable[torch.Tensor], max_norm: float) -> None:
+    """Scale the gradients so that their joint L2 norm is at most `max_norm`, sparse ones included.
+
+    Dense gradients only: `nn.utils.clip_grad_norm_`. A sparse gradient (an embedding built with
+    ``sparse=True``, which `nn.utils.clip_grad_norm_` refuses) is coalesced first, so that rows a
+    batch repeats are summed and its norm is the true one.
+
+    Example:
+        >>> clip_gradients(model.parameters(), 5.0)  # doctest: +SKIP
+    """
+    parameters = [p for p in parameters if p.grad is not None]
+    if not any(p.grad.is_sparse for p in parameters):
+        if parameters:
+            nn.utils.clip_grad_norm_(parameters, max_norm)
+        return
+    norms = []
+    for p in parameters:
+        if p.grad.is_sparse:
+            p.grad = p.grad.coalesce()
+            norms.append(p.grad.values().norm())
+        else:
+            norms.append(p.grad.norm())
+    coef = (max_norm / (torch.stack(norms).norm() + 1e-6)).clamp(max=1.0)
+    for p in parameters:
+        p.grad.mul_(coef)
 
 
 def progress_bar(epochs: int, enabled: bool, name: str):

@@ -26,7 +26,8 @@ class SequenceClassifier(nn.Module):
         self.onehot = config.embeddings == "onehot"
         if self.onehot:  # the columns of the first layer's input weights, one block per direction
             size = directions * GATES[cell] * config.hidden
-            self.embedding = nn.Embedding(vocab_size, size, padding_idx=PAD)
+            # sparse gradients: a batch updates the rows of its own tokens only (`optim.Optimizer`)
+            self.embedding = nn.Embedding(vocab_size, size, padding_idx=PAD, sparse=True)
             nn.init.uniform_(self.embedding.weight, -config.hidden ** -0.5, config.hidden ** -0.5)
         else:
             size = config.dim if weights is None else weights.shape[1]

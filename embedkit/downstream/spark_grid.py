@@ -2,8 +2,8 @@
 
 `run(pending, ...)` trains the cells `grid.compare` has not got yet. Each cell is one Spark job
 (submitted from a thread of its own, so the cells' tasks share the cluster), whose tasks are its
-(fold, seed) runs: `runs.run_model` with one seed and one fold, the bag-of-words baseline one
-task for all its folds. The data set and the vectors are broadcast once. When a cell's job ends,
+(fold, seed) runs: `runs.run_model` with one seed and one fold, a baseline (bow, nbsvm, avg:VECTORS)
+one task for all its folds. The data set and the vectors are broadcast once. When a cell's job ends,
 its runs are joined in `run_model`'s order (`runs.merge_results`: the same numbers as training
 the cell here) and handed to `finish`, which writes the cell's file at once, so a stopped grid
 resumes as it does without Spark.
@@ -26,7 +26,7 @@ from functools import partial
 from typing import Callable
 
 from ..errors import EmbedkitError
-from .bow import SPEC as BASELINE
+from .runs import is_baseline
 
 MAX_JOBS = 32    # cells submitted to Spark at once (each a job; their tasks queue for the cores)
 
@@ -34,9 +34,9 @@ MAX_JOBS = 32    # cells submitted to Spark at once (each a job; their tasks que
 def units(cell, seeds, cv) -> list[tuple[int | None, int | None]]:
     """The (fold, seed) tasks of `cell`, in `run_model`'s order: folds outermost, seeds in order.
 
-    The baseline is deterministic and fits all its folds in one task: [(None, None)].
+    A baseline is deterministic and fits all its folds in one task: [(None, None)].
     """
-    if cell.embeddings == BASELINE:
+    if is_baseline(cell.embeddings):
         return [(None, None)]
     return [(fold, seed) for fold in (range(cv) if cv else [None]) for seed in seeds]
 
@@ -152,7 +152,7 @@ def run_task(unit, *, config, data, vectors, cv, threads) -> dict:
 
     fold, seed = unit
     context = TaskContext.get()
-    if config.embeddings != BASELINE:
+    if not is_baseline(config.embeddings):
         from .needs_torch import require_torch
 
         require_torch("a recurrent cell of the compare grid, on a Spark executor,").set_num_threads(threads)

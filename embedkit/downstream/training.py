@@ -3,6 +3,8 @@ stopping on dev accuracy) and `run_seeds` (one run per seed and fold, their mean
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from .needs_torch import require_torch
 
@@ -13,13 +15,14 @@ from .datasets import ClassificationData
 from .scores import prediction_scores, summarize
 from .splits import evaluation_splits, split_data
 from ..vectors import Vectors
-from .batches import batches, build_vocab, embedding_matrix, encode, tensors
+from .batches import batches, build_vocab, embedding_matrix, encode, tensors, training_words
 from .classifier import TrainedClassifier
 from .config import ClassifierConfig
 from .devices import resolve_device, seed_everything
 from .embeddings import load_embeddings
 from .loop import fit
 from .model import SequenceClassifier
+from .optim import Optimizer
 
 
 # -- the model -----------------------------------------------------------------------------------
@@ -51,7 +54,8 @@ def train_classifier(data: ClassificationData, config: ClassifierConfig, *, prog
     seed_everything(config.seed)
     classes = list(data.classes)
     words = build_vocab(data, config, vectors)
-    weights, coverage = embedding_matrix(words, vectors, config.seed) if vectors is not None else (None, None)
+    weights, coverage = (embedding_matrix(words, vectors, config.seed, len(training_words(data, config)))
+                         if vectors is not None else (None, None))
     index = {w: i for i, w in enumerate(words)}
     train, dev = (encode(s.texts, s.labels, index, classes, config) for s in (data.train, data.dev))
     model = SequenceClassifier(len(words), len(classes), config, weights).to(device)
@@ -60,7 +64,7 @@ def train_classifier(data: ClassificationData, config: ClassifierConfig, *, prog
         cut += encode(data.test.texts, None, index, classes, config).truncated
     truncated = {"texts": cut, "of": len(train) + len(dev) + len(data.test), "max_len": config.max_len}
     trained = TrainedClassifier(model, config, classes, words, [], coverage, test=data.test, truncated=truncated)
-    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=config.lr)
+    optimizer = Optimizer(model, config)
     loss_fn = nn.CrossEntropyLoss()
     rng = np.random.default_rng(config.seed)
 
@@ -86,12 +90,15 @@ def train_classifier(data: ClassificationData, config: ClassifierConfig, *, prog
 
 def run_seeds(data: ClassificationData, config: ClassifierConfig, seeds=(1, 2, 3), *,
               vectors: Vectors | None = None, progress: bool = True, cv: int | None = None,
-              keep_models: bool = False, folds=None) -> dict:
+              keep_models: bool = False, jobs: int = 1, folds=None) -> dict:
     """Train once per seed (and per fold with `cv=K`), evaluate on test; mean and sample std.
 
     The data split is fixed (seed 0) across seeds; seeds change initialisation, batch order and
     dropout. With `cv=K` the runs are K folds x seeds (`splits.evaluation_splits`); `folds`
     (0-based) runs only those folds (the compare grid on Spark runs one fold and seed a task).
+    With `jobs=N` (N > 1) the runs are trained N at a time, each in a process of its own with as
+    many torch threads as this one (`parallel.map_runs`); a run is a function of its seed, so the
+    results are the same as with one job.
 
     Returns:
         {"accuracy_mean", "accuracy_std", "macro_f1_mean", "macro_f1_std", "runs": [{"seed", "fold",
@@ -100,28 +107,43 @@ def run_seeds(data: ClassificationData, config: ClassifierConfig, seeds=(1, 2, 3
         every fold holds all texts, so it is the same for every run)}, plus "models" (the
         TrainedClassifiers) when `keep_models`.
     """
-    from dataclasses import replace
-
     vectors = load_embeddings(config, vectors)
     splits = evaluation_splits(data, cv)
-    runs, models, epoch_seconds = [], [], []
-    parameters = coverage = truncated = None
-    for fold, part in enumerate(splits):
-        if folds is not None and fold not in folds:
-            continue
-        for seed in seeds:
-            trained = train_classifier(part, replace(config, seed=seed), progress=progress, vectors=vectors)
-            scores = trained.evaluate(part.test)
-            history = trained.history
-            best_epoch = max(history, key=lambda h: h["dev_accuracy"])["epoch"]
-            runs.append({"seed": seed, "fold": fold if cv else None, **scores, "epochs": len(history),
-                         "best_epoch": best_epoch, "seconds": sum(h["seconds"] for h in history)})
-            epoch_seconds += [h["seconds"] for h in history]
-            parameters, coverage, truncated = trained.parameters, trained.coverage, trained.truncated
-            if keep_models:
-                models.append(trained)
-    result = {**summarize(runs), "runs": runs, "parameters": parameters, "coverage": coverage,
-              "seconds_per_epoch": float(np.mean(epoch_seconds)), "truncated": truncated}
+    tasks = [(fold, seed) for fold in range(len(splits)) if folds is None or fold in folds for seed in seeds]
+    if jobs > 1 and len(tasks) > 1 and not keep_models:
+        from .parallel import map_runs
+
+        outcomes = map_runs(splits, config, tasks, vectors, jobs)
+    else:
+        outcomes = [score_run(splits[fold], replace(config, seed=seed), vectors, progress=progress,
+                              keep_model=keep_models) for fold, seed in tasks]
+    runs, epoch_seconds = [], []
+    for (fold, _), outcome in zip(tasks, outcomes):
+        runs.append({"seed": outcome["run"]["seed"], "fold": fold if cv else None, **outcome["run"]})
+        epoch_seconds += outcome["epoch_seconds"]
+    last = outcomes[-1]
+    result = {**summarize(runs), "runs": runs, "parameters": last["parameters"], "coverage": last["coverage"],
+              "seconds_per_epoch": float(np.mean(epoch_seconds)), "truncated": last["truncated"]}
     if keep_models:
-        result["models"] = models
+        result["models"] = [outcome["model"] for outcome in outcomes]
     return result
+
+
+def score_run(part: ClassificationData, config: ClassifierConfig, vectors: Vectors | None, *,
+              progress: bool = False, keep_model: bool = False) -> dict:
+    """One run of `run_seeds`: train on `part` with `config` (its seed), evaluate on `part.test`.
+
+    Returns:
+        {"run": {"seed", "accuracy", "macro_f1", "n", "epochs", "best_epoch", "seconds"},
+        "epoch_seconds", "parameters", "coverage", "truncated"}, plus "model" when `keep_model`.
+    """
+    trained = train_classifier(part, config, progress=progress, vectors=vectors)
+    history = trained.history
+    best_epoch = max(history, key=lambda h: h["dev_accuracy"])["epoch"]
+    outcome = {"run": {"seed": config.seed, **trained.evaluate(part.test), "epochs": len(history),
+                       "best_epoch": best_epoch, "seconds": sum(h["seconds"] for h in history)},
+               "epoch_seconds": [h["seconds"] for h in history], "parameters": trained.parameters,
+               "coverage": trained.coverage, "truncated": trained.truncated}
+    if keep_model:
+        outcome["model"] = trained
+    return outcome

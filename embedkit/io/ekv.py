@@ -7,9 +7,11 @@ NAME.ekv/ holds
   vocab.tsv    n lines `word TAB count`, the count empty when unknown (words never hold a TAB
                or a newline)
   meta.json    {"format": "embedkit", "version": 1, "shape": [n, dim], "sparse": bool,
-               "counts": bool, "meta": Vectors.meta}, and for vectors with subwords
-               (`SubwordVectors`) "subwords": {"min_n", "max_n", "bucket", "ngram_rows": R,
-               "compact": bool}
+               "counts": bool, "meta": Vectors.meta}, "state": {NAME: shape} when the vectors
+               keep training state, and for vectors with subwords (`SubwordVectors`)
+               "subwords": {"min_n", "max_n", "bucket", "ngram_rows": R, "compact": bool}
+  NAME.npy     for each matrix of `Vectors.state` (a trained model's output weights, which
+               continued training needs), float32, memory-mapped on load like vectors.npy
 and, for vectors with subwords,
   input_matrix.npy  the (n + R, dim) float32 input matrix of fastText's model: the words' own
                rows, then the n-gram rows (memory-mapped on load, as vectors.npy)
@@ -22,6 +24,7 @@ older embedkit) read the word vectors. Nothing in it is a pickle.
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -33,21 +36,32 @@ from ..subwords import MAX_BUCKET, NgramSettings, SubwordModel
 from ..vectors import Vectors
 
 VERSION = 1
+_STATE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_RESERVED = ("vectors", "input_matrix", "buckets")   # files of the folder that are not state
 
 
 # -- embedkit (.ekv) --------------------------------------------------------------------------
 
 def save_ekv(vectors: Vectors, folder: Path) -> None:
     """Create `folder` and write vectors.npy (or vectors.npz when sparse), vocab.tsv, meta.json."""
+    state = getattr(vectors, "state", {})
     header = {"format": "embedkit", "version": VERSION, "shape": list(vectors.shape),
               "sparse": vectors.is_sparse, "counts": vectors.counts is not None, "meta": vectors.meta}
+    if state:
+        header["state"] = {name: list(np.shape(array)) for name, array in state.items()}
     model = getattr(vectors, "subwords", None)
     if model is not None:
         s = model.settings
         header["subwords"] = {"min_n": s.min_n, "max_n": s.max_n, "bucket": s.bucket,
                               "ngram_rows": int(model.ngram_matrix.shape[0]), "compact": model.buckets is not None}
     text = json.dumps(header, indent=2, ensure_ascii=False, default=_json_value) + "\n"
+    for name in state:
+        if not _STATE_NAME.fullmatch(name) or name in _RESERVED:
+            raise EmbedkitError(f"cannot store state {name!r}: names are letters, digits and _, "
+                                f"other than {', '.join(_RESERVED)}")
     folder.mkdir()
+    for name, array in state.items():
+        np.save(folder / f"{name}.npy", np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False)
     if model is not None:
         np.save(folder / "input_matrix.npy", np.ascontiguousarray(model.input_matrix, dtype=np.float32),
                 allow_pickle=False)
@@ -97,12 +111,24 @@ def load_ekv(folder: Path, mmap: bool) -> Vectors:
     if matrix.shape != shape:
         raise FormatError(matrix_path, f"holds a {matrix.shape} matrix, meta.json says {shape}")
     words, counts = _read_vocab(folder / "vocab.tsv", shape[0], header["counts"])
+    state = {name: _read_state(folder / f"{name}.npy", expected, mmap) for name, expected in header["state"].items()}
     if header.get("subwords") is None:
-        return Vectors(words, matrix, counts, header["meta"], check=False)
+        return Vectors(words, matrix, counts, header["meta"], check=False, state=state)
     from ..subwords import SubwordVectors
 
     model = _read_subwords(folder, header, words, mmap)
-    return SubwordVectors(words, matrix, counts, header["meta"], check=False, subwords=model)
+    return SubwordVectors(words, matrix, counts, header["meta"], check=False, subwords=model, state=state)
+
+
+def _read_state(path: Path, shape: tuple, mmap: bool) -> np.ndarray:
+    """One matrix of `Vectors.state`, checked as vectors.npy is: real numbers, the shape meta.json says."""
+    try:
+        matrix = _read_npy(path, mmap)
+    except FileNotFoundError:
+        raise FormatError(path, "missing: meta.json lists it in \"state\"") from None
+    if matrix.shape != shape:
+        raise FormatError(path, f"holds a {matrix.shape} matrix, meta.json says {shape}")
+    return matrix
 
 
 def _read_npy(path: Path, mmap: bool, kinds: str = "fiu") -> np.ndarray:
@@ -171,6 +197,12 @@ def _read_header(name: Path, folder: Path) -> dict:
     if not isinstance(header["meta"], dict):
         raise FormatError(name, f"\"meta\" must be an object ({{...}}), found "
                                 f"{type(header['meta']).__name__} {_shown(header['meta'])}")
+    state = header.setdefault("state", {})
+    if not isinstance(state, dict) or not all(
+            isinstance(key, str) and _STATE_NAME.fullmatch(key) and key not in _RESERVED and isinstance(shape, list)
+            and all(_whole(x) and x >= 0 for x in shape) for key, shape in state.items()):
+        raise FormatError(name, f"\"state\" must map names to shapes, found {_shown(state)}")
+    header["state"] = {key: tuple(shape) for key, shape in state.items()}
     return header
 
 

@@ -45,8 +45,9 @@ class SubwordVectors(Vectors):
     """
 
     def __init__(self, words: Sequence[str], matrix=None, counts=None, meta: dict | None = None,
-                 check: bool = True, *, subwords: SubwordModel):
-        super().__init__(words, subwords.word_vectors() if matrix is None else matrix, counts, meta, check)
+                 check: bool = True, *, subwords: SubwordModel, state: dict | None = None):
+        super().__init__(words, subwords.word_vectors() if matrix is None else matrix, counts, meta, check,
+                         state=state)
         if len(subwords.words) != len(self.words) or (check and subwords.words != self.words):
             raise ValueError("the n-gram model's vocabulary differs from the vectors' words")
         if subwords.dim != self.dim:

@@ -1,4 +1,4 @@
-"""TODO."""
+"""`SkipGramConfig`: every option of training, with gensim's names and defaults."""
 
 from __future__ import annotations
 
@@ -29,6 +29,17 @@ class SkipGramConfig:
     lowercase: bool = True      # lower-case the corpus before tokenising
     max_sentence_length: int = MAX_SENTENCE_LENGTH  # longer lines are cut into pieces
     loss_pairs: int = 10_000    # size of the fixed sample the per-epoch loss is computed on
+    # the rest of the word2vec family (engines.family); names and defaults are gensim's
+    sg: bool = True             # skip-gram (True) or CBOW (False)
+    cbow_mean: bool = True      # CBOW's input: the mean of the window's vectors (True) or their sum
+    hs: bool = False            # hierarchical softmax over the Huffman tree (negative 0: HS alone)
+    ns_exponent: float = 0.75   # negative sampling's noise distribution: counts ** ns_exponent
+    shrink_windows: bool = True  # draw each window's reach in 1..window (False: always window)
+    # vocabulary rules (vocab.VocabRules), after min_count and max_vocab
+    max_final_vocab: int | None = None  # gensim's: raise min_count until at most this many words are kept
+    keep_words: tuple[str, ...] = ()    # kept whenever they occur, whatever their count
+    drop_words: tuple[str, ...] = ()    # never kept
+    phrases: int = 0            # passes of phrase detection (train.phrases) before training; 0 = off
     subwords: bool = False      # fastText's model: a word's input is its own and its n-grams' rows
     min_n: int = 3              # subwords: shortest character n-gram (fastText's -minn)
     max_n: int = 6              # subwords: longest character n-gram (-maxn)
@@ -42,14 +53,21 @@ class SkipGramConfig:
         for name in positive:
             if getattr(self, name) < 1:
                 raise EmbedkitError(f"{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
-        if self.negative < 1:
-            raise EmbedkitError(f"negative must be at least 1 (negative sampling), got {self.negative}")
+        from .engines.family import FamilyOptions
+
+        FamilyOptions.from_config(self).check(self.negative)
         if self.sample < 0:
             raise EmbedkitError(f"sample must be 0 or more, got {self.sample}")
         if not 0 < self.alpha or not 0 <= self.min_alpha <= self.alpha:
             raise EmbedkitError(f"need 0 <= min-alpha <= alpha and alpha > 0, got {self.min_alpha}, {self.alpha}")
         if self.max_vocab is not None and self.max_vocab < 1:
             raise EmbedkitError(f"max-vocab must be at least 1, got {self.max_vocab}")
+        if self.max_final_vocab is not None and self.max_final_vocab < 1:
+            raise EmbedkitError(f"max-final-vocab must be at least 1, got {self.max_final_vocab}")
+        if both := sorted(set(self.keep_words) & set(self.drop_words)):
+            raise EmbedkitError(f"{both[0]!r} is both a word to keep and a word to drop")
+        if self.phrases < 0:
+            raise EmbedkitError(f"phrases must be 0 (off) or a number of passes, got {self.phrases}")
         if self.engine not in ENGINES:
             raise EmbedkitError(f"unknown engine {self.engine!r}; choose from {', '.join(ENGINES)}")
         if self.partitions < 1:
@@ -62,6 +80,12 @@ class SkipGramConfig:
             raise EmbedkitError("spark-master and partitions are options of the Spark engine (--engine spark)")
         if self.subwords:
             self.ngrams.check()
+            others = [name for name, given in (("--cbow", not self.sg), ("--hs", self.hs),
+                                                ("--ns-exponent", self.ns_exponent != 0.75),
+                                                ("--no-shrink-windows", not self.shrink_windows)) if given]
+            if others:
+                raise EmbedkitError(f"--subwords trains skip-gram with negative sampling (fastText's model); "
+                                    f"it does not take {', '.join(others)}")
 
     @property
     def ngrams(self) -> NgramSettings:

@@ -1,4 +1,4 @@
-"""TODO."""
+"""`Monitor`: what engines report to (progress, the per-epoch loss, checkpoints); `TrainingInterrupted`."""
 
 from __future__ import annotations
 
@@ -73,6 +73,8 @@ class Monitor:
         # (input vectors, output vectors, loss sample) -> the per-epoch loss; an engine training
         # another objective (hierarchical softmax, CBOW) sets its own
         self.loss_function: Callable = negative_sampling_loss
+        # the engine's output weights by name (syn1neg, syn1), saved with the vectors for continued training
+        self.training_state: dict[str, np.ndarray] = {}
         self.epoch_losses: list[float] = []
         self.epoch_seconds: list[float] = []
         self.epoch_cpu_seconds: list[float] = []  # CPU time of the whole process (all threads)
@@ -102,8 +104,9 @@ class Monitor:
     def start(self, input_vectors: np.ndarray, output_vectors: np.ndarray) -> None:
         """Before the first epoch: the loss of the initial vectors, for reference."""
         self.initial_loss = self.loss_function(_word_matrix(input_vectors), output_vectors, self.prepared.loss_sample)
-        self.say(f"epoch 0/{self.config.epochs}: loss {self.initial_loss:.4f} (initial vectors, "
-                 f"{len(self.prepared.loss_sample)} sampled pairs)")
+        sampled = getattr(self.loss_function, "sample_description", None) or \
+            f"{len(self.prepared.loss_sample)} sampled pairs"
+        self.say(f"epoch 0/{self.config.epochs}: loss {self.initial_loss:.4f} (initial vectors, {sampled})")
         self._epoch_start, self._epoch_cpu_start = time.perf_counter(), time.process_time()
         if self._bar is not None:
             self._bar.set_description_str(f"epoch 1/{self.config.epochs}")
@@ -168,15 +171,20 @@ class Monitor:
         meta.update(self.engine_info)
         if self.train_seconds > 0:
             meta["words_per_second"] = round(self.epochs_completed * prepared.total_words / self.train_seconds)
+        start = getattr(prepared, "initial", None)
+        if start is not None:
+            meta["started_from"] = start.description
+        state = {name: np.array(array, dtype=np.float32, copy=True) for name, array in self.training_state.items()}
         if isinstance(input_vectors, SubwordModel):
-            from ..subwords import subword_vectors
+            from ..subwords import SubwordVectors
 
             model = input_vectors
             copy = SubwordModel(model.words, np.array(model.input_matrix, dtype=np.float32, copy=True),
                                 model.settings, model.buckets, model.rows)
-            return subword_vectors(copy, prepared.vocab.counts, meta)
+            return SubwordVectors(copy.words, copy.word_vectors(), prepared.vocab.counts, meta, check=False,
+                                  subwords=copy, state=state)
         return Vectors(prepared.vocab.words, np.array(input_vectors, dtype=np.float32, copy=True),
-                       prepared.vocab.counts, meta, check=False)
+                       prepared.vocab.counts, meta, check=False, state=state)
 
     def close(self) -> None:
         if self._bar is not None:

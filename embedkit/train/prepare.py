@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 from .corpus import Corpus
-from .vocab import Vocab
+from .vocab import Vocab, VocabRules
 from ..errors import EmbedkitError, EmbedkitWarning
 from ..outputs import write_error
 from .windows import skipgram_pairs
@@ -50,6 +50,7 @@ class PreparedCorpus:
     sentences: int
     loss_sample: LossSample
     description: str      # where the corpus came from, for the metadata
+    initial: object = None  # the weights engines start from (train.resume.StartWeights); None: word2vec's start
     encoded: object = None  # engines.native.EncodedCorpus (the pass's, or a prepared folder's), or None: encode `path`
     tokens: object = None   # fastcorpus.AllTokens: every token, to write `path` from
 
@@ -89,20 +90,22 @@ WHAT = "the tokenised copy of the corpus (--tmp-dir chooses its folder)"
 
 def prepare(corpus: Corpus, config: SkipGramConfig, workdir: Path,
             reservoir_size: int = RESERVOIR_UNITS, piece: int = RESERVOIR_PIECE,
-            fast: bool | None = None) -> PreparedCorpus:
+            rules: VocabRules | None = None, fast: bool | None = None) -> PreparedCorpus:
     """Stream `corpus` once: count words, keep the corpus as word ids or text, draw the loss sample.
 
     The loss sample comes from a uniform reservoir (Algorithm R) of `reservoir_size` units: each
     sentence of at most `piece` tokens is one unit, a longer one is cut into units of `piece`
     tokens. Every unit is equally likely to be kept and brings all its pairs, so every pair is
     (pairs across a cut, about 1% of a long sentence's, aside); the reservoir holds at most
-    `reservoir_size * piece` tokens, however long the lines.
+    `reservoir_size * piece` tokens, however long the lines. The vocabulary is chosen by `rules`
+    (default: the config's, `VocabRules.from_config`).
 
     Args:
         corpus: files or in-memory sentences.
         config: min_count, max_vocab, seed, and what the loss sample needs.
         workdir: an existing folder for the corpus as word ids or text.
         reservoir_size, piece: the reservoir's units, and the most tokens of one.
+        rules: the vocabulary's rules (default: the config's, `VocabRules.from_config`).
         fast: read files with `fastcorpus` (default: for a corpus of files); False reads them
             through `Corpus` in Python, as in-memory sentences always are. Both give the same.
 
@@ -118,10 +121,11 @@ def prepare(corpus: Corpus, config: SkipGramConfig, workdir: Path,
         >>> prepared = prepare(Corpus("corpus.txt"), SkipGramConfig(), workdir)  # doctest: +SKIP
         >>> len(prepared.vocab), prepared.total_words                          # doctest: +SKIP
     """
+    rules = rules if rules is not None else VocabRules.from_config(config)
     if fast is None:
         fast = corpus.sentences is None
     if fast:
-        return _prepare_files(corpus, config, workdir, reservoir_size, piece)
+        return _prepare_files(corpus, config, workdir, reservoir_size, piece, rules)
     rng = np.random.default_rng(config.seed)
     counter: Counter = Counter()
     reservoir: list[list[str]] = []
@@ -158,19 +162,17 @@ def prepare(corpus: Corpus, config: SkipGramConfig, workdir: Path,
             out.close()
     total = sum(counter.values())
     _check(corpus, config, total, bool(pairable))
-    vocab = Vocab.from_counter(counter, min_count=config.min_count, max_vocab=config.max_vocab,
-                               total_words=total)
+    vocab = Vocab.from_counter(counter, total_words=total, rules=rules)
     sample = _loss_sample(corpus, config, vocab, reservoir, units == sentences <= reservoir_size, rng)
     return PreparedCorpus(workdir, vocab, total, sentences, sample, corpus.description)
 
 
 def _prepare_files(corpus: Corpus, config: SkipGramConfig, workdir: Path, reservoir_size: int,
-                   piece: int) -> PreparedCorpus:
+                   piece: int, rules: VocabRules) -> PreparedCorpus:
     """`prepare` for a corpus of files, through `fastcorpus`: the same vocabulary, draws and errors."""
     from .fastcorpus import scan_corpus, unit_reservoir
 
-    result = scan_corpus(corpus, workdir, min_count=config.min_count, max_vocab=config.max_vocab,
-                         keep_tokens=True, what=WHAT)
+    result = scan_corpus(corpus, workdir, rules=rules, keep_tokens=True, what=WHAT)
     rng = np.random.default_rng(config.seed)
     drawn = unit_reservoir(result.tokens, reservoir_size, piece, rng)
     _check(corpus, config, result.total_words, drawn.pairable)

@@ -15,13 +15,13 @@ from .test_compare import _toy
 
 pytest.importorskip("embedkit.downstream.training")
 
-GRID = ["-e", "random,bow", "--cells", "gru", "--seeds", "2", "--epochs", "2", "--hidden", "8", "-q"]
+GRID = ["-e", "random,bow", "--cells", "gru", "--seeds", "2", "--epochs", "2", "--hidden", "8", "-q", "--cv", "none"]
 
 
 def _rows(folder):
     rows = json.loads((folder / "results.json").read_text())["rows"]
     for row in rows:
-        row.pop("seconds_per_epoch")  # a time, measured
+        row.pop("seconds_per_epoch"), row.pop("seconds")  # times, measured
     return rows
 
 
@@ -36,7 +36,7 @@ def test_compare_grid_on_spark_equals_the_grid_run_here_and_resumes(spark, tmp_p
     assert "[2/2] bag-of-words logistic regression: submitted to Spark, 1 task(s)" in result.output
     assert _rows(there) == _rows(here) and len(_rows(here)) == 2
     assert sorted(p.name for p in (there / "cells").iterdir()) == sorted(p.name for p in (here / "cells").iterdir())
-    stored = json.loads((there / "cells" / "random-gru.json").read_text())
+    stored = json.loads((there / "cells" / "toy__random-gru.json").read_text())
     assert stored["spark_tasks"] == [{"fold": None, "seed": 1, "attempts": 1}, {"fold": None, "seed": 2, "attempts": 1}]
     # a rerun finds every cell done and submits nothing
     from embedkit.downstream import spark_grid
@@ -100,9 +100,9 @@ def test_a_cell_that_fails_every_attempt_is_named_and_the_others_are_saved(spark
     lines = []
     with pytest.raises(EmbedkitError) as error:
         compare(str(data), ["random", "bow"], ["gru"], out=tmp_path / "rep", seeds=(1,), spark_master="local[2]",
-                echo=lines.append, progress=False)
-    assert str(error.value).startswith("1 of 2 cells failed on Spark (GRU random: RuntimeError: planted failure "
+                cv=None, echo=lines.append, progress=False)
+    assert str(error.value).startswith("1 of 2 cells failed on Spark (toy: GRU random: RuntimeError: planted failure "
                                        "of every attempt); the 1 others are in ")
     assert "[1/2] GRU random: FAILED after 4 attempts of a task: RuntimeError: planted failure of every attempt" in lines
-    assert sorted(p.name for p in (tmp_path / "rep" / "cells").iterdir()) == ["bow.json"]
+    assert sorted(p.name for p in (tmp_path / "rep" / "cells").iterdir()) == ["toy__bow.json"]
     assert not (tmp_path / "rep" / "results.md").exists()  # no table without the failed cell

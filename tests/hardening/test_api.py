@@ -194,4 +194,5 @@ def test_readme_commands_set_up_the_light_core_then_the_tests():
 def test_ci_installs_the_cpu_torch_before_the_checkout():
     lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     torch = lines.index(f"python -m pip install --quiet {ON_DISK_TORCH}")
-    assert torch < lines.index("python -m pip install --quiet -e '.[dev]'")
+    checkout = next(i for i, line in enumerate(lines) if line.startswith("python -m pip install --quiet -e '.[dev"))
+    assert torch < checkout

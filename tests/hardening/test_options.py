@@ -18,6 +18,7 @@ from tests.hardening.conftest import bad_input, invoke
 BASE = {
     "train": ["corpus.txt", "-o", "out.vec"],
     "prepare": ["corpus.txt", "-o", "prepared"],
+    "phrases": ["corpus.txt", "-o", "out.txt"],
     "windows": ["the quick brown fox"],
     "onehot": ["corpus.txt", "-o", "out.ekv"],
     "demo": ["-o", "demo/vectors.ekv"],
@@ -45,11 +46,14 @@ RUNS = ["0", "-1", "101"]  # --seeds: 1 to 100 runs
 # command -> option -> values it must refuse
 LOWEST = {
     "train": {"--vector-size": POSITIVE, "--window": POSITIVE, "--min-count": POSITIVE, "--max-vocab": POSITIVE,
-              "--sample": ["-0.001", *FINITE], "--negative": POSITIVE, "--alpha": ["0", "-0.1", *FINITE],
+              "--sample": ["-0.001", *FINITE], "--negative": NATURAL, "--alpha": ["0", "-0.1", *FINITE],
               "--min-alpha": ["-0.0001", *FINITE], "--epochs": POSITIVE, "--workers": POSITIVE, "--seed": SEED,
-              "--checkpoint-every": NATURAL, "--min-n": POSITIVE, "--max-n": NATURAL,
+              "--checkpoint-every": NATURAL, "--ns-exponent": FINITE, "--max-final-vocab": POSITIVE,
+              "--phrase-passes": POSITIVE, "--min-n": POSITIVE, "--max-n": NATURAL,
               "--bucket": ["-1", "2147483648"], "--partitions": POSITIVE},
     "prepare": {"--min-count": POSITIVE, "--max-vocab": POSITIVE},
+    "phrases": {"--threshold": FINITE, "--min-count": POSITIVE, "--passes": POSITIVE, "--max-vocab-size": POSITIVE,
+                "--top": NATURAL},
     "windows": {"--window": POSITIVE, "--seed": SEED, "--limit": POSITIVE},
     "onehot": {"--min-count": POSITIVE, "--max-vocab": POSITIVE},
     "demo": {"--epochs": POSITIVE, "--workers": POSITIVE},
@@ -64,8 +68,9 @@ LOWEST = {
                  "--patience": POSITIVE, "--batch-size": POSITIVE, "--max-len": NATURAL,
                  "--lr": ["0", "-0.001", *FINITE], "--seeds": POSITIVE, "--cv": ["1", "0", "-1"],
                  "--threads": POSITIVE},
-    "compare": {"--seeds": POSITIVE, "--cv": ["1", "0", "-1"], "--hidden": POSITIVE, "--epochs": POSITIVE,
-                "--patience": POSITIVE, "--max-len": NATURAL, "--threads": POSITIVE},
+    "compare": {"--seeds": POSITIVE, "--hidden": POSITIVE, "--epochs": POSITIVE,
+                "--patience": POSITIVE, "--max-len": NATURAL, "--threads": POSITIVE,
+                "--lr": ["0", "-0.001", *FINITE], "--jobs": POSITIVE},
     "experiment length": {"--seed": SEED, "--seeds": RUNS, "--threads": POSITIVE, "--epochs": POSITIVE},
     "experiment cells": {"--seed": SEED, "--seeds": RUNS, "--threads": POSITIVE, "--dim": POSITIVE,
                          "--hidden": POSITIVE, "--layers": POSITIVE, "--epochs": POSITIVE},
@@ -78,7 +83,10 @@ LOWEST = {
     "experiment seq2seq": {"--seed": SEED, "--seeds": RUNS, "--threads": POSITIVE, "--epochs": POSITIVE},
 }
 
-CASES = [(command, option, value) for command, options in LOWEST.items()
+# options of a choice-or-number type (not click's int): refused the same way, not in the audit
+OTHER = {"compare": {"--cv": ["1", "0", "-1", "abc"]}}
+
+CASES = [(command, option, value) for table in (LOWEST, OTHER) for command, options in table.items()
          for option, values in options.items() for value in values]
 
 

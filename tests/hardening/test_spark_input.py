@@ -247,3 +247,26 @@ def test_prepare_refuses_a_folder_it_did_not_write_and_a_corpus_without_words(co
     assert not Path("prep").exists()
     Path("empty.txt").unlink()
     unchanged(corpus, before)
+
+
+# -- the word2vec family beside Spark and prepared folders -------------------------------------------
+
+@pytest.mark.parametrize("extra, says", [
+    (("--cbow",), "--cbow: the Spark engine cannot honour it: MLlib's Word2Vec is skip-gram only (no CBOW)"),
+    (("--phrases",), "--phrases: the Spark engine cannot honour it: phrase detection runs in the native pass"),
+    (("--max-final-vocab", "3"), "--max-final-vocab 3: the Spark engine cannot honour it: embedkit's vocabulary rules run in the native pass"),
+])
+def test_family_options_the_spark_engine_cannot_honour(corpus, extra, says):
+    before = snapshot(corpus)
+    assert says in bad_input(*spark_train(*extra))
+    unchanged(corpus, before)
+
+
+def test_resume_on_spark_and_phrases_of_a_prepared_folder_are_refused(corpus):
+    assert invoke("train", "c.txt", "-o", "m.ekv", "--min-count", "1", "--epochs", "1", "-q").exit_code == 0
+    assert "--resume: MLlib's Word2Vec starts from its own random vectors" in bad_input(
+        *spark_train("--resume", "m.ekv", "--min-count", "1"))
+    assert invoke("prepare", "c.txt", "-o", "prep", "--min-count", "1", "-q").exit_code == 0
+    assert "prep is a prepared corpus, its vocabulary fixed: --phrases needs the text itself" in bad_input(
+        "train", "prep", "-o", "v.ekv", "--phrases")
+    assert "--resume needs the text itself" in bad_input("train", "prep", "-o", "v2.ekv", "--resume", "m.ekv")

@@ -26,7 +26,12 @@ def _native(prepared, config, monitor):
         from .subword import train as train_subwords
 
         return train_subwords(prepared, config, monitor, config.ngrams)
-    from .native import train
+    from .family import FamilyOptions
+
+    if FamilyOptions.from_config(config).plain(config.negative) and getattr(prepared, "initial", None) is None:
+        from .native import train  # skip-gram with negative sampling alone, from word2vec's start
+    else:
+        from .family import train  # CBOW, hierarchical softmax, other windows or noise, given weights
 
     return train(prepared, config, monitor)
 

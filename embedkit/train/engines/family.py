@@ -86,6 +86,11 @@ class FamilyOptions:
         if not math.isfinite(self.ns_exponent):
             raise EmbedkitError(f"ns-exponent must be a finite number, got {self.ns_exponent}")
 
+    def plain(self, negative: int) -> bool:
+        """Skip-gram with negative sampling alone, shrinking windows and unigram^0.75 noise
+        (what `engines.native` trains)."""
+        return self.sg and not self.hs and negative > 0 and self.shrink_windows and self.ns_exponent == 0.75
+
     def mode(self, negative: int) -> str:
         """A short name: sg-ns, sg-hs, sg-ns+hs, cbow-ns, cbow-hs, cbow-ns+hs."""
         parts = [p for p, on in (("ns", negative > 0), ("hs", self.hs)) if on]
@@ -183,10 +188,18 @@ def compile_family_kernels(config, options: FamilyOptions) -> tuple[float, str]:
     return time.perf_counter() - started, how
 
 
-def _initial_weights(counts, config, options, seed) -> FamilyWeights:
+def _initial_weights(counts, config, options, seed, start=None) -> FamilyWeights:
+    """word2vec's start (input vectors uniform in +-0.5/D, output weights zero), or `start`'s
+    weights (`train.resume.StartWeights`) where it has them."""
     w_in, w_out = native.initial_vectors(len(counts), config.vector_size, seed)
     tree = huffman_tree(counts) if options.hs else None
     syn1 = np.zeros((tree.inner_nodes, config.vector_size), np.float32) if tree is not None else None
+    if start is not None:
+        w_in = np.array(start.w_in, dtype=np.float32, order="C")   # writable, whatever it was
+        if start.syn1neg is not None:
+            w_out = np.array(start.syn1neg, dtype=np.float32, order="C")
+        if syn1 is not None and start.syn1 is not None:
+            syn1 = np.array(start.syn1, dtype=np.float32, order="C")
     return FamilyWeights(w_in, w_out if config.negative > 0 else None, syn1, tree)
 
 
@@ -221,7 +234,10 @@ def train_family(prepared, config, monitor, options: FamilyOptions | None = None
         monitor.engine_info.update(compile_seconds=round(seconds, 3), kernels=how, mode=options.mode(config.negative))
 
     vocab = prepared.vocab
-    weights = _initial_weights(vocab.counts, config, options, config.seed)
+    weights = _initial_weights(vocab.counts, config, options, config.seed, getattr(prepared, "initial", None))
+    if hasattr(monitor, "training_state"):   # what a saved model keeps for continued training
+        monitor.training_state.update({name: array for name, array in
+                                       (("syn1neg", weights.syn1neg), ("syn1", weights.syn1)) if array is not None})
     thresholds, aliases = alias_table(vocab.noise_distribution(options.ns_exponent))
     kernel = _FamilyKernel(corpus, weights, native.keep_thresholds(vocab.keep_probabilities(config.sample)),
                            thresholds, aliases, config, options)
@@ -273,6 +289,11 @@ class FamilyLoss:
 
     def __len__(self) -> int:
         return int(self.words.shape[0])
+
+    @property
+    def sample_description(self) -> str:
+        """What the sample holds, for the monitor's first line: 'N sampled pairs' or 'N sampled windows'."""
+        return f"{len(self)} sampled {'pairs' if self.options.sg else 'windows'}"
 
     def __call__(self, w_in, weights: FamilyWeights, _sample=None) -> float:
         if len(self) == 0:

@@ -270,6 +270,8 @@ def train(prepared, config, monitor):
                      thresholds, aliases, config)
     pieces = corpus.pieces()
     total = corpus.total_words
+    if hasattr(monitor, "training_state"):   # what a saved model keeps for continued training
+        monitor.training_state["syn1neg"] = w_out
     monitor.start(w_in, w_out)
     for epoch in range(config.epochs):
         _run_epoch(kernel, pieces, epoch, config, monitor, total)

@@ -42,6 +42,14 @@ UNSUPPORTED = {
     "sample": "MLlib's Word2Vec does not subsample frequent words (only --sample 0 says what it does)",
     "min_alpha": "MLlib's Word2Vec decays the learning rate to alpha x 0.0001, and cannot be told otherwise",
     "subwords": "MLlib's Word2Vec has no character n-grams (fastText's model)",
+    "sg": "MLlib's Word2Vec is skip-gram only (no CBOW)",
+    "cbow_mean": "MLlib's Word2Vec is skip-gram only (no CBOW)",
+    "ns_exponent": "MLlib's Word2Vec trains with hierarchical softmax, not negative sampling",
+    "shrink_windows": "MLlib's Word2Vec chooses its own windows",
+    "max_final_vocab": "embedkit's vocabulary rules run in the native pass, not on Spark",
+    "keep_words": "embedkit's vocabulary rules run in the native pass, not on Spark",
+    "drop_words": "embedkit's vocabulary rules run in the native pass, not on Spark",
+    "phrases": "phrase detection runs in the native pass, not on Spark (run embedkit phrases first)",
 }
 
 
@@ -51,6 +59,10 @@ class SparkPrepared(PreparedCorpus):
 
     spark: object = None      # the SparkSession
     corpus: object = None     # spark_corpus.SparkCorpus
+
+# the command line's names of options stored as other fields
+_FLAGS = {"sg": "--cbow", "cbow_mean": "--cbow-sum", "shrink_windows": "--no-shrink-windows",
+          "keep_words": "--keep-words", "drop_words": "--drop-words", "phrases": "--phrases"}
 
 
 def check_config(config) -> None:
@@ -68,7 +80,7 @@ def refused_options(config, given) -> None:
     for name in UNSUPPORTED:
         value = getattr(config, name)
         if name in given and not (name == "sample" and value == 0):
-            said = f"--{name.replace('_', '-')}" + ("" if isinstance(value, bool) else f" {value}")
+            said = _FLAGS.get(name) or f"--{name.replace('_', '-')}" + ("" if isinstance(value, bool) else f" {value}")
             raise EmbedkitError(f"{said}: the Spark engine cannot honour it: "
                                 f"{UNSUPPORTED[name]}; leave it out, or train with --engine native")
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import corpus as reference
 from ..corpus import MAX_SENTENCE_LENGTH, corpus_files
-from ..vocab import Vocab
+from ..vocab import Vocab, VocabRules
 from ..engines.native import EncodedCorpus
 from . import _kernels as k
 from ._scan import OUT_TOKENS, WHAT, _Pass, writing
@@ -49,8 +49,8 @@ class ScanResult:
 
 
 def scan(source, folder, *, lowercase: bool = True, min_count: int = 5, max_vocab: int | None = None,
-         max_sentence_length: int = MAX_SENTENCE_LENGTH, keep_tokens: bool = False, what: str = WHAT
-         ) -> ScanResult:
+         max_sentence_length: int = MAX_SENTENCE_LENGTH, rules: VocabRules | None = None,
+         keep_tokens: bool = False, what: str = WHAT) -> ScanResult:
     """Read corpus files once: count the words, build the vocabulary, write the corpus as word ids.
 
     Gives what `Corpus(source, lowercase=..., max_sentence_length=...)` followed by
@@ -65,6 +65,7 @@ def scan(source, folder, *, lowercase: bool = True, min_count: int = 5, max_voca
         min_count: keep words seen at least this many times.
         max_vocab: keep at most this many words (the most frequent).
         max_sentence_length: cut lines into sentences of at most this many tokens (>= 1).
+        rules: the vocabulary's rules (`vocab.VocabRules`); they replace min_count and max_vocab.
         keep_tokens: keep every token as its type in the folder too (tokens.int32), with the
             words of all types: `ScanResult.tokens`, for the loss sample and the tokenised text.
         what: what the files hold, for the error when one cannot be written.
@@ -94,7 +95,8 @@ def scan(source, folder, *, lowercase: bool = True, min_count: int = 5, max_voca
             state.add_file(path)
         state.flush()
         read_done = time.perf_counter()
-        vocab, remap = _vocabulary(state, min_count, max_vocab)
+        rules = rules if rules is not None else VocabRules(min_count=min_count, max_vocab=max_vocab)
+        vocab, remap = _vocabulary(state, rules)
         with writing(state.prov_path, what):
             state.prov.flush()
         with writing(state.bounds_path, what):
@@ -120,12 +122,12 @@ def scan(source, folder, *, lowercase: bool = True, min_count: int = 5, max_voca
 
 
 def scan_corpus(corpus: reference.Corpus, folder, *, min_count: int = 5, max_vocab: int | None = None,
-                keep_tokens: bool = False, what: str = WHAT) -> ScanResult:
+                rules: VocabRules | None = None, keep_tokens: bool = False, what: str = WHAT) -> ScanResult:
     """`scan` of a `corpus.Corpus` of files, with its lowercase and max_sentence_length.
 
     Args:
         corpus: a Corpus made from files or folders.
-        folder, min_count, max_vocab, keep_tokens, what: as for `scan`.
+        folder, min_count, max_vocab, rules, keep_tokens, what: as for `scan`.
 
     Returns:
         ScanResult: as `scan`.
@@ -139,22 +141,14 @@ def scan_corpus(corpus: reference.Corpus, folder, *, min_count: int = 5, max_voc
     if corpus.sentences is not None:
         raise ValueError("scan reads files; this corpus is in-memory sentences")
     return scan(corpus.files, folder, lowercase=corpus.lowercase, min_count=min_count, max_vocab=max_vocab,
-                max_sentence_length=corpus.max_sentence_length, keep_tokens=keep_tokens, what=what)
+                max_sentence_length=corpus.max_sentence_length, rules=rules, keep_tokens=keep_tokens, what=what)
 
 
-def _vocabulary(state: _Pass, min_count: int, max_vocab: int | None) -> tuple[Vocab, np.ndarray]:
+def _vocabulary(state: _Pass, rules: VocabRules) -> tuple[Vocab, np.ndarray]:
     """The vocabulary, and the final id of every provisional id (-1 for words left out)."""
     n_ids = int(state.state[k.N_IDS])
-    counts = state.counts[:n_ids]
-    kept = np.flatnonzero(counts >= min_count)
-    order = kept[np.argsort(-counts[kept], kind="stable")]  # ids are in first-appearance order
-    if max_vocab is not None:
-        order = order[:max_vocab]
-    vocab = Vocab(state.words(order), counts[order], total_words=int(state.state[k.TOTAL]),
-                  min_count=min_count, max_vocab=max_vocab)
-    remap = np.full(max(n_ids, 1), -1, np.int32)
-    remap[order] = np.arange(order.size, dtype=np.int32)
-    return vocab, remap
+    vocab, remap = rules.select(state.counts[:n_ids], state.words, int(state.state[k.TOTAL]))
+    return vocab, remap if n_ids else np.full(1, -1, np.int32)
 
 
 def _write_final_ids(state: _Pass, remap: np.ndarray, folder: Path, what: str) -> None:

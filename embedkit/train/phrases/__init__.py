@@ -34,10 +34,10 @@ into words (at the white space Python's ``str.split()`` splits at; lines end at 
 counting in an open-addressing table, finding the phrases and writing the joined text. Bytes
 that are not valid UTF-8 are kept as they are (gensim's LineSentence refuses such files).
 
-Modules: `model` (`PhraseModel`), `files` (`phrase_file`), `words` and `counts` (the kernels).
+Modules: `model` (`PhraseModel`), `files` (`phrase_file`, `phrase_corpus`), `words` and `counts` (the kernels).
 """
 
-from .files import phrase_file
+from .files import phrase_corpus, phrase_file
 from .model import ENGLISH_CONNECTOR_WORDS, SCORINGS, Phrase, PhraseModel, format_phrases
 
-__all__ = ["ENGLISH_CONNECTOR_WORDS", "SCORINGS", "Phrase", "PhraseModel", "format_phrases", "phrase_file"]
+__all__ = ["ENGLISH_CONNECTOR_WORDS", "SCORINGS", "Phrase", "PhraseModel", "format_phrases", "phrase_corpus", "phrase_file"]

@@ -79,6 +79,7 @@ class PhraseModel:
         self.delimiter, self.scoring, self.frozen = delimiter, scoring, frozen
         self.connector_words = frozenset(connector_words)
         self.learned = False
+        self.joined = 0  # phrases joined when `phrase_file` applied this model
         self._delimiter = ord(delimiter)
         # distinct strings: a row of W_* columns each; their bytes in _text, their pieces in _pool
         rows = START_ROWS
