@@ -85,7 +85,7 @@ def _trains(name: str, short_help: str):
     return wrap
 
 
-@click.group(cls=WholeSummaries, short_help="Why gates, direction and attention matter; one-hot.")
+@click.group(cls=WholeSummaries, short_help="Why gates, direction and attention matter; one-hot; seq2seq.")
 def experiment():
     """Experiments that show why gates, bidirectionality and attention matter.
 

@@ -10,7 +10,9 @@ the norm over all gradients, sparse ones coalesced.
 
 from __future__ import annotations
 
-import torch
+from .needs_torch import require_torch
+
+torch = require_torch()  # torch is an extra: a missing one is one line naming the install
 from torch import nn
 
 from .loop import clip_gradients

@@ -153,9 +153,9 @@ def run_task(unit, *, config, data, vectors, cv, threads) -> dict:
     fold, seed = unit
     context = TaskContext.get()
     if not is_baseline(config.embeddings):
-        import torch
+        from .needs_torch import require_torch
 
-        torch.set_num_threads(threads)
+        require_torch("a recurrent cell of the compare grid, on a Spark executor,").set_num_threads(threads)
     result = run_model(data.value, config, [seed] if seed is not None else (), cv=cv,
                        folds=None if fold is None else [fold], vectors=vectors.value if vectors is not None else None,
                        progress=False)
