@@ -77,7 +77,9 @@ def classify(args) -> None:
 
     torch.set_num_threads(args.threads)
     work = Path(args.work)
-    data = load_classification(args.dataset, mirror=str(DATA))
+    from embedkit.downstream.splits import split_data
+
+    data = split_data(load_classification(args.dataset, mirror=str(DATA)))  # the test split run_seeds uses
     config = ClassifierConfig(bidirectional=True, cell="lstm")
     lines = [] if RESULTS.exists() else [f"# see bench/subword_classify.py; torch {torch.__version__}, "
                                          f"{args.threads} thread(s); BiLSTM, fine-tuned vectors; test split: SST-2 "
