@@ -68,7 +68,7 @@ def quality(vectors) -> dict:
 
 
 def child(job: dict) -> dict:
-    from embedkit.spark import process_tree_cpu
+    from embedkit.train.engines.spark import process_tree_cpu
 
     started, cpu = time.perf_counter(), process_tree_cpu()
     out: dict = {}

@@ -422,32 +422,3 @@ def spark_errors(what: str = ""):
         if not is_spark_error(error):
             raise
         raise EmbedkitError(f"{what + ': ' if what else ''}{describe(error)}") from None
-
-
-# -- CPU time of this process and its children (the JVM, the Python workers) -----------------------
-
-
-def process_tree_cpu(pid: int | None = None) -> float:
-    """CPU seconds of process `pid` (default: this one) and every live process below it, children
-    they have already reaped included; on systems without /proc, this process's alone."""
-    root = os.getpid() if pid is None else pid
-    proc = Path("/proc")
-    if not (proc / str(root) / "stat").exists():
-        return time.process_time()
-    tick = os.sysconf("SC_CLK_TCK")
-    parents, cpu = {}, {}
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry.name)] = int(fields[1])
-        cpu[int(entry.name)] = sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
-    tree, frontier = {root}, [root]
-    while frontier:
-        children = [p for p, parent in parents.items() if parent in frontier and p not in tree]
-        tree.update(children)
-        frontier = children
-    return float(sum(cpu.get(p, 0.0) for p in tree))

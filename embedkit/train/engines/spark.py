@@ -23,8 +23,10 @@ Example:
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, fields
+from pathlib import Path
 
 import numpy as np
 
@@ -139,7 +141,7 @@ def train(prepared: SparkPrepared, config, monitor):
     """Fit MLlib's Word2Vec on the prepared sentences; (input vectors in vocabulary order, None)."""
     from pyspark.ml.feature import Word2Vec
 
-    from ...spark import StageLines, process_tree_cpu, spark_errors
+    from ...spark import StageLines, spark_errors
 
     spark, corpus, vocab = prepared.spark, prepared.corpus, prepared.vocab
     context = spark.sparkContext
@@ -186,3 +188,31 @@ def train(prepared: SparkPrepared, config, monitor):
     monitor.say(f"spark: trained in {seconds:.1f} s ({config.epochs * total / seconds / 1000:,.0f}k words/s); "
                 "MLlib reports no loss")
     return matrix, None
+
+
+# -- CPU time of this process and its children (the JVM, the Python workers) -----------------------
+
+def process_tree_cpu(pid: int | None = None) -> float:
+    """CPU seconds of process `pid` (default: this one) and every live process below it, children
+    they have already reaped included; on systems without /proc, this process's alone."""
+    root = os.getpid() if pid is None else pid
+    proc = Path("/proc")
+    if not (proc / str(root) / "stat").exists():
+        return time.process_time()
+    tick = os.sysconf("SC_CLK_TCK")
+    parents, cpu = {}, {}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        cpu[int(entry.name)] = sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+    tree, frontier = {root}, [root]
+    while frontier:
+        children = [p for p, parent in parents.items() if parent in frontier and p not in tree]
+        tree.update(children)
+        frontier = children
+    return float(sum(cpu.get(p, 0.0) for p in tree))
