@@ -51,3 +51,11 @@ def spark():
     session = sparking.session("local[2]")
     yield session
     session.stop()
+
+
+@pytest.fixture
+def isolated_home(tmp_path, monkeypatch):
+    """An empty EMBEDKIT_HOME and no EMBEDKIT_MIRROR (modules that fetch data sets use it for every test)."""
+    monkeypatch.setenv("EMBEDKIT_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("EMBEDKIT_MIRROR", raising=False)
+    return tmp_path / "home"

@@ -15,17 +15,10 @@ import pytest
 from embedkit import registry
 from embedkit.errors import EmbedkitError
 from embedkit.registry import DataFile, Entry
+from tests.shared_data import SHARED, needs_shared
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "datasets"
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} not present")
+pytestmark = pytest.mark.usefixtures("isolated_home")  # every test: an empty embedkit home
 
-
-@pytest.fixture(autouse=True)
-def isolated_home(tmp_path, monkeypatch):
-    """Every test gets an empty EMBEDKIT_HOME and no EMBEDKIT_MIRROR."""
-    monkeypatch.setenv("EMBEDKIT_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("EMBEDKIT_MIRROR", raising=False)
-    return tmp_path / "home"
 
 
 class _Server:

@@ -16,15 +16,10 @@ from embedkit.downstream.datasets import (
     read_trec,
 )
 from embedkit.errors import EmbedkitError, FormatError
+from tests.shared_data import SHARED, needs_shared
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "datasets"
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} not present")
+pytestmark = pytest.mark.usefixtures("isolated_home")  # every test: an empty embedkit home
 
-
-@pytest.fixture(autouse=True)
-def isolated_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("EMBEDKIT_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("EMBEDKIT_MIRROR", raising=False)
 
 
 def write(path: Path, data: bytes) -> Path:

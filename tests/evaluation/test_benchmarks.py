@@ -11,9 +11,8 @@ from embedkit import registry
 from embedkit.evaluation import AnalogySection, Pair, read_analogies, read_similarity
 from embedkit.errors import FormatError
 from embedkit.files import decode, read_lines
+from tests.shared_data import SHARED, needs_shared
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "datasets"
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} not present")
 
 
 def write(tmp_path, name, data: bytes) -> Path:

@@ -14,16 +14,10 @@ from click.testing import CliRunner
 from embedkit import Vectors
 from embedkit.io import pretrained
 from embedkit.cli import main
+from tests.shared_data import SHARED, needs_shared
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "datasets"
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} not present")
+pytestmark = pytest.mark.usefixtures("isolated_home")  # every test: an empty embedkit home
 
-
-@pytest.fixture(autouse=True)
-def isolated_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("EMBEDKIT_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("EMBEDKIT_MIRROR", raising=False)
-    return tmp_path / "home"
 
 
 @pytest.fixture

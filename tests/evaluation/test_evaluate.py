@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,15 +14,10 @@ from embedkit import Vectors
 from embedkit.evaluation import read_analogies, read_similarity
 from embedkit.errors import EmbedkitError
 from embedkit.evaluation import CONSTANT, analogy_scores, evaluate, similarity_score
+from tests.shared_data import SHARED, needs_shared
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "datasets"
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} not present")
+pytestmark = pytest.mark.usefixtures("isolated_home")  # every test: an empty embedkit home
 
-
-@pytest.fixture(autouse=True)
-def isolated_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("EMBEDKIT_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("EMBEDKIT_MIRROR", raising=False)
 
 
 def angles(degrees: dict[str, float]) -> Vectors:

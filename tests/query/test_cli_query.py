@@ -13,18 +13,8 @@ from embedkit import Vectors
 from embedkit.io import pretrained
 from embedkit.cli import main
 from embedkit.query.prompt import QuerySession, parse_expression
+from tests.query.toy import TOY
 
-# king - man + woman is exactly queen; 'zero' is a zero vector.
-TOY = {
-    "king": [1, 1, 0, 0],
-    "queen": [1, -1, 0, 0],
-    "man": [0, 1, 0, 1],
-    "woman": [0, -1, 0, 1],
-    "prince": [1, 0.8, 0.1, 0.2],
-    "apple": [0, 0, 1.4, 0],
-    "pear": [0, 0, 1.3, 0.1],
-    "zero": [0, 0, 0, 0],
-}
 COMMANDS = ["neighbors", "similarity", "analogy", "odd-one-out", "query"]
 
 
