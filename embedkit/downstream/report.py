@@ -236,12 +236,12 @@ class CompareReport:
         return written
 
     def title(self) -> str:
-        """The chart's title: what was measured and with which settings."""
+        """The chart's title: what was measured and, when a network is among the rows, its settings."""
         s = self.settings
         runs = f"{len(self.seeds)} seed{'s' if len(self.seeds) != 1 else ''}"
         protocols = sorted({d["protocol"] for d in self.datasets})
         what = f"test accuracy, mean ± std over {runs}" + (f" ({'; '.join(protocols)})" if protocols else "")
-        if s:
+        if s and any(r.get("cell") for r in self.rows):
             what += (f"\nhidden {s.get('hidden')}, {s.get('pooling')} pooling, dropout {s.get('dropout')}, "
                      f"lr {s.get('lr')}, at most {s.get('epochs')} epochs, patience {s.get('patience')}, "
                      f"batch {s.get('batch_size')}")

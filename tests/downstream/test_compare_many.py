@@ -141,6 +141,25 @@ def test_chart_axis_starts_at_chance_or_zero_and_titles_the_settings(tmp_path):
     assert (tmp_path / "one.png").read_bytes()[:4] == b"\x89PNG"
 
 
+def test_chart_draws_no_error_bar_on_a_single_run_and_no_network_settings_over_baselines(tmp_path):
+    from embedkit.downstream.chart import draw
+
+    settings = {"hidden": 100, "pooling": "last", "dropout": 0.5, "lr": 0.001, "epochs": 20, "patience": 3,
+                "batch_size": 50}
+    mr = [{"name": "mr", "protocol": "10-fold cross-validation", "chance": 0.5}]
+    mixed = CompareReport("mr", [1, 2, 3], [_row("LSTM random", 0.77, 0.01, 3),
+                                            _row("LSTM glove frozen", 0.74, 0.0, 1, "glove", "frozen"),
+                                            _row("bow", 0.76, 0.0, 1, "bow", "", None)],
+                          datasets=mr, settings=settings)
+    baselines = CompareReport("mr", [1], [_row("bow", 0.76, 0.0, 1, "bow", "", None),
+                                          _row("nbsvm", 0.79, 0.0, 1, "nbsvm", "", None)],
+                              datasets=mr, settings=settings)
+    drawn_mixed, drawn_baselines = draw(mixed, tmp_path / "m.png"), draw(baselines, tmp_path / "b.png")
+    assert drawn_mixed["error_bars"] == 1 and drawn_baselines["error_bars"] == 0
+    assert "hidden 100" in drawn_mixed["title"]
+    assert "hidden" not in drawn_baselines["title"] and "pooling" not in drawn_baselines["title"]
+
+
 def test_kim_protocol_per_data_set():
     with_test = ClassificationData("t", LabelledTexts(["a"], ["x"]), None, LabelledTexts(["b"], ["x"]), ["x"], "")
     without = ClassificationData("m", LabelledTexts(["a"], ["x"]), None, None, ["x"], "")
