@@ -50,22 +50,26 @@ def draw(report, path) -> dict:
     colours = plt.get_cmap("tab20" if len(variants) > 10 else "tab10")
     error_bars = 0
     for j, variant in enumerate(variants):
-        xs, ys, spread = [], [], []
+        xs, ys, tops, spread = [], [], [], []
         for i, g in enumerate(groups):
             present = [v for v in variants if any(bar_of(r) == v and group_of(r) == g for r in rows)]
             for r in rows:
                 if bar_of(r) == variant and group_of(r) == g:
                     xs.append(i + (present.index(variant) - (len(present) - 1) / 2) * width)
                     ys.append(100 * r["accuracy_mean"])
-                    if (r.get("runs") or 2) > 1:
-                        spread.append((xs[-1], ys[-1], 100 * r["accuracy_std"]))
-        bars = ax.bar(xs, ys, width * 0.95, label=variant, color=colours(j % colours.N))
+                    e = 100 * r["accuracy_std"] if (r.get("runs") or 2) > 1 else None
+                    if e is not None:
+                        spread.append((xs[-1], ys[-1], e))
+                    tops.append(ys[-1] + (e or 0.0))
+        ax.bar(xs, ys, width * 0.95, label=variant, color=colours(j % colours.N))
         if spread:  # a single run has no spread: its bar gets no error bar
             x, y, e = zip(*spread)
             ax.errorbar(x, y, yerr=e, fmt="none", ecolor="black", elinewidth=1, capsize=2)
             error_bars += len(spread)
-        if len(variants) * len(groups) <= 40:
-            ax.bar_label(bars, labels=[f"{y:.1f}" for y in ys], fontsize=6, padding=2)
+        if len(variants) * len(groups) <= 40:  # the value above the bar, clear of its error bar
+            for x, y, top in zip(xs, ys, tops):
+                ax.annotate(f"{y:.1f}", (x, top), xytext=(0, 2), textcoords="offset points", ha="center",
+                            va="bottom", fontsize=6)
     chance = {d["name"]: d.get("chance") for d in report.datasets}
     for i, g in enumerate(groups):
         level = chance.get(names[0] if single else g)
