@@ -3,7 +3,9 @@
 Times one call of each variant per center word on the same stream of random blocks (window of
 2..10 context rows, 1 + 5 target rows, Zipf-distributed word ids over a 24k vocabulary, D = 100):
 
-  shipped             native_kernels.block_update: sigmoid table, two rows per pass over D
+  shipped             native_kernels.block_update: sigmoid table, tiles of 2 contexts x 2 targets
+  1 x 2 rows per pass   the same with one context x two targets (or two contexts x one target)
+                      per pass over D, the kernel shipped before the tiles
   shipped, no fastmath  the same code compiled without fastmath (strict float order: no SIMD sums)
   one row per pass    the straightforward loops: one dot / axpy per (context, target), exact sigmoid
   BLAS sgemm          gather V and U into contiguous scratch, three np.dot (OpenBLAS sgemm) calls
@@ -28,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from embedkit.train.engines.native_kernels import FASTMATH, block_update, sigmoid, sigmoid_table
 
 VOCAB, DIM, BLOCKS, NEGATIVE = 24_000, 100, 200_000, 5
+_ONE = np.ones(1, dtype=np.float32)
 
 
 @njit(nogil=True, fastmath=FASTMATH)
@@ -59,6 +62,57 @@ def one_row_per_pass(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, 
         r = contexts[b]
         for d in range(dim):
             w_in[r, d] += scratch[b, d]
+
+
+@njit(nogil=True, fastmath=FASTMATH, error_model="numpy")
+def _part_1x2(w_in, w_out, contexts, n_contexts, targets, labels, n_labeled, n_targets, lr, table, coef, grad_in,
+              accumulate):
+    dim = w_in.shape[1]
+    zero = np.float32(0.0)
+    if n_targets == 0:
+        if not accumulate:
+            for b in range(n_contexts):
+                for d in range(dim):
+                    grad_in[b, d] = zero
+        return
+    for b in range(n_contexts):                     # coef = lr * (labels - sigmoid(V U^T))  (B, T)
+        r = contexts[b]
+        for t in range(0, n_targets, 2):
+            q0, q1 = targets[t], targets[min(t + 1, n_targets - 1)]
+            x0 = x1 = zero
+            for d in range(dim):
+                x0 += w_in[r, d] * w_out[q0, d]
+                x1 += w_in[r, d] * w_out[q1, d]
+            coef[b, t] = lr * ((labels[t] if t < n_labeled else zero) - sigmoid(x0, table))
+            if t + 1 < n_targets:
+                coef[b, t + 1] = lr * ((labels[t + 1] if t + 1 < n_labeled else zero) - sigmoid(x1, table))
+    for b in range(n_contexts):                     # grad_in (+)= coef @ U  (B, D), from the old U
+        for t in range(0, n_targets, 2):
+            q0, q1 = targets[t], targets[min(t + 1, n_targets - 1)]
+            c0, c1 = coef[b, t], (coef[b, t + 1] if t + 1 < n_targets else zero)
+            if t == 0 and not accumulate:
+                for d in range(dim):
+                    grad_in[b, d] = c0 * w_out[q0, d] + c1 * w_out[q1, d]
+            else:
+                for d in range(dim):
+                    grad_in[b, d] += c0 * w_out[q0, d] + c1 * w_out[q1, d]
+    for t in range(n_targets):                      # U += coef^T @ V, from the old V
+        q = targets[t]
+        for b in range(0, n_contexts, 2):
+            r0, r1 = contexts[b], contexts[min(b + 1, n_contexts - 1)]
+            c0, c1 = coef[b, t], (coef[b + 1, t] if b + 1 < n_contexts else zero)
+            for d in range(dim):
+                w_out[q, d] += c0 * w_in[r0, d] + c1 * w_in[r1, d]
+
+
+@njit(nogil=True, fastmath=FASTMATH, error_model="numpy")
+def rows_1x2(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, table, coef, grad_in):
+    """The block update with one context x two targets (or two contexts x one target) per pass over D."""
+    _part_1x2(w_in, w_out, contexts, n_contexts, targets, _ONE, 1, n_targets, lr, table, coef, grad_in, False)
+    for b in range(n_contexts):
+        r = contexts[b]
+        for d in range(w_in.shape[1]):
+            w_in[r, d] += grad_in[b, d]
 
 
 @njit(nogil=True, fastmath=FASTMATH)
@@ -103,7 +157,7 @@ def main() -> None:
     targets = (rng.zipf(1.5, (BLOCKS, 1 + NEGATIVE)) % VOCAB).astype(np.int32)
     table = sigmoid_table()
     strict = njit(nogil=True, error_model="numpy")(block_update.py_func)
-    variants = {"shipped": block_update, "shipped, no fastmath": strict,
+    variants = {"shipped": block_update, "1 x 2 rows per pass": rows_1x2, "shipped, no fastmath": strict,
                 "one row per pass": one_row_per_pass, "BLAS sgemm": blas_sgemm}
     runners = {name: driver(kernel) for name, kernel in variants.items()}
     times: dict[str, list[float]] = {name: [] for name in variants}

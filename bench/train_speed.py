@@ -25,6 +25,7 @@ child process (all its threads; resource.getrusage(RUSAGE_CHILDREN)); quality fr
 files. --seeds repeats both per seed (the spread of quality over seeds is the noise):
 
     python bench/train_speed.py --end-to-end --parts 7 --epochs 2 --seeds 1 2 3
+    python bench/train_speed.py --end-to-end --parts 7 --epochs 2 --before ../embedkit-old   # vs an earlier version
 """
 
 from __future__ import annotations
@@ -125,11 +126,11 @@ def decompress(parts: int, tmp: str) -> Path:
     return path
 
 
-def child_run(command: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds (user + system, all threads) of one child process run to its end."""
+def child_run(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, all threads) of one child process run to its end, in `cwd`."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=cwd)
     if done.returncode:
         sys.exit(f"{command[:4]}... failed with exit status {done.returncode}:\n{done.stderr}")
     wall = time.perf_counter() - wall
@@ -137,22 +138,24 @@ def child_run(command: list[str]) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def end_to_end(path: Path, opts: dict, seeds: list[int], tmp: str, log: str | None) -> None:
+def end_to_end(path: Path, opts: dict, seeds: list[int], tmp: str, log: str | None,
+               before: Path | None = None) -> None:
+    """Each seed: embedkit, gensim and (with `before`, a checkout of an earlier embedkit) that one."""
     from gensim.models import KeyedVectors
 
     words = sum(len(line.split()) for line in open(path, encoding="utf-8")) * opts["epochs"]
     flags = [f"--{key.replace('_', '-')}={value}" for key, value in opts.items() if key != "seed"]
     runs = []
     for seed in seeds:
-        for name in ("embedkit native", "gensim"):
-            out = Path(tmp) / f"{name.split()[0]}-{seed}.bin"
+        for name in ("embedkit native", "gensim") + (("embedkit before",) if before else ()):
+            out = Path(tmp) / f"{name.replace(' ', '-')}-{seed}.bin"
             if name == "gensim":
                 command = [sys.executable, "-c", GENSIM_SCRIPT, str(path), str(out), repr(dict(opts, seed=seed))]
             else:
                 command = [sys.executable, "-m", "embedkit", "train", str(path), "-o", str(out),
                            "--format", "word2vec-binary", "--engine", "native", "-q", f"--seed={seed}", *flags]
             load = os.getloadavg()[0]
-            wall, cpu = child_run(command)
+            wall, cpu = child_run(command, before if name == "embedkit before" else ROOT)
             keyed = KeyedVectors.load_word2vec_format(str(out), binary=True)
             run = {"name": name, "seed": seed, "wall_s": wall, "cpu_s": cpu, "words": words, "vocab": len(keyed),
                    "load": load, **quality(keyed)}
@@ -171,7 +174,8 @@ def summarise(runs: list[dict]) -> None:
     med = {}
     print(f"\n{'end to end':<16} {'runs':>4} {'wall s':>7} {'CPU s':>7} {'words/CPU-s':>12} "
           f"{'WS353':>13} {'SimLex':>13} {'analogy %':>13}")
-    for name in ("embedkit native", "gensim"):
+    names = [n for n in ("embedkit native", "gensim", "embedkit before") if any(r["name"] == n for r in runs)]
+    for name in names:
         rs = [r for r in runs if r["name"] == name]
         m = {key: statistics.median(r[key] for r in rs) for key in ("wall_s", "cpu_s")}
         med[name] = m
@@ -184,6 +188,10 @@ def summarise(runs: list[dict]) -> None:
     print(f"embedkit / gensim, end to end: words per CPU-second x{theirs['cpu_s'] / ours['cpu_s']:.2f}, "
           f"words per wall second x{theirs['wall_s'] / ours['wall_s']:.2f} (medians; std over seeds, "
           f"population; quality with gensim's evaluation code on the written files)")
+    if "embedkit before" in med:
+        earlier = med["embedkit before"]
+        print(f"embedkit / embedkit before, end to end: words per CPU-second x{earlier['cpu_s'] / ours['cpu_s']:.2f}, "
+              f"words per wall second x{earlier['wall_s'] / ours['wall_s']:.2f}")
 
 
 def main() -> None:
@@ -197,6 +205,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1], help="with --end-to-end: seeds to run")
     parser.add_argument("--log", help="with --end-to-end: append each run as a JSON line to this file")
     parser.add_argument("--summarise", metavar="LOG", help="print the table of the runs in LOG and stop")
+    parser.add_argument("--before", type=Path, metavar="CHECKOUT",
+                        help="with --end-to-end: also run the embedkit of this checkout (an earlier version)")
     args = parser.parse_args()
     logging.getLogger("gensim").setLevel(logging.ERROR)
     if args.summarise:
@@ -210,7 +220,7 @@ def main() -> None:
               f"load average before {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {os.cpu_count()} CPUs")
         with tempfile.TemporaryDirectory() as tmp:
             path = decompress(args.parts, tmp)
-            end_to_end(path, opts, args.seeds, tmp, args.log)
+            end_to_end(path, opts, args.seeds, tmp, args.log, args.before)
         print(f"load average after {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         return
     names = (["plain gensim"] if not args.no_plain else []) + ["embedkit gensim", "embedkit native"]

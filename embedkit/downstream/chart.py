@@ -1,5 +1,5 @@
 """The chart of a compare report (matplotlib): test accuracy with the standard deviation as error
-bars. The accuracy axis starts at chance (the majority class's share of the test texts) for one
+bars (none on a single run). The accuracy axis starts at chance (the majority class's share of the test texts) for one
 data set, at 0 for several, and the title names the settings."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def draw(report, path) -> dict:
     """Write `report`'s chart to `path` (PNG).
 
     Returns:
-        {"ylim": (low, high), "title": the title}, as drawn.
+        {"ylim": (low, high), "title": the title, "error_bars": how many bars have one}, as drawn.
     """
     import matplotlib
 
@@ -48,18 +48,28 @@ def draw(report, path) -> dict:
     width = 0.8 / max(1, len(variants))
     fig, ax = plt.subplots(figsize=(min(18.0, max(6.0, 0.35 * len(groups) * max(3, len(variants)) + 1)) + 3.5, 5))
     colours = plt.get_cmap("tab20" if len(variants) > 10 else "tab10")
+    error_bars = 0
     for j, variant in enumerate(variants):
-        xs, ys, es = [], [], []
+        xs, ys, tops, spread = [], [], [], []
         for i, g in enumerate(groups):
             present = [v for v in variants if any(bar_of(r) == v and group_of(r) == g for r in rows)]
             for r in rows:
                 if bar_of(r) == variant and group_of(r) == g:
                     xs.append(i + (present.index(variant) - (len(present) - 1) / 2) * width)
                     ys.append(100 * r["accuracy_mean"])
-                    es.append(100 * r["accuracy_std"] if (r.get("runs") or 2) > 1 else 0.0)
-        bars = ax.bar(xs, ys, width * 0.95, yerr=es, capsize=2, label=variant, color=colours(j % colours.N))
-        if len(variants) * len(groups) <= 40:
-            ax.bar_label(bars, labels=[f"{y:.1f}" for y in ys], fontsize=6, padding=2)
+                    e = 100 * r["accuracy_std"] if (r.get("runs") or 2) > 1 else None
+                    if e is not None:
+                        spread.append((xs[-1], ys[-1], e))
+                    tops.append(ys[-1] + (e or 0.0))
+        ax.bar(xs, ys, width * 0.95, label=variant, color=colours(j % colours.N))
+        if spread:  # a single run has no spread: its bar gets no error bar
+            x, y, e = zip(*spread)
+            ax.errorbar(x, y, yerr=e, fmt="none", ecolor="black", elinewidth=1, capsize=2)
+            error_bars += len(spread)
+        if len(variants) * len(groups) <= 40:  # the value above the bar, clear of its error bar
+            for x, y, top in zip(xs, ys, tops):
+                ax.annotate(f"{y:.1f}", (x, top), xytext=(0, 2), textcoords="offset points", ha="center",
+                            va="bottom", fontsize=6)
     chance = {d["name"]: d.get("chance") for d in report.datasets}
     for i, g in enumerate(groups):
         level = chance.get(names[0] if single else g)
@@ -75,6 +85,6 @@ def draw(report, path) -> dict:
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=120, format="png")
-    drawn = {"ylim": ax.get_ylim(), "title": ax.get_title()}
+    drawn = {"ylim": ax.get_ylim(), "title": ax.get_title(), "error_bars": error_bars}
     plt.close(fig)
     return drawn

@@ -208,8 +208,9 @@ class CompareReport:
                 verdict = "more than" if gap > spread else "within"
                 sentence += f", {verdict} one standard deviation ({100 * spread:.1f})."
             else:
-                single = " and ".join(k for k, r in ((top_name, top), (second_name, second)) if runs_of(r) == 1)
-                sentence += f"; {single} is a single run, so there is no spread to weigh the gap against."
+                singles = [k for k, r in ((top_name, top), (second_name, second)) if runs_of(r) == 1]
+                verb = "is a single run" if len(singles) == 1 else "are single runs"
+                sentence += f"; {' and '.join(singles)} {verb}, so there is no spread to weigh the gap against."
         return sentence
 
     # -- files ----------------------------------------------------------------------------
@@ -236,12 +237,14 @@ class CompareReport:
         return written
 
     def title(self) -> str:
-        """The chart's title: what was measured and with which settings."""
+        """The chart's title: what was measured and, when a network is among the rows, its settings."""
         s = self.settings
         runs = f"{len(self.seeds)} seed{'s' if len(self.seeds) != 1 else ''}"
         protocols = sorted({d["protocol"] for d in self.datasets})
-        what = f"test accuracy, mean ± std over {runs}" + (f" ({'; '.join(protocols)})" if protocols else "")
-        if s:
+        folded = any("cross-validation" in p for p in protocols)
+        spread = "± std over the folds" if len(self.seeds) == 1 and folded else f"mean ± std over {runs}"
+        what = f"test accuracy, {spread}" + (f" ({'; '.join(protocols)})" if protocols else "")
+        if s and any(r.get("cell") for r in self.rows):
             what += (f"\nhidden {s.get('hidden')}, {s.get('pooling')} pooling, dropout {s.get('dropout')}, "
                      f"lr {s.get('lr')}, at most {s.get('epochs')} epochs, patience {s.get('patience')}, "
                      f"batch {s.get('batch_size')}")

@@ -104,8 +104,8 @@ def test_single_run_has_no_spread_and_no_standard_deviation_verdict():
     assert "| LSTM random | 70.0 | 70.0 |" in md and "± 0.0" not in md
     assert "A number without ± is a single run: it has no spread." in md
     conclusion = report.conclusion()
-    assert "glove frozen leads random by 4.0 points; glove frozen and random is a single run" in conclusion \
-        or "glove frozen leads random by 4.0 points; glove frozen and random" in conclusion
+    assert "glove frozen leads random by 4.0 points; glove frozen and random are single runs, so there is no spread" \
+        in conclusion
     assert "standard deviation" not in conclusion
     assert plus_minus(0.5, 0.0, 1) == "50.0" and plus_minus(0.5, 0.01, 3) == "50.0 ± 1.0"
 
@@ -139,6 +139,26 @@ def test_chart_axis_starts_at_chance_or_zero_and_titles_the_settings(tmp_path):
         drawn_one["title"]
     assert drawn_two["title"].startswith("MR, TREC: test accuracy")
     assert (tmp_path / "one.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_chart_draws_no_error_bar_on_a_single_run_and_no_network_settings_over_baselines(tmp_path):
+    from embedkit.downstream.chart import draw
+
+    settings = {"hidden": 100, "pooling": "last", "dropout": 0.5, "lr": 0.001, "epochs": 20, "patience": 3,
+                "batch_size": 50}
+    mr = [{"name": "mr", "protocol": "10-fold cross-validation", "chance": 0.5}]
+    mixed = CompareReport("mr", [1, 2, 3], [_row("LSTM random", 0.77, 0.01, 3),
+                                            _row("LSTM glove frozen", 0.74, 0.0, 1, "glove", "frozen"),
+                                            _row("bow", 0.76, 0.0, 1, "bow", "", None)],
+                          datasets=mr, settings=settings)
+    baselines = CompareReport("mr", [1], [_row("bow", 0.76, 0.0, 1, "bow", "", None),
+                                          _row("nbsvm", 0.79, 0.0, 1, "nbsvm", "", None)],
+                              datasets=mr, settings=settings)
+    drawn_mixed, drawn_baselines = draw(mixed, tmp_path / "m.png"), draw(baselines, tmp_path / "b.png")
+    assert drawn_mixed["error_bars"] == 1 and drawn_baselines["error_bars"] == 0
+    assert "hidden 100" in drawn_mixed["title"]
+    assert "hidden" not in drawn_baselines["title"] and "pooling" not in drawn_baselines["title"]
+    assert drawn_baselines["title"].startswith("MR: test accuracy, ± std over the folds (10-fold cross-validation)")
 
 
 def test_kim_protocol_per_data_set():

@@ -149,6 +149,16 @@ def sigmoid(x, table):
 _CENTER_LABEL = np.ones(1, dtype=np.float32)  # negative sampling's labels: 1 for the center word, 0 after
 
 
+@njit(cache=True, inline="always")
+def _tile(coef, b, t, last_b, last_t):
+    """coef[b:b + 2, t:t + 2] as four numbers, 0 past the last row or column."""
+    zero = np.float32(0.0)
+    right = t < last_t
+    below = b < last_b
+    return (coef[b, t], coef[b, t + 1] if right else zero, coef[b + 1, t] if below else zero,
+            coef[b + 1, t + 1] if right and below else zero)
+
+
 @njit(cache=True, inline="always", fastmath=FASTMATH, error_model="numpy")
 def block_part(w_in, w_out, contexts, n_contexts, targets, labels, n_labeled, n_targets, lr, table, coef, grad_in,
                accumulate):
@@ -162,8 +172,12 @@ def block_part(w_in, w_out, contexts, n_contexts, targets, labels, n_labeled, n_
     rows after every matrix's part (`add_rows`), so each part sees the old input vectors. `coef`
     (at least B x T) and `grad_in` (at least B x D) are the caller's scratch.
 
-    The three products are loops over D that LLVM turns into SIMD; each pass over D serves two
-    rows at once (two targets, or two contexts), which halves the loads of the shared row.
+    The three products are loops over D that LLVM turns into SIMD, taken in tiles of two
+    contexts x two targets: each pass over D loads four rows for four multiply-adds per element
+    (one row per pass would load two for one), keeps four sums in registers for the logits, and
+    reads and writes two rows of the result for two loaded rows in the other products. A tile
+    at an odd end repeats its last row with coefficient 0; nothing is written outside
+    coef[:B, :T] and grad_in[:B].
     """
     dim = w_in.shape[1]
     zero = np.float32(0.0)
@@ -173,34 +187,62 @@ def block_part(w_in, w_out, contexts, n_contexts, targets, labels, n_labeled, n_
                 for d in range(dim):
                     grad_in[b, d] = zero
         return
-    for b in range(n_contexts):                     # coef = lr * (labels - sigmoid(V U^T))  (B, T)
-        r = contexts[b]
+    last_b, last_t = n_contexts - 1, n_targets - 1
+    for b in range(0, n_contexts, 2):               # coef = lr * (labels - sigmoid(V U^T))  (B, T)
+        r0, r1 = contexts[b], contexts[min(b + 1, last_b)]
         for t in range(0, n_targets, 2):
-            q0, q1 = targets[t], targets[min(t + 1, n_targets - 1)]
-            x0 = x1 = zero
+            q0, q1 = targets[t], targets[min(t + 1, last_t)]
+            x00 = x01 = x10 = x11 = zero
             for d in range(dim):
-                x0 += w_in[r, d] * w_out[q0, d]
-                x1 += w_in[r, d] * w_out[q1, d]
-            coef[b, t] = lr * ((labels[t] if t < n_labeled else zero) - sigmoid(x0, table))
-            if t + 1 < n_targets:
-                coef[b, t + 1] = lr * ((labels[t + 1] if t + 1 < n_labeled else zero) - sigmoid(x1, table))
-    for b in range(n_contexts):                     # grad_in (+)= coef @ U  (B, D), from the old U
+                a0, a1, u0, u1 = w_in[r0, d], w_in[r1, d], w_out[q0, d], w_out[q1, d]
+                x00 += a0 * u0
+                x01 += a0 * u1
+                x10 += a1 * u0
+                x11 += a1 * u1
+            y0 = labels[t] if t < n_labeled else zero
+            y1 = labels[t + 1] if t + 1 < n_labeled else zero
+            coef[b, t] = lr * (y0 - sigmoid(x00, table))
+            if t < last_t:
+                coef[b, t + 1] = lr * (y1 - sigmoid(x01, table))
+            if b < last_b:
+                coef[b + 1, t] = lr * (y0 - sigmoid(x10, table))
+                if t < last_t:
+                    coef[b + 1, t + 1] = lr * (y1 - sigmoid(x11, table))
+    for b in range(0, n_contexts, 2):               # grad_in (+)= coef @ U  (B, D), from the old U
+        pair = b < last_b
         for t in range(0, n_targets, 2):
-            q0, q1 = targets[t], targets[min(t + 1, n_targets - 1)]
-            c0, c1 = coef[b, t], (coef[b, t + 1] if t + 1 < n_targets else zero)
-            if t == 0 and not accumulate:
+            q0, q1 = targets[t], targets[min(t + 1, last_t)]
+            c00, c01, c10, c11 = _tile(coef, b, t, last_b, last_t)
+            first = t == 0 and not accumulate
+            if pair and first:
                 for d in range(dim):
-                    grad_in[b, d] = c0 * w_out[q0, d] + c1 * w_out[q1, d]
+                    u0, u1 = w_out[q0, d], w_out[q1, d]
+                    grad_in[b, d] = c00 * u0 + c01 * u1
+                    grad_in[b + 1, d] = c10 * u0 + c11 * u1
+            elif pair:
+                for d in range(dim):
+                    u0, u1 = w_out[q0, d], w_out[q1, d]
+                    grad_in[b, d] += c00 * u0 + c01 * u1
+                    grad_in[b + 1, d] += c10 * u0 + c11 * u1
+            elif first:
+                for d in range(dim):
+                    grad_in[b, d] = c00 * w_out[q0, d] + c01 * w_out[q1, d]
             else:
                 for d in range(dim):
-                    grad_in[b, d] += c0 * w_out[q0, d] + c1 * w_out[q1, d]
-    for t in range(n_targets):                      # U += coef^T @ V, from the old V
-        q = targets[t]
+                    grad_in[b, d] += c00 * w_out[q0, d] + c01 * w_out[q1, d]
+    for t in range(0, n_targets, 2):                # U += coef^T @ V, from the old V
+        q0, q1 = targets[t], targets[min(t + 1, last_t)]
         for b in range(0, n_contexts, 2):
-            r0, r1 = contexts[b], contexts[min(b + 1, n_contexts - 1)]
-            c0, c1 = coef[b, t], (coef[b + 1, t] if b + 1 < n_contexts else zero)
-            for d in range(dim):
-                w_out[q, d] += c0 * w_in[r0, d] + c1 * w_in[r1, d]
+            r0, r1 = contexts[b], contexts[min(b + 1, last_b)]
+            c00, c01, c10, c11 = _tile(coef, b, t, last_b, last_t)
+            if q0 == q1:                            # a noise word drawn twice, or the odd end
+                for d in range(dim):
+                    w_out[q0, d] += (c00 + c01) * w_in[r0, d] + (c10 + c11) * w_in[r1, d]
+            else:
+                for d in range(dim):
+                    a0, a1 = w_in[r0, d], w_in[r1, d]
+                    w_out[q0, d] += c00 * a0 + c10 * a1
+                    w_out[q1, d] += c01 * a0 + c11 * a1
 
 
 @njit(cache=True, inline="always", fastmath=FASTMATH, error_model="numpy")
