@@ -118,7 +118,7 @@ def run(engine: str, mode: str, path: Path, tmp: Path, args) -> dict:
         command = [sys.executable, "-m", "embedkit", "train", str(path), "-o", str(out), "-q",
                    "--epochs", str(args.epochs), "--workers", str(args.workers), "--negative", str(negative),
                    "--vector-size", "100", "--window", "5", "--min-count", "5", "--sample", "0.001",
-                   "--alpha", "0.025", "--min-alpha", "0.0001", "--seed", "1", "--tmp-dir", str(tmp)]
+                   "--alpha", "0.025", "--min-alpha", "0.0001", "--seed", str(args.seed), "--tmp-dir", str(tmp)]
         command += (["--cbow"] if not sg else []) + (["--hs"] if hs else [])
         total_cpu, wall, _ = timed(command)
         vectors = io.load(out)
@@ -127,7 +127,8 @@ def run(engine: str, mode: str, path: Path, tmp: Path, args) -> dict:
                   "scan_s": meta["scan_seconds"], "compile_s": meta.get("compile_seconds", 0.0)}
     elif engine in ("gensim", "gensim-iter"):
         out = tmp / "vectors.bin"
-        options = dict(OPTIONS, sg=sg, hs=hs, negative=negative, epochs=args.epochs, workers=args.workers)
+        options = dict(OPTIONS, sg=sg, hs=hs, negative=negative, epochs=args.epochs, workers=args.workers,
+                       seed=args.seed)
         total_cpu, wall, printed = timed([sys.executable, "-c", GENSIM_CHILD, str(path), str(out),
                                           str(int(engine == "gensim-iter")), json.dumps(options)])
         result = json.loads(printed.strip().splitlines()[-1])
@@ -142,6 +143,8 @@ def run(engine: str, mode: str, path: Path, tmp: Path, args) -> dict:
         vectors = io.load(out)
         result = {"train_cpu": float("nan"), "words": args.words}
     result.update(total_cpu=total_cpu, wall=wall, epochs=args.epochs, vocab=len(vectors), **quality(vectors))
+    if args.seed != 1:
+        result["seed"] = args.seed
     return result
 
 
@@ -210,6 +213,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--modes", default=",".join(MODES), help=f"comma-separated, of {', '.join(MODES)}")
     parser.add_argument("--engines", default="embedkit,gensim,word2vec", help=f"comma-separated, of {', '.join(ENGINES)}")
+    parser.add_argument("--seed", type=int, default=1, help="embedkit's and gensim's seed (word2vec.c has none)")
     parser.add_argument("--word2vec-bin", type=Path, help="the compiled word2vec.c (see above for how to build it)")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "embedkit-family-bench",
                         help="where the decompressed corpus is kept between invocations")

@@ -1,12 +1,17 @@
 """Subword skip-gram on the shared 17M-word Wikipedia corpus: embedkit vs gensim FastText vs fastText.
 
 Same options for every engine: dim 100, window 5, negative 5, min-count 5, sample 1e-3, n-grams
-3-6 in 2,000,000 buckets, lr 0.05 (fastText's skip-gram default), 5 epochs, 2 threads, seed 1.
-Each engine runs as its own process, one per invocation (each well under 20 minutes), and
-appends one JSON line to --results; --report prints the table from those lines.
+3-6 in 2,000,000 buckets, lr 0.05 (fastText's skip-gram default), 5 epochs, 2 threads; the seed
+is --seed (1), and the noise words are drawn by counts ** --ns-exponent (0.5: fastText's, which
+its tool does not let one change, so --engine fasttext takes 0.5 only; 0.75 is word2vec's and
+gensim's default, and embedkit's, and what runs recorded without an exponent used). Each engine runs as its own process, one per invocation (each
+well under 20 minutes), and appends one JSON line to --results; --report prints the tables from
+those lines: every run, then each (engine, exponent) over its seeds, mean +- sample std.
 
     W=/tmp/embedkit-subword-bench R=bench/results/subword_speed.jsonl
     flock /tmp/embedkit-bench.lock python bench/subword_speed.py --engine embedkit --work $W --results $R
+    flock /tmp/embedkit-bench.lock python bench/subword_speed.py --engine embedkit --ns-exponent 0.5 --seed 2 \\
+        --work $W --results $R
     flock /tmp/embedkit-bench.lock python bench/subword_speed.py --engine gensim --work $W --results $R
     flock /tmp/embedkit-bench.lock python bench/subword_speed.py --engine fasttext --work $W --results $R \\
         --fasttext-bin /work/refbin/fastText/fasttext
@@ -48,7 +53,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "datasets"
 OPTIONS = dict(dim=100, window=5, negative=5, min_count=5, sample=1e-3, min_n=3, max_n=6, bucket=2_000_000,
-               alpha=0.05, threads=2, seed=1)
+               alpha=0.05, threads=2, seed=1, ns_exponent=0.5)
+FASTTEXT_NS_EXPONENT = 0.5  # fastText's noise table: counts ** 0.5 (src/loss.cc NegativeSamplingLoss)
 ENGINES = ("embedkit", "gensim", "fasttext", "gensim-1")
 
 GENSIM = """
@@ -59,7 +65,7 @@ corpus, out, epochs, workers, o = sys.argv[1], sys.argv[2], int(sys.argv[3]), in
 t0, c0 = time.perf_counter(), time.process_time()
 model = FastText(sg=1, hs=0, vector_size=o["dim"], window=o["window"], negative=o["negative"], min_count=o["min_count"],
                  sample=o["sample"], min_n=o["min_n"], max_n=o["max_n"], bucket=o["bucket"], alpha=o["alpha"],
-                 epochs=epochs, workers=workers, seed=o["seed"])
+                 epochs=epochs, workers=workers, seed=o["seed"], ns_exponent=o["ns_exponent"])
 model.build_vocab(corpus_file=corpus)
 t1, c1 = time.perf_counter(), time.process_time()
 model.train(corpus_file=corpus, total_words=model.corpus_total_words, epochs=epochs)
@@ -97,14 +103,14 @@ def timed(command: list[str], **kw) -> tuple[subprocess.CompletedProcess, float,
     return run, wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
-def run_embedkit(corpus: Path, work: Path, epochs: int) -> tuple[dict, Path]:
-    o, out = OPTIONS, work / "embedkit-subwords.ekv"
+def run_embedkit(corpus: Path, work: Path, epochs: int, o: dict) -> tuple[dict, Path]:
+    out = work / "embedkit-subwords.ekv"
     command = [sys.executable, "-m", "embedkit", "train", str(corpus), "-o", str(out), "--subwords",
                "--vector-size", str(o["dim"]), "--window", str(o["window"]), "--negative", str(o["negative"]),
                "--min-count", str(o["min_count"]), "--sample", str(o["sample"]), "--min-n", str(o["min_n"]),
                "--max-n", str(o["max_n"]), "--bucket", str(o["bucket"]), "--alpha", str(o["alpha"]),
                "--epochs", str(epochs), "--workers", str(o["threads"]), "--seed", str(o["seed"]),
-               "--no-lowercase", "-q"]
+               "--ns-exponent", str(o["ns_exponent"]), "--no-lowercase", "-q"]
     if out.exists():
         import shutil
 
@@ -117,20 +123,20 @@ def run_embedkit(corpus: Path, work: Path, epochs: int) -> tuple[dict, Path]:
             "command": shlex.join(["python", *command[1:]])}, out
 
 
-def run_gensim(corpus: Path, work: Path, epochs: int, workers: int) -> tuple[dict, Path]:
+def run_gensim(corpus: Path, work: Path, epochs: int, workers: int, o: dict) -> tuple[dict, Path]:
     import gensim
 
     out = work / f"gensim-{workers}.bin"
     run, wall, cpu = timed([sys.executable, "-c", GENSIM, str(corpus), str(out), str(epochs), str(workers),
-                            json.dumps(OPTIONS)])
+                            json.dumps(o)])
     found = json.loads(run.stdout.strip().splitlines()[-1])
     found.update(process_wall=wall, process_cpu=cpu, version=f"gensim {gensim.__version__}",
-                 command=f"gensim FastText(sg=1, workers={workers}, {OPTIONS}); build_vocab + train on corpus_file")
+                 command=f"gensim FastText(sg=1, workers={workers}, {o}); build_vocab + train on corpus_file")
     return found, out
 
 
-def run_fasttext(corpus: Path, work: Path, epochs: int, binary: str) -> tuple[dict, Path]:
-    o, out = OPTIONS, work / "fasttext"
+def run_fasttext(corpus: Path, work: Path, epochs: int, binary: str, o: dict) -> tuple[dict, Path]:
+    out = work / "fasttext"
     command = [binary, "skipgram", "-input", str(corpus), "-output", str(out), "-dim", str(o["dim"]),
                "-ws", str(o["window"]), "-neg", str(o["negative"]), "-loss", "ns", "-minCount", str(o["min_count"]),
                "-t", str(o["sample"]), "-minn", str(o["min_n"]), "-maxn", str(o["max_n"]), "-bucket", str(o["bucket"]),
@@ -160,18 +166,26 @@ def measure(args) -> None:
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()[0]
-    corpus, tokens = corpus_file(work, args.parts)
-    if args.engine == "embedkit":
-        found, model = run_embedkit(corpus, work, args.epochs)
-    elif args.engine in ("gensim", "gensim-1"):
-        found, model = run_gensim(corpus, work, args.epochs, 1 if args.engine == "gensim-1" else OPTIONS["threads"])
-    else:
+    options = dict(OPTIONS, seed=args.seed)
+    if args.engine == "fasttext":
         if not args.fasttext_bin:
             sys.exit("--engine fasttext needs --fasttext-bin")
-        found, model = run_fasttext(corpus, work, args.epochs, args.fasttext_bin)
+        if args.ns_exponent not in (None, FASTTEXT_NS_EXPONENT):
+            sys.exit(f"fastText draws its noise words by counts ** {FASTTEXT_NS_EXPONENT}; it takes no other exponent")
+        options["ns_exponent"] = FASTTEXT_NS_EXPONENT
+    elif args.ns_exponent is not None:
+        options["ns_exponent"] = args.ns_exponent
+    corpus, tokens = corpus_file(work, args.parts)
+    if args.engine == "embedkit":
+        found, model = run_embedkit(corpus, work, args.epochs, options)
+    elif args.engine in ("gensim", "gensim-1"):
+        workers = 1 if args.engine == "gensim-1" else options["threads"]
+        found, model = run_gensim(corpus, work, args.epochs, workers, options)
+    else:
+        found, model = run_fasttext(corpus, work, args.epochs, args.fasttext_bin, options)
         if found["words_per_sec_thread"]:  # fastText's own training rate: tokens / training wall
-            found["train_wall"] = args.epochs * tokens / (found["words_per_sec_thread"] * OPTIONS["threads"])
-    found.update(engine=args.engine, parts=args.parts, tokens=tokens, epochs=args.epochs, options=OPTIONS,
+            found["train_wall"] = args.epochs * tokens / (found["words_per_sec_thread"] * options["threads"])
+    found.update(engine=args.engine, parts=args.parts, tokens=tokens, epochs=args.epochs, options=options,
                  load_before=load, load_after=os.getloadavg()[0], when=time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime()),
                  quality=quality(model))
     with open(args.results, "a", encoding="utf-8") as out:
@@ -183,53 +197,102 @@ NAMES = {"embedkit": "embedkit native", "gensim": "gensim FastText", "fasttext":
          "gensim-1": "gensim FastText, 1 worker"}
 
 
-def report(args) -> None:
+QUALITY = (("ws353", "WS353"), ("simlex999", "SimLex"), ("rw", "RW"), ("google: semantic", "G sem"),
+           ("google: syntactic", "G syn"))
+
+
+def exponent(run: dict) -> float:
+    """The run's noise exponent; runs recorded before it was an option used each engine's default."""
+    default = FASTTEXT_NS_EXPONENT if run["engine"] == "fasttext" else 0.75
+    return run["options"].get("ns_exponent", default)
+
+
+def latest_runs(path: Path) -> list[dict]:
+    """The runs of the JSONL file, the latest of each (engine, exponent, seed, parts, epochs), in file order."""
     runs = {}
-    for line in Path(args.report).read_text().splitlines():
+    for line in path.read_text().splitlines():
         if line.strip():
             run = json.loads(line)
-            runs[run["engine"]] = run  # the latest run of each engine
+            runs.pop(key := (run["engine"], exponent(run), run["options"]["seed"], run["parts"], run["epochs"]), None)
+            runs[key] = run
+    return list(runs.values())
+
+
+def rates(run: dict) -> tuple[float, float, float | None]:
+    """(words/s, words per CPU-second end to end, words per training CPU-second or None)."""
+    words = run["epochs"] * run["tokens"]
+    train_cpu = run.get("train_cpu")
+    return words / run["e2e_wall"], words / run["e2e_cpu"], words / train_cpu if train_cpu else None
+
+
+def _score(values: list[float], percent: bool) -> str:
+    """Mean (and sample std when there are several) of a score, as a number or a percentage."""
+    scale, digits, sign = (100, 1, "%") if percent else (1, 3, "")
+    mean = sum(values) / len(values)
+    text = f"{scale * mean:.{digits}f}{sign}"
+    if len(values) > 1:
+        std = (sum((v - mean) ** 2 for v in values) / (len(values) - 1)) ** 0.5
+        text += f" +- {scale * std:.{digits}f}"
+    return text
+
+
+def report(args) -> None:
+    runs = latest_runs(Path(args.report))
     print(f"# {' '.join(['python', *sys.argv])}")
-    first = next(iter(runs.values()))
+    first = runs[0]
     print(f"# each run: flock /tmp/embedkit-bench.lock python bench/subword_speed.py --engine ENGINE --parts "
-          f"{first['parts']} --epochs {first['epochs']} --work W --results {args.report} "
+          f"{first['parts']} --epochs {first['epochs']} --seed S [--ns-exponent E] --work W --results {args.report} "
           "[--fasttext-bin /path/to/fasttext]")
-    print(f"# corpus: {first['parts']} parts, {first['tokens']:,} tokens; {first['epochs']} epochs; options "
-          f"{first['options']}")
-    for run in runs.values():
-        print(f"# {run['engine']}: {run['when']}, load {run['load_before']:.1f} -> {run['load_after']:.1f}; "
+    shared = {k: v for k, v in first["options"].items() if k not in ("seed", "ns_exponent")}
+    print(f"# corpus: {first['parts']} parts, {first['tokens']:,} tokens; {first['epochs']} epochs; options {shared}")
+    for run in runs:
+        print(f"# {run['engine']} ns {exponent(run):g} seed {run['options']['seed']}: {run['when']}, load "
+              f"{run['load_before']:.1f} -> {run['load_after']:.1f}; "
               f"{run.get('version', 'embedkit ' + str(run.get('kernels')))}: {run['command']}")
-    print()
-    header = (f"{'engine':<27} {'e2e wall':>8} {'e2e CPU':>8} {'words/s':>9} {'w/CPU-s':>9} {'train wall':>10} "
-              f"{'train CPU':>9} {'tr w/CPU-s':>10} {'vocab':>7}  {'WS353':>6} {'SimLex':>6} {'RW':>6} {'RW cover':>16}"
-              f" {'G sem':>6} {'G syn':>6}")
+    print("\nEvery run:\n")
+    header = (f"{'engine':<27} {'ns':>4} {'seed':>4} {'e2e wall':>8} {'e2e CPU':>8} {'words/s':>9} {'w/CPU-s':>9} "
+              f"{'train wall':>10} {'train CPU':>9} {'tr w/CPU-s':>10} {'vocab':>7}  {'WS353':>6} {'SimLex':>6} "
+              f"{'RW':>6} {'RW cover':>19} {'G sem':>6} {'G syn':>6}")
     print(header)
     print("-" * len(header))
-    rates = {}
-    for engine, run in runs.items():
-        words = run["epochs"] * run["tokens"]
-        q = run["quality"]
-        train_cpu = run.get("train_cpu")
-        rates[engine] = (words / run["e2e_cpu"], words / train_cpu if train_cpu else None)
+    groups: dict[tuple[str, float], list[dict]] = {}
+    for run in runs:
+        groups.setdefault((run["engine"], exponent(run)), []).append(run)
+        q, (per_s, per_cpu, per_train) = run["quality"], rates(run)
         rw = q["rw"]
         cover = f"{rw['covered']}/{rw['total']}" + (f" ({rw['composed']} c)" if rw.get("composed") else "")
         tw = f"{run['train_wall']:10.1f}" if run.get("train_wall") else f"{'n/a':>10}"
-        tc = f"{train_cpu:9.1f}" if train_cpu else f"{'n/a':>9}"
-        tr = f"{words / train_cpu:10,.0f}" if train_cpu else f"{'n/a':>10}"
-        print(f"{NAMES[engine]:<27} {run['e2e_wall']:8.1f} {run['e2e_cpu']:8.1f} {words / run['e2e_wall']:9,.0f} "
-              f"{words / run['e2e_cpu']:9,.0f} {tw} {tc} {tr} {run['vocab'] or 0:7,}  "
-              f"{q['ws353']['value']:6.3f} {q['simlex999']['value']:6.3f} {q['rw']['value']:6.3f} {cover:>16} "
+        tc = f"{run['train_cpu']:9.1f}" if run.get("train_cpu") else f"{'n/a':>9}"
+        tr = f"{per_train:10,.0f}" if per_train else f"{'n/a':>10}"
+        print(f"{NAMES[run['engine']]:<27} {exponent(run):4g} {run['options']['seed']:4} {run['e2e_wall']:8.1f} "
+              f"{run['e2e_cpu']:8.1f} {per_s:9,.0f} {per_cpu:9,.0f} {tw} {tc} {tr} {run['vocab'] or 0:7,}  "
+              f"{q['ws353']['value']:6.3f} {q['simlex999']['value']:6.3f} {q['rw']['value']:6.3f} {cover:>19} "
               f"{100 * q['google: semantic']['value']:5.1f}% {100 * q['google: syntactic']['value']:5.1f}%")
     print("\n(RW cover: pairs scored / pairs, 'c': pairs with a word composed from n-grams; analogies: accuracy over "
           "the questions whose words are among the 30,000 most frequent)")
-    if "embedkit" in rates:
-        mine = rates["embedkit"]
-        print("\nembedkit / reference, words per CPU-second:")
-        for engine in ("gensim", "fasttext", "gensim-1"):
-            if engine in rates:
-                other = rates[engine]
-                train = f", training {mine[1] / other[1]:.2f}x" if mine[1] and other[1] else ""
-                print(f"  {NAMES[engine]:<27} end to end {mine[0] / other[0]:.2f}x{train}")
+    print("\nEach engine and noise exponent over its seeds (mean +- sample std; speed: mean):\n")
+    header = (f"{'engine':<27} {'ns':>4} {'seeds':>9} {'words/s':>9} {'w/CPU-s':>9} {'tr w/CPU-s':>10}  "
+              + " ".join(f"{label:>15}" for _, label in QUALITY))
+    print(header)
+    print("-" * len(header))
+    means = {}
+    for (engine, power), members in groups.items():
+        speed = [rates(run) for run in members]
+        train = [r[2] for r in speed if r[2]]
+        means[engine, power] = (sum(r[1] for r in speed) / len(speed), sum(train) / len(train) if train else None)
+        seeds = ",".join(str(run["options"]["seed"]) for run in members)
+        tr = f"{means[engine, power][1]:10,.0f}" if train else f"{'n/a':>10}"
+        scores = " ".join(f"{_score([run['quality'][name]['value'] for run in members], name.startswith('google')):>15}"
+                          for name, _ in QUALITY)
+        print(f"{NAMES[engine]:<27} {power:4g} {seeds:>9} {sum(r[0] for r in speed) / len(speed):9,.0f} "
+              f"{means[engine, power][0]:9,.0f} {tr}  {scores}")
+    print("\nembedkit / reference at the same noise exponent, mean words per CPU-second of the runs above:")
+    for (engine, power), mine in means.items():
+        for (other_engine, other_power), other in means.items():
+            if engine != "embedkit" or other_engine == "embedkit" or other_power != power:
+                continue
+            train = f", training {mine[1] / other[1]:.2f}x" if mine[1] and other[1] else ""
+            print(f"  ns {power:g}: embedkit / {NAMES[other_engine]:<27} end to end {mine[0] / other[0]:.2f}x{train}")
 
 
 def main() -> None:
@@ -240,6 +303,10 @@ def main() -> None:
     parser.add_argument("--parts", type=int, default=7, help="corpus parts (7: all 17M tokens)")
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--fasttext-bin", help="the fasttext binary (built from source)")
+    parser.add_argument("--seed", type=int, default=OPTIONS["seed"])
+    parser.add_argument("--ns-exponent", type=float, default=None,
+                        help=f"noise words by counts ** E (default {OPTIONS['ns_exponent']}, fastText's and the "
+                             "only one it takes)")
     parser.add_argument("--report", metavar="JSONL", help="print the table of the runs in JSONL")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))

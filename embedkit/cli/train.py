@@ -41,14 +41,15 @@ def train(corpus, output, fmt, checkpoint_every, tmp_dir, quiet, **options):
     a word the corpus never had gets a vector composed from them (neighbors, similarity,
     evaluate, classify use it and say so). .ekv and .bin (fastText's layout) keep the n-grams;
     .vec holds the vocabulary's vectors. --subwords trains skip-gram with negative sampling, from
-    word2vec's start: it does not take --cbow, --hs, --resume or --init.
+    word2vec's start: it does not take --cbow, --hs, --resume or --init. --ns-exponent 0.5 draws
+    the noise words as fastText does.
 
     \b
     Example:
         embedkit train corpus.txt.gz -o vectors.ekv --epochs 5 --workers 2
         embedkit train corpus.txt.gz -o cbow.ekv --cbow --hs --negative 0
         embedkit train more.txt -o v2.ekv --resume vectors.ekv --epochs 2
-        embedkit train corpus.txt.gz -o subwords.ekv --subwords --min-n 3 --max-n 6
+        embedkit train corpus.txt.gz -o subwords.ekv --subwords --min-n 3 --max-n 6 --ns-exponent 0.5
         embedkit train corpus.prepared -o vectors.ekv
         embedkit train 'hdfs:///corpus/*.txt' --engine spark --spark-master yarn --partitions 4 -o vectors.ekv
     """

@@ -81,7 +81,6 @@ class SkipGramConfig:
         if self.subwords:
             self.ngrams.check()
             others = [name for name, given in (("--cbow", not self.sg), ("--hs", self.hs),
-                                                ("--ns-exponent", self.ns_exponent != 0.75),
                                                 ("--no-shrink-windows", not self.shrink_windows)) if given]
             if others:
                 raise EmbedkitError(f"--subwords trains skip-gram with negative sampling (fastText's model); "

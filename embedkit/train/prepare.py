@@ -240,7 +240,7 @@ def warn_if_degenerate(description: str, words: int, pairs: int, config: SkipGra
 def draw_loss_sample(sentences: list[list[str]], vocab: Vocab, config: SkipGramConfig,
                      rng: np.random.Generator) -> LossSample:
     """Up to `config.loss_pairs` triples, drawn as training draws them (subsampling, dynamic window):
-    all pairs of `sentences`, then a uniform choice among them."""
+    all pairs of `sentences`, then a uniform choice among them, with noise words by counts ** ns_exponent."""
     keep = vocab.keep_probabilities(config.sample)
     centers, contexts = [], []
     for sentence in sentences:
@@ -254,5 +254,6 @@ def draw_loss_sample(sentences: list[list[str]], vocab: Vocab, config: SkipGramC
         chosen = np.sort(rng.choice(center.shape[0], size=config.loss_pairs, replace=False))
         center, context = center[chosen], context[chosen]
     center, context = center.astype(np.int64), context.astype(np.int64)
-    negatives = rng.choice(len(vocab), size=(center.shape[0], config.negative), p=vocab.noise_distribution())
+    noise = vocab.noise_distribution(config.ns_exponent)
+    negatives = rng.choice(len(vocab), size=(center.shape[0], config.negative), p=noise)
     return LossSample(inputs=context, outputs=center, negatives=negatives.astype(np.int64))

@@ -116,8 +116,8 @@ def test_phrases_refuses_to_replace_a_folder(corpus, tmp_cwd):
     (["--hs"], "it does not take --hs"),
     (["--hs", "--negative", "0"], "it does not take --hs"),
     (["--cbow", "--hs"], "it does not take --cbow, --hs"),
-    (["--ns-exponent", "0.5"], "it does not take --ns-exponent"),
     (["--no-shrink-windows"], "it does not take --no-shrink-windows"),
+    (["--ns-exponent", "0.5", "--hs"], "it does not take --hs"),
     (["--init", "given.vec"], "--init is for whole-word models; --subwords trains from word2vec's random start"),
     (["--resume", "model.ekv"], "--resume is for whole-word models; --subwords trains from word2vec's random start"),
 ])

@@ -17,7 +17,7 @@ from embedkit.train.engines.family import (
     train,
     train_family,
 )
-from embedkit.train.engines.family_kernels import train_piece_sg
+from embedkit.train.engines.family_kernels import train_piece_cbow, train_piece_sg
 from embedkit.train.engines.native_kernels import alias_table, sigmoid_table, train_piece
 from embedkit.errors import EmbedkitError
 from embedkit.train.huffman import huffman_tree
@@ -182,10 +182,11 @@ def piece(function, corpus, config, extra=(), keep=(0.5, 1.0, 1.0, 1.0), seed=1)
     return trained, w_in, w_out
 
 
-def tree_arguments(counts, hs, shrink, dim=8, negative=4):
+def tree_arguments(counts, hs, shrink, dim=8, negative=4, hot=0, period=1024):
     tree = huffman_tree(counts)
     return (np.full((3, dim), 0.1, np.float32), tree.offsets, tree.codes, tree.points, hs, shrink,
-            np.empty(1 + negative, np.float32), np.empty(3, np.int32), np.empty(3, np.float32))
+            np.empty(1 + negative, np.float32), np.empty(3, np.int32), np.empty(3, np.float32),
+            np.empty((hot, dim), np.float32), np.empty((hot, dim), np.float32), np.array([0, period], np.int64))
 
 
 CORPUS = ["a b c d a b", "d c", "a a b c d d c b a"] * 20
@@ -199,6 +200,26 @@ def test_skipgram_kernel_without_hs_trains_what_the_native_kernel_trains(tmp_pat
     family_run = piece(train_piece_sg, corpus, config, tree_arguments(vocab.counts, False, True))
     assert native_run[0] == family_run[0] > 0
     assert np.array_equal(native_run[1], family_run[1]) and np.array_equal(native_run[2], family_run[2])
+
+
+@pytest.mark.parametrize("function", [train_piece_sg, train_piece_cbow])
+@pytest.mark.parametrize("hot, period", [(1, 1), (2, 7), (3, 10_000)])
+def test_a_threads_copy_of_the_heaviest_nodes_trains_what_the_shared_rows_train(tmp_path, function, hot, period):
+    """One thread alone: its copy of the top nodes, synced every `period` center words and at the
+    end, leaves the weights the shared rows would have (to float32 rounding of the sync's sums)."""
+    vocab = Vocab(["a", "b", "c", "d"], [4, 3, 2, 1])
+    corpus = encoded(tmp_path, CORPUS, vocab)
+    config = SkipGramConfig(vector_size=8, window=3, negative=4)
+    cbow = (True,) if function is train_piece_cbow else ()
+    runs = []
+    for k, every in ((0, 1024), (hot, period)):
+        extra = tree_arguments(vocab.counts, True, True, hot=k, period=every) + cbow
+        trained, w_in, w_out = piece(function, corpus, config, extra)
+        runs.append((trained, w_in, w_out, extra[0]))
+    assert runs[0][0] == runs[1][0] > 0
+    assert not np.array_equal(runs[0][3], np.full((3, 8), 0.1, np.float32))   # the tree's rows moved
+    for plain, copied in zip(runs[0][1:], runs[1][1:]):
+        np.testing.assert_allclose(copied, plain, rtol=1e-5, atol=1e-6)
 
 
 def test_windows_shrink_only_when_asked(tmp_path):

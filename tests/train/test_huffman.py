@@ -118,6 +118,16 @@ def test_codes_are_prefix_free_and_optimal():
     assert sum(2.0 ** -len(c) for c in words) == pytest.approx(1.0)
 
 
+@pytest.mark.parametrize("counts", [[5, 3, 2, 1], [7] * 40, list(np.random.default_rng(2).integers(1, 90, 2000))])
+def test_paths_fall_from_the_root(counts):
+    """A parent's row is above its children's: the rows from any R on are the first nodes of every
+    path they are on (what a thread's copy of syn1's last rows relies on)."""
+    tree = huffman_tree(counts)
+    for w in range(len(tree)):
+        point = tree.point(w)
+        assert point[0] == len(tree) - 2 and np.all(np.diff(point) < 0)
+
+
 def test_docstring_examples_run():
     import doctest
 

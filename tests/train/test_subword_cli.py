@@ -59,3 +59,32 @@ def test_gensim_fasttext_behind_the_same_options(corpus, tmp_path):
     ours = io.load(tmp_path / "g.bin")
     assert isinstance(ours, SubwordVectors) and ours.words == kv.index_to_key
     np.testing.assert_allclose(ours.vectors_of(held_out), np.array([kv[w] for w in held_out]), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("engine", ["native", "gensim"])
+def test_ns_exponent_reaches_the_subword_engines(corpus, tmp_path, monkeypatch, engine):
+    """--subwords takes --ns-exponent (fastText draws by counts ** 0.5); the engine trains with it."""
+    from embedkit.train.engines import gensim_subword, native_kernels
+
+    seen, table, fit = [], native_kernels.alias_table, gensim_subword.fit
+    monkeypatch.setattr(native_kernels, "alias_table", lambda p: seen.append(np.array(p)) or table(p))
+
+    def spy(*args, **options):
+        model, ordered = fit(*args, **options)
+        seen.append(model.ns_exponent)
+        return model, ordered
+
+    monkeypatch.setattr(gensim_subword, "fit", spy)
+    path, _ = corpus
+    train(path, "-o", tmp_path / "half.ekv", "--subwords", "--engine", engine, *OPTIONS, "--ns-exponent", "0.5")
+    train(path, "-o", tmp_path / "default.ekv", "--subwords", "--engine", engine, *OPTIONS)
+    half, default = io.load(tmp_path / "half.ekv"), io.load(tmp_path / "default.ekv")
+    config = json.loads((tmp_path / "half.ekv" / "meta.json").read_text())["meta"]["config"]
+    assert config["ns_exponent"] == 0.5 and config["subwords"] is True
+    assert not np.array_equal(half.matrix, default.matrix)
+    if engine == "gensim":
+        assert seen == [0.5, 0.75]
+    else:
+        counts = half.counts.astype(np.float64)
+        np.testing.assert_allclose(seen[-1], counts ** 0.75 / (counts ** 0.75).sum(), rtol=1e-12)
+        np.testing.assert_allclose(seen[-3], counts ** 0.5 / (counts ** 0.5).sum(), rtol=1e-12)

@@ -208,6 +208,32 @@ def test_engine_reports_progress_and_trains_only_the_buckets_its_words_use(plant
     assert not [t for t in threading.enumerate() if t.name.startswith("embedkit-native")]
 
 
+@pytest.mark.parametrize("exponent", [0.5, 0.75, 0.0])
+def test_the_noise_words_are_drawn_by_counts_to_the_exponent(planted_file, tmp_path, monkeypatch, exponent):
+    """Training's noise table and the loss sample's noise words both follow config.ns_exponent."""
+    from embedkit.train.engines import native_kernels
+
+    tables, real = [], native_kernels.alias_table
+    monkeypatch.setattr(native_kernels, "alias_table", lambda p: tables.append(np.array(p)) or real(p))
+    path, _ = planted_file
+    prepared, _, _, _ = train(path, tmp_path, ns_exponent=exponent)
+    weights = prepared.vocab.counts.astype(np.float64) ** exponent
+    np.testing.assert_allclose(tables[-1], weights / weights.sum(), rtol=1e-12)  # [-1]: compile's warm-up first
+    assert len(tables) == 2
+
+
+@pytest.mark.parametrize("exponent, word", [(40.0, 0), (-40.0, 2)])
+def test_the_loss_sample_draws_its_noise_words_by_the_exponent(exponent, word):
+    from embedkit.train.prepare import draw_loss_sample
+    from embedkit.train.vocab import Vocab
+
+    vocab = Vocab(["a", "b", "c"], [100, 10, 1])
+    config = SkipGramConfig(sample=0, negative=3, window=2, ns_exponent=exponent)
+    sample = draw_loss_sample([["a", "b", "c", "a", "b", "a"]] * 4, vocab, config, np.random.default_rng(0))
+    assert sample.negatives.shape == (len(sample), 3) and len(sample) > 10
+    assert np.all(sample.negatives == word)  # counts ** 40: only the most frequent word; ** -40: the rarest
+
+
 def morphology_corpus(path, held_out_every=2, seed=0):
     """Topics of two stems each (no letters in common), every stem with six suffixed forms.
 

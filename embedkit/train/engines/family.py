@@ -9,6 +9,14 @@ that trains a piece changes with the mode:
     skip-gram, any other                     family_kernels.train_piece_sg
     CBOW                                     family_kernels.train_piece_cbow
 
+With hierarchical softmax and more than one thread, each thread trains its own copy of the
+`HOT_ROWS` heaviest inner nodes of the tree (the top of every path) and adds what it moved them
+by to the shared rows every `HOT_PERIOD` center words and at the end of each piece
+(`family_kernels.sync_hot`): written by every center word, those rows would otherwise move
+between the cores' caches at every step (bench/family_profile.py: two threads cost 1.6x to 2.9x
+the CPU of one per center word without the copies, 7-10% more with them). One thread trains on
+the shared rows themselves.
+
 Modes are chosen by `FamilyOptions` (gensim's names: sg, cbow_mean, hs, ns_exponent,
 shrink_windows) together with the config's `negative` (0 allowed only with hs).
 
@@ -40,6 +48,8 @@ from ..huffman import HuffmanTree, huffman_tree
 from . import native
 
 LOSS_CHUNK = 1024   # sample rows whose path vectors are gathered at once (float64, chunk x depth x D)
+HOT_ROWS = 1024     # HS with several threads: the heaviest inner nodes each thread trains a copy of
+HOT_PERIOD = 1024   # center words between two syncs of a thread's copy with the shared rows
 
 
 @dataclass
@@ -135,6 +145,8 @@ class _FamilyKernel:
         else:
             self.tree_arrays = (tree.offsets, tree.codes, tree.points)
         self.depth = tree.max_depth if tree is not None else 0
+        self.hot = min(HOT_ROWS, self.syn1.shape[0]) if options.hs and config.workers > 1 else 0
+        self.period = HOT_PERIOD
         lengths = np.diff(corpus.starts)
         self.longest = int(lengths.max()) if lengths.size else 0
         if options.sg and not options.hs and options.shrink_windows:
@@ -150,7 +162,9 @@ class _FamilyKernel:
         return (np.empty(max(1, self.longest), np.int32), np.empty(block, np.int32),
                 np.empty(1 + c.negative, np.int32), np.empty((block, width), np.float32),
                 np.empty((block, c.vector_size), np.float32), np.empty(1 + c.negative, np.float32),
-                np.empty(max(1, self.depth), np.int32), np.empty(max(1, self.depth), np.float32))
+                np.empty(max(1, self.depth), np.int32), np.empty(max(1, self.depth), np.float32),
+                np.empty((self.hot, c.vector_size), np.float32), np.empty((self.hot, c.vector_size), np.float32),
+                np.array([0, self.period], np.int64))
 
     def __call__(self, first, stop, words_before, seed, scratch) -> int:
         c, corpus, o = self.config, self.corpus, self.options

@@ -36,6 +36,14 @@ Beyond +-6 the sigmoid table gives exactly 0 or 1 and the step is taken (word2ve
 NS); word2vec.c skips HS nodes whose logit is beyond +-6, and gensim skips them for both, so a
 confidently wrong decision moves here and not there.
 
+With several threads (Hogwild), the rows of the top of the tree are on every path, so each step
+writes them and the other core's next step has to fetch them back. The piece trainers take a
+thread's copy of the K heaviest inner nodes, syn1[-K:] (Huffman numbers inner nodes by weight,
+so a path's nodes fall from the root: the hot ones are its first n_hot), train those rows in the
+copy and add what they moved by to syn1 every sync[1] center words and at the end (`sync_hot`);
+a thread sees the other threads' moves of those rows at its next sync. Each step is the same
+gradient step either way (the tests check both); K = 0 trains syn1 alone.
+
 Noise words, random streams and sigmoid come from `native_kernels` (alias table, xorshift64*,
 word2vec.c's table). numba's cache does not notice edits to that module: after changing it,
 delete the cached kernels of this one (`__pycache__/family_kernels.*.nbi`, `.nbc`).
@@ -55,15 +63,19 @@ from .native_kernels import FASTMATH, add_rows, block_part, block_update, draw_n
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
 def sg_update(w_in, contexts, n_contexts, syn1, path, path_labels, depth, w_out, targets, labels, n_targets,
-              lr, table, coef, grad_in):
+              lr, table, coef, grad_in, hot_rows, n_hot):
     """One skip-gram block step on the HS loss along path[:depth] plus the NS loss of targets[:n_targets].
 
-    path/path_labels: the center word's inner nodes (rows of `syn1`) and 1 - code; targets/labels:
-    the center word (label 1) and its negatives (0) in `w_out`. depth = 0 leaves HS out,
-    n_targets = 0 leaves NS out. Scratch: coef (B x max(T, depth)), grad_in (B x D). Each output
-    matrix's part is `native_kernels.block_part`; the context rows move once, after both.
+    path/path_labels: the center word's inner nodes and 1 - code, the first n_hot of them rows of
+    `hot_rows` (the thread's copy of the heaviest inner nodes, `sync_hot`), the rest rows of
+    `syn1`; targets/labels: the center word (label 1) and its negatives (0) in `w_out`. depth = 0
+    leaves HS out, n_targets = 0 leaves NS out. Scratch: coef (B x max(T, depth)), grad_in (B x D).
+    Each output matrix's part is `native_kernels.block_part`; the context rows move once, after all.
     """
-    block_part(w_in, syn1, contexts, n_contexts, path, path_labels, depth, depth, lr, table, coef, grad_in, False)
+    block_part(w_in, hot_rows, contexts, n_contexts, path, path_labels, n_hot, n_hot, lr, table, coef, grad_in,
+               False)
+    block_part(w_in, syn1, contexts, n_contexts, path[n_hot:], path_labels[n_hot:], depth - n_hot, depth - n_hot,
+               lr, table, coef, grad_in, True)
     block_part(w_in, w_out, contexts, n_contexts, targets, labels, n_targets, n_targets, lr, table, coef, grad_in,
                True)
     add_rows(w_in, contexts, n_contexts, grad_in)
@@ -115,13 +127,13 @@ def hidden_step(hidden, w_out, targets, labels, n_targets, lr, table, g, work, a
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
 def cbow_update(w_in, contexts, n_contexts, cbow_mean, syn1, path, path_labels, depth, w_out, targets, labels,
-                n_targets, lr, table, hidden, work, g):
+                n_targets, lr, table, hidden, work, g, hot_rows, n_hot):
     """One CBOW step: the window contexts[:n_contexts] predicts the center word by HS and/or NS.
 
-    hidden = mean (cbow_mean) or sum of the context rows of `w_in`; HS along path[:depth] in
-    `syn1`, NS for targets[:n_targets] in `w_out` (see `sg_update`); then every context row gets
-    the gradient with respect to hidden, divided by n_contexts for the sum. Scratch: hidden and
-    work (D,), g (max(T, depth),).
+    hidden = mean (cbow_mean) or sum of the context rows of `w_in`; HS along path[:depth], its
+    first n_hot nodes rows of `hot_rows`, the rest of `syn1`, NS for targets[:n_targets] in
+    `w_out` (see `sg_update`); then every context row gets the gradient with respect to hidden,
+    divided by n_contexts for the sum. Scratch: hidden and work (D,), g (max(T, depth),).
     """
     dim = w_in.shape[1]
     zero = np.float32(0.0)
@@ -135,7 +147,8 @@ def cbow_update(w_in, contexts, n_contexts, cbow_mean, syn1, path, path_labels, 
     if cbow_mean:
         for d in range(dim):
             hidden[d] *= inverse
-    hidden_step(hidden, syn1, path, path_labels, depth, lr, table, g, work, False, True)
+    hidden_step(hidden, hot_rows, path, path_labels, n_hot, lr, table, g, work, False, True)
+    hidden_step(hidden, syn1, path[n_hot:], path_labels[n_hot:], depth - n_hot, lr, table, g, work, True, True)
     hidden_step(hidden, w_out, targets, labels, n_targets, lr, table, g, work, True, False)
     scale = np.float32(1.0) if cbow_mean else inverse
     for b in range(n_contexts):
@@ -144,17 +157,68 @@ def cbow_update(w_in, contexts, n_contexts, cbow_mean, syn1, path, path_labels, 
             w_in[r, d] += scale * work[d]
 
 
+# -- the heaviest inner nodes: a copy per thread -------------------------------------------------
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
+def sync_hot(syn1, hot_rows, hot_base):
+    """Add the thread's moves of the hot rows to `syn1`'s last rows, then copy those rows again.
+
+    hot_rows (K, D) is the thread's copy of syn1[-K:] (the K heaviest inner nodes: Huffman
+    numbers inner nodes by weight, the root last), hot_base the values it was copied from: each
+    row of syn1 gains hot_rows - hot_base (what this thread moved it by since the last copy;
+    another thread's moves in the meantime stay), and both copies take the sum. With K = 0
+    nothing happens.
+    """
+    first = syn1.shape[0] - hot_rows.shape[0]
+    for j in range(hot_rows.shape[0]):
+        for d in range(syn1.shape[1]):
+            value = syn1[first + j, d] + (hot_rows[j, d] - hot_base[j, d])
+            syn1[first + j, d] = value
+            hot_rows[j, d] = value
+            hot_base[j, d] = value
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _load_hot(syn1, hot_rows, hot_base, sync):
+    """Copy syn1[-K:] into both copies and restart the count of center words since the last sync."""
+    first = syn1.shape[0] - hot_rows.shape[0]
+    for j in range(hot_rows.shape[0]):
+        for d in range(syn1.shape[1]):
+            hot_rows[j, d] = hot_base[j, d] = syn1[first + j, d]
+    sync[0] = 0
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _count_center(syn1, hot_rows, hot_base, sync):
+    """After each center word: `sync_hot` every sync[1] of them (never without hot rows)."""
+    if hot_rows.shape[0] == 0:
+        return
+    sync[0] += 1
+    if sync[0] >= sync[1]:
+        sync_hot(syn1, hot_rows, hot_base)
+        sync[0] = 0
+
+
 # -- what a piece needs per center word ---------------------------------------------------------
 
 @njit(cache=True, nogil=True, inline="always")
-def _path(word, code_offsets, codes, points, path, path_labels):
-    """Copy word's inner nodes and labels (1 - code) into path, path_labels; return the depth."""
+def _path(word, code_offsets, codes, points, path, path_labels, first_hot):
+    """Copy word's inner nodes and labels (1 - code) into path, path_labels; return (depth, n_hot).
+
+    The nodes from `first_hot` on (the hot rows) come first on every path, the root being the
+    heaviest node: those n_hot are written as rows of the hot copy (node - first_hot).
+    """
     start = code_offsets[word]
     depth = code_offsets[word + 1] - start
+    n_hot = 0
     for k in range(depth):
-        path[k] = points[start + k]
+        node = points[start + k]
+        if node >= first_hot:
+            node -= first_hot
+            n_hot += 1
+        path[k] = node
         path_labels[k] = np.float32(1.0) - np.float32(codes[start + k])
-    return depth
+    return depth, n_hot
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -162,15 +226,18 @@ def _outputs(center, state, noise, tree):
     """The center word's output rows: its negatives (NS, none when negative is 0) and its path (HS).
 
     noise = (negative, alias_threshold, alias_index, targets); tree = (hs, code_offsets, codes,
-    points, path, path_labels). Returns (n_targets, depth, state); depth is 0 without hs.
+    points, path, path_labels, first_hot). Returns (n_targets, depth, n_hot, state); depth and
+    n_hot are 0 without hs.
     """
     negative, alias_threshold, alias_index, targets = noise
-    hs, code_offsets, codes, points, path, path_labels = tree
+    hs, code_offsets, codes, points, path, path_labels, first_hot = tree
     n_targets = 0
     if negative > 0:                                 # shared by the whole window
         n_targets, state = draw_negatives(center, negative, alias_threshold, alias_index, state, targets)
-    depth = _path(center, code_offsets, codes, points, path, path_labels) if hs else 0
-    return n_targets, depth, state
+    depth = n_hot = 0
+    if hs:
+        depth, n_hot = _path(center, code_offsets, codes, points, path, path_labels, first_hot)
+    return n_targets, depth, n_hot, state
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -184,12 +251,13 @@ def _ns_labels(labels):
 @njit(cache=True, inline="always", fastmath=FASTMATH, error_model="numpy")
 def _sg_step(center, contexts, n_contexts, lr, state, extra):
     """`walk_piece`'s skip-gram step: one block on the window (`sg_update`, or `block_update` for NS alone)."""
-    w_in, w_out, syn1, labels, table, coef, grad_in, noise, tree = extra
-    n_targets, depth, state = _outputs(center, state, noise, tree)
+    w_in, w_out, syn1, labels, table, coef, grad_in, noise, tree, hot = extra
+    n_targets, depth, n_hot, state = _outputs(center, state, noise, tree)
     targets, path, path_labels = noise[3], tree[4], tree[5]
     if tree[0]:
         sg_update(w_in, contexts, n_contexts, syn1, path, path_labels, depth, w_out, targets, labels, n_targets,
-                  lr, table, coef, grad_in)
+                  lr, table, coef, grad_in, hot[0], n_hot)
+        _count_center(syn1, hot[0], hot[1], hot[2])
     else:
         block_update(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, table, coef, grad_in)
     return state
@@ -198,10 +266,11 @@ def _sg_step(center, contexts, n_contexts, lr, state, extra):
 @njit(cache=True, inline="always", fastmath=FASTMATH, error_model="numpy")
 def _cbow_step(center, contexts, n_contexts, lr, state, extra):
     """`walk_piece`'s CBOW step: the window predicts the center word (`cbow_update`)."""
-    w_in, w_out, syn1, labels, table, cbow_mean, hidden, work, g, noise, tree = extra
-    n_targets, depth, state = _outputs(center, state, noise, tree)
+    w_in, w_out, syn1, labels, table, cbow_mean, hidden, work, g, noise, tree, hot = extra
+    n_targets, depth, n_hot, state = _outputs(center, state, noise, tree)
     cbow_update(w_in, contexts, n_contexts, cbow_mean, syn1, tree[4], tree[5], depth, w_out, noise[3], labels,
-                n_targets, lr, table, hidden, work, g)
+                n_targets, lr, table, hidden, work, g, hot[0], n_hot)
+    _count_center(syn1, hot[0], hot[1], hot[2])
     return state
 
 
@@ -211,7 +280,8 @@ def _cbow_step(center, contexts, n_contexts, lr, state, extra):
 def train_piece_sg(ids, starts, raw_before, first, stop, w_in, w_out, keep_threshold,
                    alias_threshold, alias_index, table, window, negative, alpha, min_alpha,
                    words_before, words_total, seed, sentence, contexts, targets, coef, grad_in,
-                   syn1, code_offsets, codes, points, hs, shrink_windows, labels, path, path_labels):
+                   syn1, code_offsets, codes, points, hs, shrink_windows, labels, path, path_labels,
+                   hot_rows, hot_base, sync):
     """Skip-gram on sentences first..stop-1 with HS (`hs`) and/or NS (`negative` > 0); return centers trained.
 
     The arguments up to grad_in are `native_kernels.train_piece`'s, with the same meaning and the
@@ -220,14 +290,19 @@ def train_piece_sg(ids, starts, raw_before, first, stop, w_in, w_out, keep_thres
     codes, points the Huffman tree (`embedkit.train.huffman.HuffmanTree`); shrink_windows: draw
     each window's reach in 1..window (gensim's default), else always `window`; scratch labels
     (1 + negative,) float32, path (depth,) int32, path_labels (depth,) float32, and coef at least
-    (2 window, max(1 + negative, depth)).
+    (2 window, max(1 + negative, depth)). hot_rows and hot_base (K, D) float32: the thread's copy
+    of the K heaviest inner nodes (K = 0: none), added back to syn1 every sync[1] center words
+    (`sync_hot`) and at the end; sync (2,) int64.
     """
     _ns_labels(labels)
+    _load_hot(syn1, hot_rows, hot_base, sync)
     noise = (negative, alias_threshold, alias_index, targets)
-    tree = (hs, code_offsets, codes, points, path, path_labels)
-    return walk_piece(ids, starts, raw_before, first, stop, keep_threshold, alpha, min_alpha, words_before,
-                      words_total, seed, window, shrink_windows, sentence, contexts, _sg_step,
-                      (w_in, w_out, syn1, labels, table, coef, grad_in, noise, tree))
+    tree = (hs, code_offsets, codes, points, path, path_labels, syn1.shape[0] - hot_rows.shape[0])
+    trained = walk_piece(ids, starts, raw_before, first, stop, keep_threshold, alpha, min_alpha, words_before,
+                         words_total, seed, window, shrink_windows, sentence, contexts, _sg_step,
+                         (w_in, w_out, syn1, labels, table, coef, grad_in, noise, tree, (hot_rows, hot_base, sync)))
+    sync_hot(syn1, hot_rows, hot_base)
+    return trained
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy", _nrt=False)
@@ -235,7 +310,7 @@ def train_piece_cbow(ids, starts, raw_before, first, stop, w_in, w_out, keep_thr
                      alias_threshold, alias_index, table, window, negative, alpha, min_alpha,
                      words_before, words_total, seed, sentence, contexts, targets, coef, grad_in,
                      syn1, code_offsets, codes, points, hs, shrink_windows, labels, path, path_labels,
-                     cbow_mean):
+                     hot_rows, hot_base, sync, cbow_mean):
     """CBOW on sentences first..stop-1 with HS (`hs`) and/or NS (`negative` > 0); return centers trained.
 
     Arguments as `train_piece_sg`'s, plus cbow_mean (the window's mean, else its sum). Scratch:
@@ -243,8 +318,12 @@ def train_piece_cbow(ids, starts, raw_before, first, stop, w_in, w_out, keep_thr
     first two rows the window's hidden vector and its gradient (grad_in at least 2 x D).
     """
     _ns_labels(labels)
+    _load_hot(syn1, hot_rows, hot_base, sync)
     noise = (negative, alias_threshold, alias_index, targets)
-    tree = (hs, code_offsets, codes, points, path, path_labels)
-    return walk_piece(ids, starts, raw_before, first, stop, keep_threshold, alpha, min_alpha, words_before,
-                      words_total, seed, window, shrink_windows, sentence, contexts, _cbow_step,
-                      (w_in, w_out, syn1, labels, table, cbow_mean, grad_in[0], grad_in[1], coef[0], noise, tree))
+    tree = (hs, code_offsets, codes, points, path, path_labels, syn1.shape[0] - hot_rows.shape[0])
+    trained = walk_piece(ids, starts, raw_before, first, stop, keep_threshold, alpha, min_alpha, words_before,
+                         words_total, seed, window, shrink_windows, sentence, contexts, _cbow_step,
+                         (w_in, w_out, syn1, labels, table, cbow_mean, grad_in[0], grad_in[1], coef[0], noise, tree,
+                          (hot_rows, hot_base, sync)))
+    sync_hot(syn1, hot_rows, hot_base)
+    return trained

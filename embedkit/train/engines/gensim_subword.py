@@ -53,5 +53,6 @@ def train(prepared, config, monitor):
     if hasattr(monitor, "engine_info"):
         monitor.engine_info.update(ngram_rows=int(rows.buckets.size))
     model, ordered = fit("FastText", prepared, config, monitor, compact, sg=1, hs=0,
-                         min_n=settings.min_n, max_n=settings.max_n, bucket=settings.bucket)
+                         min_n=settings.min_n, max_n=settings.max_n, bucket=settings.bucket,
+                         ns_exponent=config.ns_exponent)
     return compact(model, ordered), ordered(model.syn1neg)

@@ -138,7 +138,7 @@ def train(prepared, config, monitor, settings: NgramSettings, normalize: bool = 
                                    ngram_rows=int(rows.buckets.size))
 
     w_in, w_out = initial_vectors(len(vocab) + rows.buckets.size, len(vocab), config.vector_size, config.seed)
-    thresholds, aliases = alias_table(vocab.noise_distribution())
+    thresholds, aliases = alias_table(vocab.noise_distribution(config.ns_exponent))
     kernel = _Kernel(corpus, w_in, w_out, rows, native.keep_thresholds(vocab.keep_probabilities(config.sample)),
                      thresholds, aliases, config, normalize, shared_negatives)
     pieces = corpus.pieces()
