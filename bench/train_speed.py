@@ -92,7 +92,7 @@ def embedkit_engine(path: Path, opts: dict, engine: str) -> dict:
 def cold_compile_seconds() -> tuple[float, float]:
     """Kernel compile time with an empty numba cache, then the cache-load time, in fresh processes."""
     code = ("import sys; sys.path.insert(0, %r)\n"
-            "from embedkit.engines.native import compile_kernels\n"
+            "from embedkit.train.engines.native import compile_kernels\n"
             "from embedkit.train import SkipGramConfig\n"
             "seconds, how = compile_kernels(SkipGramConfig(vector_size=100))\n"
             "print(seconds, how.replace(' ', '_'))" % str(ROOT))
