@@ -67,14 +67,8 @@ def one_row_per_pass(w_in, w_out, contexts, n_contexts, targets, n_targets, lr, 
 @njit(nogil=True, fastmath=FASTMATH, error_model="numpy")
 def _part_1x2(w_in, w_out, contexts, n_contexts, targets, labels, n_labeled, n_targets, lr, table, coef, grad_in,
               accumulate):
-    dim = w_in.shape[1]
-    zero = np.float32(0.0)
-    if n_targets == 0:
-        if not accumulate:
-            for b in range(n_contexts):
-                for d in range(dim):
-                    grad_in[b, d] = zero
-        return
+    """The previous `native_kernels.block_part`, for blocks with at least one target."""
+    zero, dim = np.float32(0.0), w_in.shape[1]
     for b in range(n_contexts):                     # coef = lr * (labels - sigmoid(V U^T))  (B, T)
         r = contexts[b]
         for t in range(0, n_targets, 2):
