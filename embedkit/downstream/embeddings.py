@@ -55,8 +55,12 @@ def check_vectors(vectors: Vectors, name: str) -> None:
 def coverage_of(texts, vectors: Vectors, lowercase: bool = True) -> dict:
     """Of the distinct tokens of `texts` (`sentence_tokens`), how many `vectors` has.
 
+    Vectors with subwords also have the tokens outside their vocabulary that they compose from
+    trained character n-grams; those are counted in "found" and, apart, in "composed".
+
     Returns:
-        {"found", "vocab", "fraction"}: "vocab" is the number of distinct tokens.
+        {"found", "vocab", "fraction"} (and "composed" for vectors with subwords): "vocab" is the
+        number of distinct tokens.
 
     Example:
         >>> coverage_of(["a good film", "a bad one"], Vectors(["a", "good", "x"], np.eye(3)))
@@ -66,7 +70,11 @@ def coverage_of(texts, vectors: Vectors, lowercase: bool = True) -> dict:
 
     words = {t for text in texts for t in sentence_tokens(text, lowercase)}
     found = sum(w in vectors.index for w in words)
-    return {"found": found, "vocab": len(words), "fraction": found / max(1, len(words))}
+    if getattr(vectors, "subwords", None) is None:
+        return {"found": found, "vocab": len(words), "fraction": found / max(1, len(words))}
+    made = len(vectors.composed(sorted(w for w in words if w not in vectors.index)))
+    return {"found": found + made, "vocab": len(words), "fraction": (found + made) / max(1, len(words)),
+            "composed": made}
 
 
 def embedding_layer(vectors: Vectors, *, freeze: bool = True):

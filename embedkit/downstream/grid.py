@@ -352,7 +352,8 @@ def trained_on(vectors) -> str:
     if meta.get("corpus_words"):
         corpus = str(meta.get("corpus", ""))
         files = os.path.basename(corpus.split(",")[0].strip()) + (" ..." if "," in corpus else "")
-        how = f"embedkit {meta.get('engine', '')} skip-gram".replace("  ", " ") if meta.get("trained_with") else ""
+        model = "skip-gram with character n-grams (fastText's model)" if getattr(vectors, "subwords", None) is not None else "skip-gram"
+        how = f"embedkit {meta.get('engine', '')} {model}".replace("  ", " ") if meta.get("trained_with") else ""
         return f"{meta['corpus_words']:,} corpus words ({files}); {how + ', ' if how else ''}{size}"
     if meta.get("description"):
         return f"{meta['description']}; {size}"

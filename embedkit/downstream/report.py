@@ -143,8 +143,7 @@ class CompareReport:
                  "| vectors | trained on | " + " | ".join(f"coverage {display(n)}" for n in names) + " |",
                  "| --- | --- |" + " ---: |" * len(names)]
         for v in self.vectors:
-            cov = [f"{100 * v['coverage'][n]['fraction']:.1f}% of {v['coverage'][n]['vocab']:,}"
-                   if n in v.get("coverage", {}) else "" for n in names]
+            cov = [_coverage_cell(v["coverage"][n]) if n in v.get("coverage", {}) else "" for n in names]
             lines.append(f"| {v['name']} | {v['trained_on']} | " + " | ".join(cov) + " |")
         return lines
 
@@ -249,3 +248,9 @@ class CompareReport:
                      f"lr {s.get('lr')}, at most {s.get('epochs')} epochs, patience {s.get('patience')}, "
                      f"batch {s.get('batch_size')}")
         return f"{', '.join(display(n) for n in self.names())}: {what}"
+
+
+def _coverage_cell(coverage: dict) -> str:
+    """"91.0% of 17,819", with "(1,234 composed)" for vectors with subwords."""
+    cell = f"{100 * coverage['fraction']:.1f}% of {coverage['vocab']:,}"
+    return cell + (f" ({coverage['composed']:,} composed)" if coverage.get("composed") else "")

@@ -65,3 +65,21 @@ def test_composed_rows_and_test_only_words():
     matrix, coverage = embedding_matrix(words, vectors, seed=0)
     assert coverage == {"found": 6, "vocab": 6, "fraction": 1.0, "composed": 4}
     np.testing.assert_array_equal(matrix[2:], vectors.vectors_of(words[2:]))
+
+
+def test_the_report_counts_composed_words_and_names_the_subword_model():
+    from embedkit.downstream.embeddings import coverage_of
+    from embedkit.downstream.grid import trained_on
+    from embedkit.downstream.report import _coverage_cell
+
+    vectors = make_vectors()
+    coverage = coverage_of(["walk walks", "talk talked xy"], vectors)
+    assert coverage == {"found": 4, "vocab": 5, "fraction": 0.8, "composed": 2}  # xy has no trained n-gram
+    assert _coverage_cell(coverage) == "80.0% of 5 (2 composed)"
+    whole = coverage_of(["walk walks", "talk talked xy"], vectors.head(7))
+    assert whole == {"found": 2, "vocab": 5, "fraction": 0.4} and _coverage_cell(whole) == "40.0% of 5"
+    vectors.meta.update(corpus_words=1000, corpus="c.txt", trained_with="embedkit", engine="native")
+    assert "embedkit native skip-gram with character n-grams (fastText's model)" in trained_on(vectors)
+    plain = vectors.head(7)
+    plain.meta.update(corpus_words=1000, corpus="c.txt", trained_with="embedkit", engine="native")
+    assert "embedkit native skip-gram, 7 words x 6" in trained_on(plain)
