@@ -6,7 +6,7 @@ import os
 
 import click
 
-from .options import FiniteFloat, comma_list, max_len_option, mirror_option, nonfinite_option
+from .options import BASELINES_HELP, FiniteFloat, comma_list, max_len_option, mirror_option, nonfinite_option
 from .options import require_torch, set_threads, spark_master_option, threads_option
 
 
@@ -38,9 +38,8 @@ def dataset_list(value: str) -> list[str]:
 @click.command(short_help="A grid of models on one or more data sets: one table.")
 @click.argument("datasets")
 @click.option("--embeddings", "-e", default="onehot,random,glove-6b-50d,bow", show_default=True, metavar="SPECS",
-              help="Comma-separated: onehot, random, vectors files, pretrained names, and the baselines bow "
-                   "(bag-of-words logistic regression), nbsvm (NBSVM-bi), avg:VECTORS (averaged vectors + "
-                   "logistic regression). SPEC@frozen or SPEC@finetuned: that vectors file one way only.")
+              help=f"Comma-separated: onehot, random, vectors files, pretrained names, and the baselines "
+                   f"{BASELINES_HELP}. SPEC@frozen or SPEC@finetuned: that vectors file one way only.")
 @click.option("--cells", default="lstm", show_default=True, metavar="CELLS", help="Comma-separated: rnn, lstm, gru.")
 @click.option("--bidirectional", type=click.Choice(["no", "yes", "both"]), default="no", show_default=True,
               help="Train each cell forward-only, bidirectional, or both ways.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from .options import FiniteFloat, echo_json, max_len_option, mirror_option, nonfinite_option
+from .options import BASELINES_HELP, FiniteFloat, echo_json, max_len_option, mirror_option, nonfinite_option
 from .options import require_torch, set_threads, status_printer, threads_option
 
 
@@ -13,9 +13,8 @@ from .options import require_torch, set_threads, status_printer, threads_option
 @click.command(short_help="Train a recurrent classifier; test accuracy and macro-F1.")
 @click.argument("dataset")
 @click.option("--embeddings", "-e", default="random", show_default=True, metavar="SPEC",
-              help="onehot, random, a vectors file, or a pretrained name (glove-6b-50d); or a baseline: "
-                   "bow (bag-of-words logistic regression), nbsvm (NBSVM-bi), avg:VECTORS (averaged "
-                   "vectors + logistic regression).")
+              help=f"onehot, random, a vectors file, or a pretrained name (glove-6b-50d); or a baseline: "
+                   f"{BASELINES_HELP}.")
 @click.option("--cell", type=click.Choice(["rnn", "lstm", "gru"]), default="lstm", show_default=True)
 @click.option("--layers", type=click.IntRange(1, 4), default=1, show_default=True)
 @click.option("--bidirectional/--unidirectional", default=False, show_default=True)

@@ -219,6 +219,8 @@ restrict_option = click.option("--restrict", type=click.IntRange(min=1), default
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see docs/query.md).")
 
 VECTORS_HELP = "VECTORS is a vectors file or the name of a pretrained set (glove-6b-50d)."
+BASELINES_HELP = ("bow (bag-of-words logistic regression), nbsvm (NBSVM-bi), avg:VECTORS (averaged vectors + "
+                  "logistic regression)")  # the -e baselines of classify and compare
 
 
 def vectors_help(function):

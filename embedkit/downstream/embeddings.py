@@ -72,7 +72,7 @@ def coverage_of(texts, vectors: Vectors, lowercase: bool = True) -> dict:
     found = sum(w in vectors.index for w in words)
     if getattr(vectors, "subwords", None) is None:
         return {"found": found, "vocab": len(words), "fraction": found / max(1, len(words))}
-    made = len(vectors.composed(sorted(w for w in words if w not in vectors.index)))
+    made = len(vectors.composed(words))  # the words outside the vocabulary that n-grams compose
     return {"found": found + made, "vocab": len(words), "fraction": (found + made) / max(1, len(words)),
             "composed": made}
 
