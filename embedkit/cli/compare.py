@@ -52,6 +52,7 @@ def dataset_list(value: str) -> list[str]:
                    "the standard split otherwise (SST, TREC), as Kim (2014); none: a fixed seeded split; "
                    "K: K folds everywhere.")
 @click.option("--pooling", type=click.Choice(["last", "mean", "max", "attention"]), default="last", show_default=True)
+@click.option("--dim", type=click.IntRange(min=1), default=50, show_default=True, help="Size of random embeddings.")
 @click.option("--hidden", type=click.IntRange(min=1), default=100, show_default=True, help="RNN state size per direction.")
 @click.option("--epochs", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many epochs.")
 @click.option("--patience", type=click.IntRange(min=1), default=3, show_default=True,
@@ -72,7 +73,7 @@ def dataset_list(value: str) -> list[str]:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 @nonfinite_option
 @spark_master_option
-def compare(datasets, embeddings, cells, bidirectional, tuning, seeds, cv, pooling, hidden, epochs, patience, lr,
+def compare(datasets, embeddings, cells, bidirectional, tuning, seeds, cv, pooling, dim, hidden, epochs, patience, lr,
             max_len, device, threads, jobs, mirror, output, published, dry_run, quiet, allow_nonfinite, spark_master):
     """Train the grid embeddings x cells (x directions) on each of DATASETS and write one table and chart.
 
@@ -101,7 +102,7 @@ def compare(datasets, embeddings, cells, bidirectional, tuning, seeds, cv, pooli
     if recurrent and not dry_run:  # the baselines alone need no torch
         require_torch(f"embedkit compare -e {','.join(recurrent)}")
     names = dataset_list(datasets)
-    config = ClassifierConfig(pooling=pooling, hidden=hidden, epochs=epochs, patience=patience, lr=lr, device=device,
+    config = ClassifierConfig(pooling=pooling, dim=dim, hidden=hidden, epochs=epochs, patience=patience, lr=lr, device=device,
                               max_len=max_len or None)
     common = dict(bidirectional=bidirectional, tunings=tuple(comma_list(tuning)), seeds=range(1, seeds + 1), cv=cv,
                   config=config, mirror=mirror)

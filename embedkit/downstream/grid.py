@@ -212,7 +212,7 @@ def compare(dataset, embeddings, cells=("lstm",), *, out, bidirectional: str = "
                                 "chance": _chance(data, folds), "classes": len(data.classes),
                                 "texts": sum(len(s) for s in (data.train, data.dev, data.test) if s is not None)})
     plain = dict.fromkeys(c.embeddings for c in todo if c.embeddings in PLAIN)
-    report.vectors = [_vectors_info(spec, loaded, sets, cv, coverage_of) for spec in [*plain, *sources]]
+    report.vectors = [_vectors_info(spec, loaded, sets, cv, coverage_of, config.dim) for spec in [*plain, *sources]]
     if published:
         from .published import published_rows
 
@@ -334,10 +334,10 @@ def _training_texts(data, folds) -> list[str]:
     return split_data(data, seed=0).train.texts
 
 
-def _vectors_info(spec: str, loaded: dict, sets, cv, coverage_of) -> dict:
+def _vectors_info(spec: str, loaded: dict, sets, cv, coverage_of, dim: int) -> dict:
     if spec in PLAIN:
         what = ("nothing: one-hot vectors over each data set's training words" if spec == "onehot" else
-                "nothing: learned from each data set's training texts alone")
+                f"nothing: {dim}-d, learned from each data set's training texts alone")
         return {"name": spec, "trained_on": what, "coverage": {}}
     vectors = loaded[spec]
     coverage = {data.name: coverage_of(_training_texts(data, folds_for(data, cv)), vectors) for data in sets}

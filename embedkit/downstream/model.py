@@ -10,6 +10,7 @@ torch = require_torch()  # torch is an extra: a missing one is one line naming t
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from ..errors import EmbedkitError
+from . import recurrence
 from .config import GATES, PAD, ClassifierConfig
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}  # the torch module of each cell
@@ -43,7 +44,8 @@ class SequenceClassifier(nn.Module):
         self.rnn = CELLS[cell](size, config.hidden, num_layers=config.layers, batch_first=True,
                                bidirectional=config.bidirectional,
                                dropout=config.dropout if config.layers > 1 else 0.0)
-        if self.onehot:  # fixed identity blocks: direction d reads its own slice of the lookup
+        if self.onehot:  # fixed identity blocks: direction d reads its own slice of the lookup. They make
+            # self.rnn the one-hot model's torch module as it is; `_encode` steps it without them (`recurrence`)
             block = GATES[cell] * config.hidden
             for d, suffix in enumerate(["", "_reverse"][:directions]):
                 weight = getattr(self.rnn, f"weight_ih_l0{suffix}")
@@ -102,10 +104,13 @@ class SequenceClassifier(nn.Module):
             flip = torch.where(mask, lengths[:, None].to(x.device) - 1 - steps[None, :], steps[None, :])  # (B, T)
             x = x.gather(1, flip[:, :, None].expand_as(x))
         x = self.embed_dropout(x)
-        packed = pack_padded_sequence(x, lengths_cpu, batch_first=True, enforce_sorted=False)
-        outputs, state = self.rnn(packed)
-        h_n = state[0] if isinstance(state, tuple) else state  # (layers*dirs, B, H)
-        h, _ = pad_packed_sequence(outputs, batch_first=True, total_length=T)  # (B, T, H*dirs), 0 on padding
+        if self.onehot:  # x holds the first layer's input gates: step the cell without the identity blocks
+            h, h_n = recurrence.run(self.rnn, x, lengths_cpu, dropout=self.rnn.dropout, training=self.training)
+        else:
+            packed = pack_padded_sequence(x, lengths_cpu, batch_first=True, enforce_sorted=False)
+            outputs, state = self.rnn(packed)
+            h_n = state[0] if isinstance(state, tuple) else state  # (layers*dirs, B, H)
+            h, _ = pad_packed_sequence(outputs, batch_first=True, total_length=T)  # (B, T, H*dirs), 0 on padding
         if backwards:
             h = h.gather(1, flip[:, :, None].expand_as(h))
         weights = None

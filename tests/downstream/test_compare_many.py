@@ -43,7 +43,7 @@ def test_multi_dataset_table_from_cell_files(tmp_path, monkeypatch):
     """Every cell is on disk: compare reads them back, trains nothing, and lays out Kim's table."""
     a, b = _toy(tmp_path / "alpha.tsv"), _toy(tmp_path / "beta.tsv", seed=1)
     out = tmp_path / "report"
-    config = ClassifierConfig(epochs=2)
+    config = ClassifierConfig(epochs=2, dim=300)
     random_cell, bow_cell = Cell("random", "", "lstm", True), Cell("bow", "", "", False)
     numbers = {("alpha", "random"): (0.812, 0.004), ("alpha", "bow"): (0.75, 0.02),
                ("beta", "random"): (0.66, 0.01), ("beta", "bow"): (0.70, 0.03)}
@@ -65,7 +65,7 @@ def test_multi_dataset_table_from_cell_files(tmp_path, monkeypatch):
     assert "Evaluation: alpha: 10-fold cross-validation; beta: 10-fold cross-validation." in md
     assert "- alpha: Best cell per embedding, worst to best: bag-of-words logistic regression (75.0%) < random (81.2%)" in md
     assert "- beta: Best cell per embedding, worst to best: random (66.0%) < bag-of-words logistic regression (70.0%)" in md
-    assert "| random | nothing: learned from each data set's training texts alone |" in md
+    assert "| random | nothing: 300-d, learned from each data set's training texts alone |" in md
     csv_lines = (out / "results.csv").read_text().splitlines()
     assert len(csv_lines) == 5 and csv_lines[0].endswith(",dataset,runs,protocol,seconds")
     payload = json.loads((out / "results.json").read_text())
@@ -199,6 +199,20 @@ def test_dry_run_counts_cells_and_estimates(tmp_path):
     assert result.exit_code == 0, result.output
     assert "4 cells, 0 done, 80 runs to train; estimated time" in result.output
     assert not (tmp_path / "r").exists()  # a dry run writes nothing
+
+
+def test_compare_dim_sizes_the_random_embeddings(tmp_path):
+    pytest.importorskip("torch")
+    a = _toy(tmp_path / "alpha.tsv")
+    out = tmp_path / "r"
+    result = invoke("compare", str(a), "-e", "random", "--dim", "7", "--hidden", "3", "--epochs", "1",
+                    "--seeds", "1", "--cv", "none", "-o", out, "-q", "--threads", "1")
+    assert result.exit_code == 0, result.output
+    (cell,) = (out / "cells").glob("*.json")
+    stored = json.loads(cell.read_text())
+    assert stored["settings"]["dim"] == 7
+    assert stored["row"]["parameters"] == 8 * 7 + 4 * 3 * (7 + 3 + 2) + 3 * 2 + 2  # <pad>, <unk> and 6 words, 7-d
+    assert "| random | nothing: 7-d, learned from each data set's training texts alone |" in (out / "results.md").read_text()
 
 
 def test_two_data_sets_of_one_name_are_refused(tmp_path):
