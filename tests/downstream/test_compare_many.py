@@ -201,6 +201,26 @@ def test_dry_run_counts_cells_and_estimates(tmp_path):
     assert not (tmp_path / "r").exists()  # a dry run writes nothing
 
 
+def test_the_estimate_charges_tokens_and_texts(tmp_path):
+    """Same tokens in 10x the texts cost more (each batch's time steps have fixed work); the
+    formula, written out, gives the estimate of one fixed-split cell."""
+    from embedkit.downstream import estimate
+
+    def data(texts):
+        rows = LabelledTexts(texts, ["a", "b"] * (len(texts) // 2))
+        return ClassificationData("x", rows, rows, None, ["a", "b"], "")
+
+    long_texts = data([" ".join(["w"] * 30)] * 10)   # 300 tokens in 10 texts
+    short_texts = data(["w w w"] * 100)              # 300 tokens in 100 texts
+    cell, config = Cell("random", "", "lstm", True), ClassifierConfig(hidden=100, epochs=20, patience=3)
+    few, many = (estimate.cell_seconds(d, cell, config, runs=1, folds=None) for d in (long_texts, short_texts))
+    assert many > few
+    epochs = config.patience + estimate.EXTRA_EPOCHS
+    per_token, per_text = 2 * estimate.TRAIN_TOKEN_SECONDS["lstm"], 2 * estimate.TRAIN_TEXT_SECONDS
+    expected = epochs * (per_token * 300 * (1 + estimate.EVAL_SHARE) + per_text * 100 * (1 + estimate.EVAL_TEXT_SHARE))
+    assert many == pytest.approx(expected)
+
+
 def test_compare_dim_sizes_the_random_embeddings(tmp_path):
     pytest.importorskip("torch")
     a = _toy(tmp_path / "alpha.tsv")
