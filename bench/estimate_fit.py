@@ -25,29 +25,44 @@ from embedkit.downstream.splits import split_data  # noqa: E402
 RESULTS = Path(__file__).parent / "results"
 
 
+def _sizes(data, folds) -> tuple[float, float, float, float]:
+    """(train tokens, train texts, dev tokens, dev texts) of one run under the cell's protocol."""
+    if folds:
+        texts = [t for split in (data.train, data.dev, data.test) if split is not None for t in split.texts]
+        every = estimate.tokens(texts)
+        return 0.81 * every, 0.81 * len(texts), 0.09 * every, 0.09 * len(texts)
+    data = split_data(data, seed=0)
+    return estimate.tokens(data.train.texts), len(data.train), estimate.tokens(data.dev.texts), len(data.dev)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--report", default="/tmp/kim-split")
+    parser.add_argument("--report", nargs="+", default=["/tmp/kim-split"])
     parser.add_argument("--mirror", default=str(Path(__file__).resolve().parents[2] / "shared" / "datasets"))
     parser.add_argument("--out", default=str(RESULTS / "estimate_fit.txt"))
     args = parser.parse_args()
-    sizes, rows = {}, []
-    for path in sorted(Path(args.report, "cells").glob("*-lstm-bi.json")):
-        name, key = path.stem.split("__")
-        if "300d" in key:
-            continue
-        if name not in sizes:
-            data = split_data(load_classification(name, mirror=args.mirror), seed=0)
-            sizes[name] = (estimate.tokens(data.train.texts), len(data.train), estimate.tokens(data.dev.texts),
-                           len(data.dev))
-        row = json.loads(path.read_text())["row"]
-        rows.append((name, key, row["seconds_per_epoch"], *sizes[name]))
+    sizes, rows, seen = {}, [], set()
+    for report in args.report:
+        for path in sorted(Path(report, "cells").glob("*-lstm-bi.json")):
+            name, key = path.stem.split("__")
+            if "300d" in key:
+                continue
+            stored = json.loads(path.read_text())
+            folds = stored["settings"].get("cv")
+            if (name, key, folds) in seen:  # the same cell in two reports (a copied standard split)
+                continue
+            seen.add((name, key, folds))
+            if (name, folds) not in sizes:
+                sizes[name, folds] = _sizes(load_classification(name, mirror=args.mirror), folds)
+            row = stored["row"]
+            rows.append((name, f"{key}{f' ({folds} folds)' if folds else ''}", row["seconds_per_epoch"],
+                         *sizes[name, folds]))
     X = np.array([[tt + estimate.EVAL_SHARE * dt, nt + estimate.EVAL_TEXT_SHARE * nd] for *_, tt, nt, dt, nd in rows])
     y = np.array([r[2] for r in rows])
     (a, b), *_ = np.linalg.lstsq(X, y, rcond=None)
     now = X @ (2 * np.array([estimate.TRAIN_TOKEN_SECONDS["lstm"], estimate.TRAIN_TEXT_SECONDS]))
     lines = [f"# python bench/estimate_fit.py {' '.join(sys.argv[1:])}",
-             f"# {len(rows)} BiLSTM cells (50-d inputs, hidden 100, both directions) from {args.report}",
+             f"# {len(rows)} BiLSTM cells (50-d inputs, hidden 100, both directions) from {', '.join(args.report)}",
              f"fit: {a * 1e6:.2f} us per token, {b * 1e6:.1f} us per text (both directions)",
              f"median |error|: fit {np.median(np.abs(X @ (a, b) / y - 1)) * 100:.0f}%, "
              f"estimate as it is {np.median(np.abs(now / y - 1)) * 100:.0f}%",

@@ -19,8 +19,8 @@ on its own, e.g. the baselines under Kim's protocol:
     python bench/kim_table.py table --rows nbsvm,bow,avg:glove-6b-50d --seeds 1 --report /tmp/kim-base \
         --name kim_baselines
 
-The log: bench/results/kim_table.txt (one line per invocation: command, wall s, CPU s of the
-child processes).
+The log: bench/results/kim_table.txt (one line per invocation: data set, row, the compare options
+beyond the defaults (later lines only), wall s, CPU s of the child processes).
 """
 
 from __future__ import annotations
@@ -97,7 +97,8 @@ def cells(args) -> None:
         for spec in rows(args):
             command = compare_command(args, dataset, [spec])
             wall, cpu, code = run(command, lock=not args.no_lock)
-            log(f"{dataset}\t{spec}\t{wall:.1f} s wall\t{cpu:.1f} s CPU\texit {code}")
+            options = " ".join(args.compare_options) or "--cv kim"
+            log(f"{dataset}\t{spec}\t{options}\t{wall:.1f} s wall\t{cpu:.1f} s CPU\texit {code}")
             if code != 0:
                 sys.exit(code)
 
