@@ -68,7 +68,7 @@ LOWEST = {
                  "--patience": POSITIVE, "--batch-size": POSITIVE, "--max-len": NATURAL,
                  "--lr": ["0", "-0.001", *FINITE], "--seeds": POSITIVE, "--cv": ["1", "0", "-1"],
                  "--threads": POSITIVE},
-    "compare": {"--seeds": POSITIVE, "--hidden": POSITIVE, "--epochs": POSITIVE,
+    "compare": {"--seeds": POSITIVE, "--dim": POSITIVE, "--hidden": POSITIVE, "--epochs": POSITIVE,
                 "--patience": POSITIVE, "--max-len": NATURAL, "--threads": POSITIVE,
                 "--lr": ["0", "-0.001", *FINITE], "--jobs": POSITIVE},
     "experiment length": {"--seed": SEED, "--seeds": RUNS, "--threads": POSITIVE, "--epochs": POSITIVE},
