@@ -59,7 +59,7 @@ def run(rnn: nn.RNNBase, gates: torch.Tensor, lengths: torch.Tensor, *, dropout:
         b_ih = torch.stack([b for _, b, _ in weights], 0)[:, None, None, :]
         b_hh = torch.stack([b for _, _, b in weights], 0)[:, None, :]        # (D, 1, G)
         h, h_n = STEPS[rnn.mode](x + b_ih, w_hh, b_hh, mask)                 # (D, B, T, H), (D, B, H)
-        outputs = torch.cat([h[0]] + [_reverse(d, flip) for d in h[1:]], 2)                                            # (B, T, D*H)
+        outputs = torch.cat([h[0]] + [_reverse(d, flip) for d in h[1:]], 2)  # (B, T, D*H)
         finals.append(h_n)
     return outputs, torch.cat(finals, 0)
 
