@@ -97,22 +97,20 @@ class SequenceClassifier(nn.Module):
         """(pooled (B, H*dirs), attention weights (B, T) or None)."""
         B, T, _ = x.shape
         lengths_cpu = lengths.detach().to("cpu", torch.int64)
-        steps = torch.arange(T, device=x.device)
-        mask = steps[None, :] < lengths[:, None].to(x.device)  # (B, T) True on real tokens
+        mask, flip = recurrence.reversal(lengths.to(x.device), T)  # (B, T): True on real tokens; the reversal
         backwards = self.config.reverse and not self.config.bidirectional
         if backwards:  # position t reads token length-1-t; padding stays where it is
-            flip = torch.where(mask, lengths[:, None].to(x.device) - 1 - steps[None, :], steps[None, :])  # (B, T)
-            x = x.gather(1, flip[:, :, None].expand_as(x))
+            x = recurrence.reverse(x, flip)
         x = self.embed_dropout(x)
         if self.onehot:  # x holds the first layer's input gates: step the cell without the identity blocks
-            h, h_n = recurrence.run(self.rnn, x, lengths_cpu, dropout=self.rnn.dropout, training=self.training)
+            h, h_n = recurrence.run(self.rnn, x, lengths_cpu, training=self.training)
         else:
             packed = pack_padded_sequence(x, lengths_cpu, batch_first=True, enforce_sorted=False)
             outputs, state = self.rnn(packed)
             h_n = state[0] if isinstance(state, tuple) else state  # (layers*dirs, B, H)
             h, _ = pad_packed_sequence(outputs, batch_first=True, total_length=T)  # (B, T, H*dirs), 0 on padding
         if backwards:
-            h = h.gather(1, flip[:, :, None].expand_as(h))
+            h = recurrence.reverse(h, flip)
         weights = None
         pooling = self.config.pooling
         if pooling == "last":  # the true final states: forward at length-1, backward at 0

@@ -22,59 +22,67 @@ from torch import nn
 SUFFIXES = ("", "_reverse")
 
 
-def run(rnn: nn.RNNBase, gates: torch.Tensor, lengths: torch.Tensor, *, dropout: float = 0.0,
+def run(rnn: nn.RNNBase, gates: torch.Tensor, lengths: torch.Tensor, *,
         training: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     """The outputs and final hidden states of `rnn` on inputs whose first-layer gates are `gates`.
 
     Args:
         rnn: the batch-first module whose recurrent weights and biases are used (its first-layer
-            input weights are not read: `gates` is the input already multiplied by them).
+            input weights are not read: `gates` is the input already multiplied by them); its
+            `dropout` acts on each layer's outputs but the last while `training`, as in the module.
         gates: (B, T, directions * gates * hidden), direction 0's block first, b_ih not included.
         lengths: (B,) true lengths, each at least 1; positions from a sequence's length on are padding.
-        dropout: on each layer's outputs but the last, while `training` (as ``nn.LSTM(dropout=...)``).
 
     Returns:
         (outputs (B, T, directions * hidden), zero on padding; h_n (layers * directions, B, hidden)).
     """
     directions = 2 if rnn.bidirectional else 1
+    suffixes = SUFFIXES[:directions]
     B, T, _ = gates.shape
-    steps = torch.arange(T, device=gates.device)
-    lengths = lengths.to(gates.device)
-    real = steps[None, :] < lengths[:, None]                                  # (B, T)
-    flip = torch.where(real, lengths[:, None] - 1 - steps[None, :], steps[None, :])
+    real, flip = reversal(lengths.to(gates.device), T)
     mask = real.T[:, None, :, None]                                           # (T, 1, B, 1)
     finals, outputs = [], None
     for layer in range(rnn.num_layers):
         if layer:
-            if dropout and training:
-                outputs = nn.functional.dropout(outputs, dropout, training=True)
+            if rnn.dropout and training:
+                outputs = nn.functional.dropout(outputs, rnn.dropout, training=True)
             gates = torch.cat([nn.functional.linear(outputs, getattr(rnn, f"weight_ih_l{layer}{s}"))
-                               for s in SUFFIXES[:directions]], 2)
+                               for s in suffixes], 2)
         per_direction = gates.view(B, T, directions, -1).unbind(2)
-        x = [per_direction[0]] + [_reverse(d, flip) for d in per_direction[1:]]
-        weights = [(getattr(rnn, f"weight_hh_l{layer}{s}"), getattr(rnn, f"bias_ih_l{layer}{s}"),
-                    getattr(rnn, f"bias_hh_l{layer}{s}")) for s in SUFFIXES[:directions]]
-        x = torch.stack(x, 0)                                                # (D, B, T, G)
-        w_hh = torch.stack([w for w, _, _ in weights], 0).transpose(1, 2)    # (D, H, G)
-        b_ih = torch.stack([b for _, b, _ in weights], 0)[:, None, None, :]
-        b_hh = torch.stack([b for _, _, b in weights], 0)[:, None, :]        # (D, 1, G)
-        h, h_n = STEPS[rnn.mode](x + b_ih, w_hh, b_hh, mask)                 # (D, B, T, H), (D, B, H)
-        outputs = torch.cat([h[0]] + [_reverse(d, flip) for d in h[1:]], 2)  # (B, T, D*H)
+        x = torch.stack([per_direction[0]] + [reverse(d, flip) for d in per_direction[1:]], 0)  # (D, B, T, G)
+
+        def stacked(name):  # the directions' parameters of this layer, (D, ...)
+            return torch.stack([getattr(rnn, f"{name}_l{layer}{s}") for s in suffixes], 0)
+
+        w_hh = stacked("weight_hh").transpose(1, 2)                           # (D, H, G)
+        b_ih, b_hh = stacked("bias_ih")[:, None, :], stacked("bias_hh")[:, None, :]  # (D, 1, G)
+        h, h_n = STEPS[rnn.mode](x, w_hh, b_ih, b_hh, mask)                  # (D, B, T, H), (D, B, H)
+        outputs = torch.cat([h[0]] + [reverse(d, flip) for d in h[1:]], 2)   # (B, T, D*H)
         finals.append(h_n)
     return outputs, torch.cat(finals, 0)
 
 
-def _reverse(x: torch.Tensor, flip: torch.Tensor) -> torch.Tensor:
+def reversal(lengths: torch.Tensor, T: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(real, flip), both (B, T): real is True on a sequence's tokens; `reverse` reads position t
+    of each sequence from flip[:, t] (length-1-t on its tokens, t itself on padding)."""
+    steps = torch.arange(T, device=lengths.device)
+    real = steps[None, :] < lengths[:, None]
+    return real, torch.where(real, lengths[:, None] - 1 - steps[None, :], steps[None, :])
+
+
+def reverse(x: torch.Tensor, flip: torch.Tensor) -> torch.Tensor:
     """(B, T, F): each sequence reversed within its true length; padding stays where it is."""
     return x.gather(1, flip[:, :, None].expand_as(x))
 
 
-def _lstm(x, w_hh, b_hh, mask):
+def _lstm(x, w_hh, b_ih, b_hh, mask):
     """LSTM steps, gates ordered (input, forget, cell, output) as torch orders them."""
     D, B, T, G = x.shape
     H = G // 4
     h = c = x.new_zeros(D, B, H)
-    xs = (x + b_hh[:, :, None]).unbind(2)  # one backward for all steps (a slice per step costs T copies of x)
+    # each bias added on its own: b_ih + b_hh would hand both the same gradient tensor, which clipping
+    # in place would then scale twice; unbind: one backward for all steps (a slice per step copies x)
+    xs = (x + b_ih[:, :, None] + b_hh[:, :, None]).unbind(2)
     outputs = []
     for t in range(T):
         g = torch.baddbmm(xs[t], h, w_hh)
@@ -87,12 +95,12 @@ def _lstm(x, w_hh, b_hh, mask):
     return torch.stack(outputs, 2), h
 
 
-def _gru(x, w_hh, b_hh, mask):
+def _gru(x, w_hh, b_ih, b_hh, mask):
     """GRU steps, gates ordered (reset, update, new); the new gate's recurrent part is reset-scaled."""
     D, B, T, G = x.shape
     H = G // 3
     h = x.new_zeros(D, B, H)
-    xs = x.unbind(2)
+    xs = (x + b_ih[:, :, None]).unbind(2)
     outputs = []
     for t in range(T):
         recurrent = torch.baddbmm(b_hh, h, w_hh)
@@ -107,11 +115,13 @@ def _gru(x, w_hh, b_hh, mask):
     return torch.stack(outputs, 2), h
 
 
-def _tanh_rnn(x, w_hh, b_hh, mask):
+def _tanh_rnn(x, w_hh, b_ih, b_hh, mask):
     """Elman steps with tanh, torch's default nonlinearity."""
     D, B, T, H = x.shape
     h = x.new_zeros(D, B, H)
-    xs = (x + b_hh[:, :, None]).unbind(2)  # one backward for all steps (a slice per step costs T copies of x)
+    # each bias added on its own: b_ih + b_hh would hand both the same gradient tensor, which clipping
+    # in place would then scale twice; unbind: one backward for all steps (a slice per step copies x)
+    xs = (x + b_ih[:, :, None] + b_hh[:, :, None]).unbind(2)
     outputs = []
     for t in range(T):
         h_new = torch.tanh(torch.baddbmm(xs[t], h, w_hh))

@@ -7,11 +7,8 @@ from torch import nn  # noqa: E402
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence  # noqa: E402
 
 from embedkit.downstream import recurrence  # noqa: E402
-from embedkit.downstream.config import ClassifierConfig  # noqa: E402
-from embedkit.downstream.model import SequenceClassifier  # noqa: E402
-
-MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
-GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+from embedkit.downstream.config import GATES, ClassifierConfig  # noqa: E402
+from embedkit.downstream.model import CELLS, SequenceClassifier  # noqa: E402
 
 
 def packed_reference(rnn, x, lengths):
@@ -26,7 +23,7 @@ def packed_reference(rnn, x, lengths):
 def test_run_equals_the_module_on_packed_sequences_with_its_gradients(cell, bidirectional, layers):
     torch.manual_seed(3)
     H, E, directions = 5, 7, 2 if bidirectional else 1
-    rnn = MODULES[cell](E, H, num_layers=layers, batch_first=True, bidirectional=bidirectional).double()
+    rnn = CELLS[cell](E, H, num_layers=layers, batch_first=True, bidirectional=bidirectional).double()
     for p in rnn.parameters():  # biases away from 0, so that a missing or doubled bias shows
         nn.init.uniform_(p, -0.8, 0.8)
     lengths = torch.tensor([6, 1, 4, 6, 3])
@@ -57,9 +54,9 @@ def test_run_applies_the_dropout_between_layers_only_while_training():
     rnn = nn.LSTM(3, 4, num_layers=2, batch_first=True, dropout=0.5)
     gates = torch.randn(2, 5, 16)
     lengths = torch.tensor([5, 2])
-    a, _ = recurrence.run(rnn, gates, lengths, dropout=0.5, training=False)
-    b, _ = recurrence.run(rnn, gates, lengths, dropout=0.5, training=False)
-    c, _ = recurrence.run(rnn, gates, lengths, dropout=0.5, training=True)
+    a, _ = recurrence.run(rnn, gates, lengths, training=False)
+    b, _ = recurrence.run(rnn, gates, lengths, training=False)
+    c, _ = recurrence.run(rnn, gates, lengths, training=True)
     assert torch.equal(a, b) and not torch.allclose(a, c)
 
 
