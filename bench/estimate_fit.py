@@ -1,12 +1,14 @@
 """Fit the cost per token and per text of `embedkit.downstream.estimate` to measured BiLSTM cells.
 
-    python bench/estimate_fit.py --report /tmp/kim-split --mirror ../shared/datasets   # -> bench/results/estimate_fit.txt
+    python bench/estimate_fit.py --report /tmp/kim-split /tmp/kim-report --mirror ../shared/datasets
+    # -> bench/results/estimate_fit.txt
 
-Reads every BiLSTM cell file with 50-d inputs of a fixed-split (`--cv none`) compare report (each
-holds the mean seconds per epoch of its runs; cells of 300-d vectors, named so, are left out), counts each data set's training and dev tokens and texts, and
-fits seconds per epoch = a x (train tokens + 0.35 dev tokens) + b x (train texts + 0.07 dev
-texts) by least squares. It prints the fit, then each cell measured against the fit and against
-the estimate as it is in embedkit now.
+Reads every BiLSTM cell file with 50-d inputs of the compare reports (each holds the mean seconds
+per epoch of its runs; cells of 300-d vectors, named so, are left out; a cell in two reports counts
+once), counts the training and dev tokens and texts of a run under the cell's protocol as the
+estimate does (`estimate.run_sizes`), and fits seconds per epoch = a x (train tokens + 0.35 dev
+tokens) + b x (train texts + 0.07 dev texts) by least squares. It prints the fit, then each cell
+measured against the fit and against the estimate as it is in embedkit now.
 """
 
 from __future__ import annotations
@@ -20,19 +22,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from embedkit.downstream import estimate, load_classification  # noqa: E402
-from embedkit.downstream.splits import split_data  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
-
-
-def _sizes(data, folds) -> tuple[float, float, float, float]:
-    """(train tokens, train texts, dev tokens, dev texts) of one run under the cell's protocol."""
-    if folds:
-        texts = [t for split in (data.train, data.dev, data.test) if split is not None for t in split.texts]
-        every = estimate.tokens(texts)
-        return 0.81 * every, 0.81 * len(texts), 0.09 * every, 0.09 * len(texts)
-    data = split_data(data, seed=0)
-    return estimate.tokens(data.train.texts), len(data.train), estimate.tokens(data.dev.texts), len(data.dev)
 
 
 def main() -> None:
@@ -53,7 +44,7 @@ def main() -> None:
                 continue
             seen.add((name, key, folds))
             if (name, folds) not in sizes:
-                sizes[name, folds] = _sizes(load_classification(name, mirror=args.mirror), folds)
+                sizes[name, folds] = estimate.run_sizes(load_classification(name, mirror=args.mirror), folds)
             row = stored["row"]
             rows.append((name, f"{key}{f' ({folds} folds)' if folds else ''}", row["seconds_per_epoch"],
                          *sizes[name, folds]))
